@@ -1,0 +1,345 @@
+import { createHash } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo, Socket } from 'node:net'
+
+/**
+ * A fake of the slice of GitHub's REST API the action uses, on loopback, with the shapes of
+ * GitHub's documentation: Link-header pagination, the 302 from the artifact endpoint to a
+ * signed blob URL on another origin, 410 for expired artifacts, auth, and rate-limit headers.
+ * Tests steer it with injected faults and latency, and read back every request it served.
+ */
+
+export interface FakeArtifact {
+  name: string
+  zip: Buffer
+  expired?: boolean
+  /** Reported size; defaults to the zip's real size. */
+  sizeInBytes?: number
+  /** `workflow_run.id` reported for the artifact; defaults to its run. */
+  workflowRunId?: number
+  /** `digest` reported; defaults to the zip's real sha256, `null` for none. */
+  digest?: string | null
+}
+
+export interface FakeRun {
+  id: number
+  run_number: number
+  head_branch: string
+  head_sha: string
+  event: string
+  status: string
+  conclusion: string | null
+  created_at: string
+  /** Head repository: ours (default), another (a fork), or null (deleted fork). */
+  head?: 'own' | 'fork' | 'null'
+  artifacts: FakeArtifact[]
+}
+
+export interface Fault {
+  method?: string
+  /** Matched against the path and query of the request. */
+  path: RegExp
+  /** How many matching requests get the fault; then it is spent. */
+  times: number
+  status?: number
+  headers?: Record<string, string>
+  body?: unknown
+  /** Never answer: the connection stays open until the server stops. */
+  hang?: boolean
+}
+
+export interface RequestRecord {
+  method: string
+  path: string
+  authorization?: string
+  status: number
+}
+
+export interface FakeOptions {
+  owner?: string
+  repo?: string
+  repoId?: number
+  workflow?: string
+  workflowId?: number
+  defaultBranch?: string
+  token?: string
+  runs?: FakeRun[]
+  latencyMs?: number
+}
+
+export class FakeGitHub {
+  readonly owner: string
+  readonly repo: string
+  readonly repoId: number
+  readonly workflow: string
+  readonly workflowId: number
+  readonly defaultBranch: string
+  readonly token: string
+  runs: FakeRun[]
+  latencyMs: number
+  faults: Fault[] = []
+  readonly requests: RequestRecord[] = []
+  private server?: Server
+  private sockets = new Set<Socket>()
+  private artifactIds = new Map<FakeArtifact, number>()
+  private blobs = new Map<number, FakeArtifact>()
+  url = ''
+
+  constructor(options: FakeOptions = {}) {
+    this.owner = options.owner ?? 'tracecore'
+    this.repo = options.repo ?? 'tracecore'
+    this.repoId = options.repoId ?? 1001
+    this.workflow = options.workflow ?? 'chart.yml'
+    this.workflowId = options.workflowId ?? 4242
+    this.defaultBranch = options.defaultBranch ?? 'main'
+    this.token = options.token ?? 'fake-token'
+    this.runs = options.runs ?? []
+    this.latencyMs = options.latencyMs ?? 0
+  }
+
+  async start(port = 0): Promise<string> {
+    this.server = createServer((req, res) => void this.handle(req, res))
+    this.server.on('connection', socket => {
+      this.sockets.add(socket)
+      socket.on('close', () => this.sockets.delete(socket))
+    })
+    await new Promise<void>(resolve => this.server?.listen(port, '127.0.0.1', resolve))
+    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`
+    return this.url
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy()
+    await new Promise<void>(resolve =>
+      this.server ? this.server.close(() => resolve()) : resolve()
+    )
+  }
+
+  /** Requests served, without the blob hops, as "GET /path" lines. */
+  apiCalls(): string[] {
+    return this.requests.filter(r => !r.path.startsWith('/blob/')).map(r => `${r.method} ${r.path}`)
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', this.url)
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path: url.pathname + url.search,
+      authorization: req.headers.authorization,
+      status: 0
+    }
+    this.requests.push(record)
+    if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
+    const fault = this.faults.find(
+      f => f.times > 0 && (!f.method || f.method === record.method) && f.path.test(record.path)
+    )
+    if (fault) {
+      fault.times--
+      if (fault.hang) return
+      record.status = fault.status ?? 500
+      return this.send(
+        res,
+        record.status,
+        fault.body ?? { message: 'Injected fault' },
+        fault.headers
+      )
+    }
+    const [status, body, headers] = this.route(record.method, url, req.headers.authorization)
+    record.status = status
+    this.send(res, status, body, headers)
+  }
+
+  private route(
+    method: string,
+    url: URL,
+    authorization?: string
+  ): [number, unknown, Record<string, string>?] {
+    const path = url.pathname
+    const blob = /^\/blob\/(\d+)$/.exec(path)
+    if (blob) return this.blob(Number(blob[1]), url, authorization)
+    if (authorization !== `token ${this.token}` && authorization !== `Bearer ${this.token}`) {
+      return [
+        401,
+        {
+          message: 'Bad credentials',
+          documentation_url: 'https://docs.github.com/rest',
+          status: '401'
+        }
+      ]
+    }
+    if (method !== 'GET') return [404, { message: 'Not Found' }]
+    const repoPath = `/repos/${this.owner}/${this.repo}`
+    if (path === repoPath) return [200, this.repository()]
+    if (!path.startsWith(`${repoPath}/`)) return [404, { message: 'Not Found' }]
+    const rest = path.slice(repoPath.length)
+    let match = /^\/actions\/workflows\/([^/]+)\/runs$/.exec(rest)
+    if (match) {
+      const id = decodeURIComponent(match[1])
+      if (id !== this.workflow && id !== String(this.workflowId))
+        return [404, { message: 'Not Found' }]
+      return this.listRuns(url)
+    }
+    match = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest)
+    if (match) return this.listArtifacts(Number(match[1]), url)
+    match = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest)
+    if (match) return this.download(Number(match[1]))
+    return [404, { message: 'Not Found' }]
+  }
+
+  private repository() {
+    return {
+      id: this.repoId,
+      name: this.repo,
+      full_name: `${this.owner}/${this.repo}`,
+      default_branch: this.defaultBranch,
+      html_url: `https://github.com/${this.owner}/${this.repo}`
+    }
+  }
+
+  private listRuns(url: URL): [number, unknown, Record<string, string>] {
+    const q = url.searchParams
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
+    const page = Math.max(1, Number(q.get('page') ?? 1))
+    const status = q.get('status')
+    const matching = this.runs
+      .filter(r => !q.get('branch') || r.head_branch === q.get('branch'))
+      .filter(r => !q.get('event') || r.event === q.get('event'))
+      .filter(r => !status || r.status === status || r.conclusion === status)
+      .sort((a, b) => b.id - a.id)
+    const items = matching.slice((page - 1) * perPage, page * perPage).map(r => this.runJson(r))
+    const last = Math.max(1, Math.ceil(matching.length / perPage))
+    const link = (p: number, rel: string) => {
+      const next = new URL(url)
+      next.searchParams.set('page', String(p))
+      return `<${next.href}>; rel="${rel}"`
+    }
+    const links = [
+      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])
+    ]
+    return [
+      200,
+      { total_count: matching.length, workflow_runs: items },
+      links.length ? { link: links.join(', ') } : {}
+    ]
+  }
+
+  private runJson(run: FakeRun) {
+    const own = { id: this.repoId, full_name: `${this.owner}/${this.repo}` }
+    const head =
+      run.head === 'fork'
+        ? { id: 9999, full_name: `mallory/${this.repo}` }
+        : run.head === 'null'
+          ? null
+          : own
+    return {
+      id: run.id,
+      name: 'chart',
+      run_number: run.run_number,
+      run_attempt: 1,
+      head_branch: run.head_branch,
+      head_sha: run.head_sha,
+      event: run.event,
+      status: run.status,
+      conclusion: run.conclusion,
+      workflow_id: this.workflowId,
+      created_at: run.created_at,
+      updated_at: run.created_at,
+      html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${run.id}`,
+      path: `.github/workflows/${this.workflow}`,
+      pull_requests: [],
+      repository: own,
+      head_repository: head
+    }
+  }
+
+  private artifactId(artifact: FakeArtifact): number {
+    let id = this.artifactIds.get(artifact)
+    if (id === undefined) {
+      id = 70000 + this.artifactIds.size
+      this.artifactIds.set(artifact, id)
+      this.blobs.set(id, artifact)
+    }
+    return id
+  }
+
+  private listArtifacts(runId: number, url: URL): [number, unknown] {
+    const run = this.runs.find(r => r.id === runId)
+    if (!run) return [404, { message: 'Not Found' }]
+    const name = url.searchParams.get('name')
+    const artifacts = run.artifacts
+      .filter(a => !name || a.name === name)
+      .map(a => {
+        const id = this.artifactId(a)
+        return {
+          id,
+          node_id: `MDg6QXJ0aWZhY3Q${id}`,
+          name: a.name,
+          size_in_bytes: a.sizeInBytes ?? a.zip.length,
+          url: `${this.url}/repos/${this.owner}/${this.repo}/actions/artifacts/${id}`,
+          archive_download_url: `${this.url}/repos/${this.owner}/${this.repo}/actions/artifacts/${id}/zip`,
+          expired: a.expired ?? false,
+          digest:
+            a.digest === undefined
+              ? `sha256:${createHash('sha256').update(a.zip).digest('hex')}`
+              : a.digest,
+          created_at: run.created_at,
+          expires_at: run.created_at,
+          updated_at: run.created_at,
+          workflow_run: {
+            id: a.workflowRunId ?? run.id,
+            repository_id: this.repoId,
+            head_repository_id: this.repoId,
+            head_branch: run.head_branch,
+            head_sha: run.head_sha
+          }
+        }
+      })
+    return [200, { total_count: artifacts.length, artifacts }]
+  }
+
+  private download(id: number): [number, unknown, Record<string, string>?] {
+    const artifact = this.blobs.get(id)
+    if (!artifact) return [404, { message: 'Not Found' }]
+    if (artifact.expired) return [410, { message: 'Artifact has expired' }]
+    // The real one is a short-lived signed URL on another host; its query string is a secret.
+    return [302, '', { location: `${this.url}/blob/${id}?sig=SECRET-SIGNATURE&se=2099-01-01` }]
+  }
+
+  private blob(
+    id: number,
+    url: URL,
+    authorization?: string
+  ): [number, unknown, Record<string, string>?] {
+    const artifact = this.blobs.get(id)
+    if (!artifact || url.searchParams.get('sig') !== 'SECRET-SIGNATURE')
+      return [403, 'AuthenticationFailed']
+    // Blob storage is another origin: a token sent here has leaked.
+    if (authorization) return [400, 'Authorization header leaked to the blob host']
+    return [200, artifact.zip, { 'content-type': 'application/zip' }]
+  }
+
+  private send(
+    res: ServerResponse,
+    status: number,
+    body: unknown,
+    headers: Record<string, string> = {}
+  ): void {
+    const payload = Buffer.isBuffer(body)
+      ? body
+      : typeof body === 'string'
+        ? Buffer.from(body)
+        : Buffer.from(JSON.stringify(body))
+    const isJson = !Buffer.isBuffer(body) && typeof body !== 'string'
+    res.writeHead(status, {
+      ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, 5000 - this.requests.length)),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-ratelimit-resource': 'core',
+      ...headers,
+      'content-length': String(payload.length)
+    })
+    res.end(payload)
+  }
+}

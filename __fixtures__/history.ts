@@ -1,0 +1,50 @@
+import { createHash } from 'node:crypto'
+import type { FakeArtifact, FakeRun } from './github-server.js'
+import { sampleZip } from './zip.js'
+
+/** One run of the history; a bare number is a successful main-branch run with that sample. */
+export interface RunSpec {
+  /** The sample; a string is written as the file's content as is. Omitted: no artifact. */
+  value?: number | string
+  conclusion?: string | null
+  status?: string
+  branch?: string
+  event?: string
+  head?: FakeRun['head']
+  /** Replaces or amends the artifact the run uploaded. */
+  artifact?: Partial<FakeArtifact>
+  /** More artifacts the run uploaded. */
+  extra?: FakeArtifact[]
+}
+
+export const NEWEST_RUN_ID = 9000
+
+/** Builds runs newest first: ids count down from NEWEST_RUN_ID, a run an hour apart. */
+export function makeRuns(specs: (RunSpec | number)[], newestId = NEWEST_RUN_ID): FakeRun[] {
+  return specs.map((entry, i) => {
+    const spec: RunSpec = typeof entry === 'number' ? { value: entry } : entry
+    const id = newestId - i
+    const artifacts: FakeArtifact[] = []
+    if (spec.value !== undefined || spec.artifact) {
+      const content = typeof spec.value === 'number' ? `${spec.value}\n` : (spec.value ?? '')
+      artifacts.push({
+        name: `helm-install-duration-${id}`,
+        zip: sampleZip(content, undefined, { run_id: id }),
+        ...spec.artifact
+      })
+    }
+    artifacts.push(...(spec.extra ?? []))
+    return {
+      id,
+      run_number: 1000 - i,
+      head_branch: spec.branch ?? 'main',
+      head_sha: createHash('sha1').update(String(id)).digest('hex'),
+      event: spec.event ?? 'push',
+      status: spec.status ?? 'completed',
+      conclusion: spec.conclusion === undefined ? 'success' : spec.conclusion,
+      created_at: new Date(Date.UTC(2026, 10, 1) - i * 3_600_000).toISOString().replace('.000', ''),
+      head: spec.head ?? 'own',
+      artifacts
+    }
+  })
+}

@@ -1,0 +1,89 @@
+import { ArtifactSkip, downloadArtifact, findArtifact } from './artifacts.js'
+import { explain, httpStatus, isFatal, type Client } from './github.js'
+import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+import { excludeReason, listRuns, type Run } from './runs.js'
+import { SkipRun, collectSamples } from './samples.js'
+import { computeStats, decide } from './stats.js'
+import type { Report, Sample } from './types.js'
+import { ZipRefusal, readZipEntry } from './zip.js'
+
+export interface CheckOptions {
+  owner: string
+  repo: string
+  workflow: string
+  branch: string
+  event?: string
+  conclusions: readonly string[]
+  artifactName: string
+  file: string
+  window: number
+  minRuns: number
+  budget: number
+  lookback: number
+  allowForks: boolean
+  currentRunId?: number
+  /** This run's own sample, counted as the newest. */
+  current?: Sample
+  timeoutMs: number
+}
+
+/** Runs in flight at once; Octokit's throttling allows 10 concurrent requests. */
+export const CONCURRENCY = 10
+
+/** Lists the history, reads the newest samples, and judges their median against the budget. */
+export async function check(client: Client, options: CheckOptions): Promise<Report> {
+  const ref = { owner: options.owner, repo: options.repo }
+  const wanted = options.window - (options.current ? 1 : 0)
+  const pages = listRuns(client, { ...ref, ...options })
+
+  const fetchSample = async (run: Run): Promise<number> => {
+    const name = options.artifactName.replaceAll('{run_id}', String(run.id))
+    try {
+      const artifact = await findArtifact(client, ref, run.id, name)
+      const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
+      const parsed = parseSample(await readZipEntry(zip, options.file, MAX_SAMPLE_BYTES))
+      if (isError(parsed)) throw new SkipRun(`${options.file}: ${parsed.error}`)
+      return parsed
+    } catch (error) {
+      throw toSkip(error, run)
+    }
+  }
+
+  const collected = await collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
+    excludeReason(run, { ...options, currentRunId: options.currentRunId })
+  ).catch((error: unknown) => {
+    // Per-run failures arrive explained; an HTTP error here came from listing the runs.
+    if (httpStatus(error) === undefined) throw error
+    throw new Error(
+      explain(error, `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`)
+    )
+  })
+  const samples = options.current ? [options.current, ...collected.samples] : collected.samples
+  const stats = computeStats(samples.map(s => s.value))
+  return {
+    verdict: decide(stats, options.budget, options.minRuns),
+    budget: options.budget,
+    minRuns: options.minRuns,
+    window: options.window,
+    stats,
+    samples,
+    skipped: collected.skipped,
+    source: `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
+  }
+}
+
+/** Per-run problems become skips; an auth or rate-limit failure would hit every run, so it stops. */
+function toSkip(error: unknown, run: Run): Error {
+  if (error instanceof SkipRun) return error
+  if (error instanceof ArtifactSkip || error instanceof ZipRefusal)
+    return new SkipRun(error.message)
+  if (isFatal(error)) return new Error(explain(error, `Reading the artifacts of run ${run.id}`))
+  switch (httpStatus(error)) {
+    case 410:
+      return new SkipRun('artifact expired (410 Gone)')
+    case 404:
+      return new SkipRun('artifact not found (404)')
+    default:
+      return new SkipRun(explain(error, 'artifact request failed'))
+  }
+}

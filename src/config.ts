@@ -1,0 +1,217 @@
+import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
+import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+
+export const CONCLUSIONS = [
+  'success',
+  'failure',
+  'cancelled',
+  'skipped',
+  'timed_out',
+  'action_required',
+  'neutral',
+  'stale',
+  'startup_failure'
+] as const
+
+export interface Config {
+  token: string
+  owner: string
+  repo: string
+  workflow: string
+  /** Undefined until resolved: the repository's default branch. */
+  branch?: string
+  event?: string
+  conclusions: string[]
+  artifactName: string
+  file: string
+  window: number
+  minRuns: number
+  budget: number
+  lookback: number
+  value?: string
+  record: boolean
+  retentionDays: number
+  allowForks: boolean
+  failOnBreach: boolean
+  failOnInsufficient: boolean
+  summary: boolean
+}
+
+/** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
+export type InputReader = (name: string) => string
+
+export class InputError extends Error {
+  constructor(input: string, problem: string) {
+    super(`Input '${input}' ${problem}`)
+    this.name = 'InputError'
+  }
+}
+
+/** Turns the raw inputs and the runner's environment into a checked Config. */
+export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
+  const [owner, repo] = repository(input('repository') || env.GITHUB_REPOSITORY || '')
+  const window = integer(input, 'window', 10, 1, 1000)
+  const config: Config = {
+    token: input('github-token') || env.GITHUB_TOKEN || '',
+    owner,
+    repo,
+    workflow: workflow(input('workflow'), env.GITHUB_WORKFLOW_REF),
+    branch: input('branch') || undefined,
+    event: optionalName(input, 'event'),
+    conclusions: conclusions(input('conclusions') || 'success,failure'),
+    artifactName: artifactName(input('artifact-name') || 'helm-install-duration-{run_id}'),
+    file: filePath(input('file') || 'install_to_ready_seconds.txt'),
+    window,
+    minRuns: integer(input, 'min-runs', window, 1, window),
+    budget: positive(input, 'budget', 300),
+    lookback: integer(input, 'lookback', 50, 1, 1000),
+    value: input('value') || undefined,
+    record: flag(input, 'record', false),
+    retentionDays: integer(input, 'retention-days', 90, 1, 400),
+    allowForks: flag(input, 'allow-forks', false),
+    failOnBreach: flag(input, 'fail-on-breach', true),
+    failOnInsufficient: flag(input, 'fail-on-insufficient', false),
+    summary: flag(input, 'summary', true)
+  }
+  if (!config.token) {
+    throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
+  }
+  return config
+}
+
+function repository(text: string): [string, string] {
+  const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text.trim())
+  if (!match) {
+    throw new InputError('repository', `must be owner/name, got ${JSON.stringify(text)}`)
+  }
+  return [match[1], match[2]]
+}
+
+function workflow(text: string, workflowRef: string | undefined): string {
+  // GITHUB_WORKFLOW_REF: owner/repo/.github/workflows/chart.yml@refs/heads/main
+  const fromRef = workflowRef?.split('@')[0].split('/').pop() ?? ''
+  const value = text.trim() || fromRef
+  if (!value) {
+    throw new InputError(
+      'workflow',
+      'is empty and GITHUB_WORKFLOW_REF is not set: give chart.yml or an id'
+    )
+  }
+  if (!/^(?:\d+|[\w.-]+\.ya?ml)$/.test(value)) {
+    throw new InputError(
+      'workflow',
+      `must be a workflow file name (chart.yml) or a numeric id, got ${JSON.stringify(value)}`
+    )
+  }
+  return value
+}
+
+function optionalName(input: InputReader, name: string): string | undefined {
+  const value = input(name).trim()
+  if (value && !/^[a-z_]+$/.test(value)) {
+    throw new InputError(name, `must be an event name such as push, got ${JSON.stringify(value)}`)
+  }
+  return value || undefined
+}
+
+function conclusions(text: string): string[] {
+  const list = text
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+  const known: readonly string[] = CONCLUSIONS
+  const unknown = list.filter(c => !known.includes(c))
+  if (list.length === 0 || unknown.length > 0) {
+    throw new InputError(
+      'conclusions',
+      `accepts a comma-separated list of ${CONCLUSIONS.join(', ')}; got ${JSON.stringify(text)}`
+    )
+  }
+  return list
+}
+
+function artifactName(text: string): string {
+  // GitHub refuses these characters in artifact names, so a template with them can never match.
+  if (/["':<>|*?\\/\r\n]/.test(text.replace('{run_id}', ''))) {
+    throw new InputError(
+      'artifact-name',
+      `holds a character artifact names cannot have: ${JSON.stringify(text)}`
+    )
+  }
+  return text
+}
+
+function filePath(text: string): string {
+  const parts = text.split('/')
+  if (
+    text.startsWith('/') ||
+    text.includes('\\') ||
+    parts.some(p => p === '' || p === '.' || p === '..')
+  ) {
+    throw new InputError(
+      'file',
+      `must be a relative path inside the artifact, got ${JSON.stringify(text)}`
+    )
+  }
+  return text
+}
+
+function integer(
+  input: InputReader,
+  name: string,
+  fallback: number,
+  min: number,
+  max: number
+): number {
+  const text = input(name).trim()
+  if (text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+$/.test(text) || value < min || value > max) {
+    throw new InputError(
+      name,
+      `must be a whole number from ${min} to ${max}, got ${JSON.stringify(text)}`
+    )
+  }
+  return value
+}
+
+function positive(input: InputReader, name: string, fallback: number): number {
+  const text = input(name).trim()
+  if (text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
+    throw new InputError(name, `must be a positive number of seconds, got ${JSON.stringify(text)}`)
+  }
+  return value
+}
+
+function flag(input: InputReader, name: string, fallback: boolean): boolean {
+  const text = input(name).trim()
+  if (text === '') return fallback
+  if (/^(true|True|TRUE)$/.test(text)) return true
+  if (/^(false|False|FALSE)$/.test(text)) return false
+  throw new InputError(name, `must be true or false, got ${JSON.stringify(text)}`)
+}
+
+/**
+ * This run's own sample. Not an input error when unusable: the step often runs under
+ * `if: always()` after a failed install, so the caller warns and checks history alone.
+ */
+export function readValue(value: string): number | { error: string } {
+  const direct = parseSample(value)
+  if (!isError(direct)) return direct
+  if (!existsSync(value))
+    return { error: `value ${JSON.stringify(value)} is neither a number nor an existing file` }
+  if (!statSync(value).isFile()) return { error: `value ${JSON.stringify(value)} is not a file` }
+  const fd = openSync(value, 'r')
+  try {
+    const buffer = Buffer.alloc(MAX_SAMPLE_BYTES + 1)
+    const length = readSync(fd, buffer, 0, buffer.length, 0)
+    const parsed = parseSample(buffer.toString('utf8', 0, length))
+    return isError(parsed)
+      ? { error: `value file ${JSON.stringify(value)}: ${parsed.error}` }
+      : parsed
+  } finally {
+    closeSync(fd)
+  }
+}

@@ -1,0 +1,120 @@
+import * as core from '@actions/core'
+import { getOctokit } from '@actions/github'
+import { retry } from '@octokit/plugin-retry'
+import { throttling } from '@octokit/plugin-throttling'
+import type { Octokit } from '@octokit/core'
+
+export type Client = ReturnType<typeof getOctokit>
+
+export interface ClientOptions {
+  /** Per attempt; a hung connection is aborted and retried rather than waited on. */
+  timeoutMs: number
+  retries: number
+  /** Base of the retry back-off and of `retry-after` waits, in ms per second. */
+  retryUnitMs: number
+}
+
+export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
+  timeoutMs: 20_000,
+  retries: 3,
+  retryUnitMs: 1000
+}
+
+/**
+ * Registered before the retry and throttling plugins so that it wraps each attempt, not the
+ * whole retried call: every attempt gets a fresh deadline.
+ */
+const attemptTimeout = (ms: number) => (octokit: Octokit) => {
+  octokit.hook.wrap('request', (request, opts) =>
+    request({
+      ...opts,
+      request: { ...opts.request, signal: opts.request?.signal ?? AbortSignal.timeout(ms) }
+    })
+  )
+}
+
+export function createClient(
+  token: string,
+  options: ClientOptions = DEFAULT_CLIENT_OPTIONS
+): Client {
+  const maxSecondaryRetries = 3
+  return getOctokit(
+    token,
+    {
+      retry: { retries: options.retries, retryAfterBaseValue: options.retryUnitMs },
+      throttle: {
+        retryAfterBaseValue: options.retryUnitMs,
+        // An exhausted primary limit lasts until the hourly reset: fail now and say when,
+        // rather than sleep the job away.
+        onRateLimit: () => false,
+        onSecondaryRateLimit: (
+          retryAfter: number,
+          request: { method: string; url: string },
+          _o: unknown,
+          retryCount: number
+        ) => {
+          if (retryCount >= maxSecondaryRetries) return false
+          core.info(
+            `GitHub asked to slow down (secondary rate limit): retrying ${request.method} in ${retryAfter} s`
+          )
+          return true
+        }
+      }
+    },
+    attemptTimeout(options.timeoutMs),
+    retry,
+    throttling
+  )
+}
+
+interface HttpError {
+  status: number
+  message: string
+  response?: { headers?: Record<string, string | undefined> }
+}
+
+function isHttpError(error: unknown): error is HttpError {
+  return (
+    typeof error === 'object' && error !== null && typeof (error as HttpError).status === 'number'
+  )
+}
+
+/** A failure that would repeat on every run, so the whole check stops instead of skipping. */
+export function isFatal(error: unknown): boolean {
+  return (
+    isHttpError(error) && (error.status === 401 || error.status === 403 || error.status === 429)
+  )
+}
+
+export function httpStatus(error: unknown): number | undefined {
+  return isHttpError(error) ? error.status : undefined
+}
+
+/** Says what went wrong with a GitHub call and what to do about it, in one line. */
+export function explain(error: unknown, what: string): string {
+  if (!isHttpError(error))
+    return `${what}: ${error instanceof Error ? error.message : String(error)}`
+  const headers = error.response?.headers ?? {}
+  if (headers['x-ratelimit-remaining'] === '0') {
+    const reset = Number(headers['x-ratelimit-reset'])
+    const when =
+      Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : 'the next hour'
+    return `${what}: the GitHub API rate limit is exhausted until ${when}; lower 'lookback' or 'window', or run later`
+  }
+  switch (error.status) {
+    case 401:
+      return `${what}: the token was refused (401 Bad credentials); check 'github-token'`
+    case 403:
+      if (/secondary rate/i.test(error.message))
+        return `${what}: GitHub's secondary rate limit persisted after retries; run later`
+      return `${what}: 403 ${error.message}; the token needs 'permissions: actions: read' on this repository`
+    case 404:
+      return `${what}: not found (404); check the workflow and repository names, and that the token can read them`
+    case 429:
+      return `${what}: GitHub kept answering 429 Too Many Requests after retries; run later`
+    case 500:
+      return `${what}: ${error.message || 'network error'} (after retries)`
+    default:
+      return `${what}: HTTP ${error.status} ${error.message}`
+  }
+}

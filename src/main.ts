@@ -1,0 +1,118 @@
+import * as core from '@actions/core'
+import { context } from '@actions/github'
+import { check } from './check.js'
+import { readConfig, readValue, type Config } from './config.js'
+import { escapeLog } from './escape.js'
+import {
+  createClient,
+  DEFAULT_CLIENT_OPTIONS,
+  explain,
+  type Client,
+  type ClientOptions
+} from './github.js'
+import { isError } from './parse.js'
+import { round } from './stats.js'
+import { headline, certainty, renderSummary } from './summary.js'
+import type { Report, Sample } from './types.js'
+
+/** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
+export async function run(): Promise<void> {
+  try {
+    const config = readConfig(name => core.getInput(name), process.env)
+    const clientOptions = clientOptionsFromEnv()
+    const client = createClient(config.token, clientOptions)
+    const current = currentSample(config)
+    const report = await check(client, {
+      ...config,
+      branch: config.branch ?? (await defaultBranch(client, config)),
+      currentRunId: Number(process.env.GITHUB_RUN_ID) || undefined,
+      current,
+      timeoutMs: clientOptions.timeoutMs
+    })
+    await publish(report, config)
+  } catch (error) {
+    core.setFailed(escapeLog(error instanceof Error ? error.message : String(error), 1000))
+  }
+}
+
+/** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
+function currentSample(config: Config): Sample | undefined {
+  if (!config.value) return undefined
+  const value = readValue(config.value)
+  if (isError(value)) {
+    core.warning(`No sample for this run: ${escapeLog(value.error)}. Checking the history alone.`)
+    return undefined
+  }
+  const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
+  const runId = Number(process.env.GITHUB_RUN_ID) || 0
+  return {
+    run_id: runId,
+    run_number: Number(process.env.GITHUB_RUN_NUMBER) || 0,
+    value,
+    head_sha: process.env.GITHUB_SHA ?? '',
+    created_at: new Date().toISOString(),
+    html_url: `${server}/${config.owner}/${config.repo}/actions/runs/${runId}`,
+    conclusion: 'this run',
+    current: true
+  }
+}
+
+/** The event payload names the default branch for free; only another repository costs a call. */
+async function defaultBranch(client: Client, config: Config): Promise<string> {
+  const repository = context.payload.repository
+  if (repository?.full_name?.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase()) {
+    const branch = repository.default_branch
+    if (typeof branch === 'string' && branch) return branch
+  }
+  try {
+    const { data } = await client.rest.repos.get({ owner: config.owner, repo: config.repo })
+    return data.default_branch
+  } catch (error) {
+    throw new Error(explain(error, `Reading the default branch of ${config.owner}/${config.repo}`))
+  }
+}
+
+async function publish(report: Report, config: Config): Promise<void> {
+  const { stats } = report
+  const number = (v: number | null) => (v === null ? '' : String(round(v)))
+  core.setOutput('verdict', report.verdict)
+  core.setOutput('median', number(stats.median))
+  core.setOutput('count', String(stats.count))
+  core.setOutput('budget', String(report.budget))
+  core.setOutput(
+    'samples',
+    JSON.stringify(report.samples.map(({ current: _c, conclusion: _s, ...rest }) => rest))
+  )
+  core.setOutput(
+    'skipped',
+    JSON.stringify(report.skipped.map(({ run_id, reason }) => ({ run_id, reason })))
+  )
+  core.setOutput('ci-low', number(stats.ciLow))
+  core.setOutput('ci-high', number(stats.ciHigh))
+  core.setOutput('mad', number(stats.mad))
+
+  for (const skip of report.skipped)
+    core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
+  const line = headline(report)
+  core.info(line)
+  const note = certainty(report)
+  if (note) core.notice(note)
+  if (config.summary) await core.summary.addRaw(renderSummary(report)).write()
+
+  if (report.verdict === 'breach' && config.failOnBreach)
+    core.setFailed(`Rolling median breach: ${line}`)
+  if (report.verdict === 'insufficient') {
+    if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
+    else core.warning(`Rolling median ${line}`)
+  }
+}
+
+/** Test-only knobs for the fake server's hang and retry cases; unset on real runners. */
+function clientOptionsFromEnv(): ClientOptions {
+  const env = (name: string, fallback: number) => Number(process.env[name]) || fallback
+  return {
+    timeoutMs: env('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
+    retries: env('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
+    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs)
+  }
+}

@@ -1,0 +1,23 @@
+/** Longest sample text accepted; a real one is a few bytes ("143\n"). */
+export const MAX_SAMPLE_BYTES = 64
+
+const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
+
+/**
+ * Parses one sample: a single finite non-negative decimal number, optionally surrounded by
+ * whitespace. Returns the number, or the reason the text is refused.
+ */
+export function parseSample(text: string): number | { error: string } {
+  if (text.length > MAX_SAMPLE_BYTES)
+    return { error: `content longer than ${MAX_SAMPLE_BYTES} bytes` }
+  const trimmed = text.trim()
+  if (trimmed === '') return { error: 'empty content' }
+  if (!NUMBER.test(trimmed)) return { error: 'content is not one non-negative number' }
+  const value = Number(trimmed)
+  if (!Number.isFinite(value)) return { error: 'content is not a finite number' }
+  return value
+}
+
+export function isError(parsed: number | { error: string }): parsed is { error: string } {
+  return typeof parsed !== 'number'
+}

@@ -1,0 +1,113 @@
+import type { Client } from './github.js'
+
+/** The fields of a workflow run that the check reads; everything else is ignored. */
+export interface Run {
+  id: number
+  run_number: number
+  head_branch: string | null
+  head_sha: string
+  event: string
+  status: string | null
+  conclusion: string | null
+  created_at: string
+  html_url: string
+  repository: { id: number; full_name: string }
+  head_repository: { id: number; full_name: string } | null
+}
+
+export interface RunFilter {
+  branch: string
+  event?: string
+  conclusions: readonly string[]
+  allowForks: boolean
+  currentRunId?: number
+}
+
+export interface RunQuery {
+  owner: string
+  repo: string
+  workflow: string
+  branch: string
+  event?: string
+  lookback: number
+}
+
+export class ResponseShapeError extends Error {}
+
+/**
+ * Decides whether a listed run may hold a sample. Returns undefined when it may, or the reason
+ * it does not count. Pure, so every rule is testable without a server.
+ */
+export function excludeReason(run: Run, filter: RunFilter): string | undefined {
+  if (run.id === filter.currentRunId) return 'the current run (its sample is the value input)'
+  if (run.status !== 'completed') return `not completed (${run.status})`
+  if (!run.conclusion || !filter.conclusions.includes(run.conclusion)) {
+    return `conclusion ${run.conclusion ?? 'none'} is not counted`
+  }
+  if (run.head_branch !== filter.branch) return 'ran on another branch'
+  if (filter.event && run.event !== filter.event) return `triggered by ${run.event}`
+  // A fork's pull request can run on a branch named like ours: only the head repository tells.
+  if (!filter.allowForks && run.head_repository?.id !== run.repository.id)
+    return 'head repository is a fork'
+  return undefined
+}
+
+/**
+ * Completed runs of the workflow on the branch, newest first, one page of up to 100 at a time,
+ * never more than `lookback` runs. Pages are fetched only when the caller asks for more.
+ */
+export async function* listRuns(client: Client, query: RunQuery): AsyncGenerator<Run[]> {
+  const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
+    owner: query.owner,
+    repo: query.repo,
+    workflow_id: /^\d+$/.test(query.workflow) ? Number(query.workflow) : query.workflow,
+    branch: query.branch,
+    event: query.event,
+    status: 'completed',
+    exclude_pull_requests: true,
+    per_page: Math.min(100, query.lookback)
+  })
+  let seen = 0
+  for await (const page of pages) {
+    if (!Array.isArray(page.data))
+      throw new ResponseShapeError('the workflow runs listing is not the expected JSON')
+    const runs = page.data.slice(0, query.lookback - seen).map(toRun)
+    seen += runs.length
+    if (runs.length > 0) yield runs
+    if (seen >= query.lookback) return
+  }
+}
+
+function toRun(raw: unknown): Run {
+  const run = raw as Partial<Run>
+  if (
+    typeof run !== 'object' ||
+    run === null ||
+    typeof run.id !== 'number' ||
+    typeof run.run_number !== 'number' ||
+    typeof run.repository?.id !== 'number'
+  ) {
+    throw new ResponseShapeError('a workflow run in the listing is not the expected JSON')
+  }
+  return {
+    id: run.id,
+    run_number: run.run_number,
+    head_branch: typeof run.head_branch === 'string' ? run.head_branch : null,
+    head_sha:
+      typeof run.head_sha === 'string' && /^[0-9a-f]{7,64}$/.test(run.head_sha) ? run.head_sha : '',
+    event: String(run.event ?? ''),
+    status: typeof run.status === 'string' ? run.status : null,
+    conclusion: typeof run.conclusion === 'string' ? run.conclusion : null,
+    created_at:
+      typeof run.created_at === 'string' && !Number.isNaN(Date.parse(run.created_at))
+        ? run.created_at
+        : '',
+    html_url:
+      typeof run.html_url === 'string' && /^https?:\/\//.test(run.html_url) ? run.html_url : '',
+    repository: { id: run.repository.id, full_name: String(run.repository.full_name ?? '') },
+    head_repository:
+      typeof run.head_repository?.id === 'number'
+        ? { id: run.head_repository.id, full_name: String(run.head_repository.full_name ?? '') }
+        : null
+  }
+}

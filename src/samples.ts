@@ -1,0 +1,104 @@
+import type { Run } from './runs.js'
+import type { Sample, Skip } from './types.js'
+
+/** Fetches one run's sample value, or throws `SkipRun` with the reason it does not count. */
+export type SampleFetcher = (run: Run) => Promise<number>
+
+export class SkipRun extends Error {}
+
+export interface Collected {
+  samples: Sample[]
+  skipped: Skip[]
+}
+
+type Settled = { index: number; value: number } | { index: number; skip: string }
+
+/**
+ * Reads samples from runs in newest-first order until `wanted` are found, with up to
+ * `concurrency` runs in flight. It never starts more runs than could still be needed
+ * (found + in flight < wanted), so a history where every run has a sample costs exactly
+ * `wanted` fetches, and a page of runs is listed only when the runs in hand cannot fill the
+ * window even if every fetch in flight succeeds.
+ */
+export async function collectSamples(
+  pages: AsyncIterator<Run[]>,
+  wanted: number,
+  fetchSample: SampleFetcher,
+  concurrency: number,
+  isEligible: (run: Run) => string | undefined
+): Promise<Collected> {
+  const runs: Run[] = []
+  const outcomes: (Settled | undefined)[] = []
+  const inFlight = new Map<number, Promise<Settled>>()
+  let next = 0
+  let found = 0
+  let morePages = wanted > 0
+  let pageRequest: Promise<IteratorResult<Run[]>> | undefined
+
+  const start = (index: number) => {
+    const run = runs[index]
+    const task = fetchSample(run).then(
+      (value): Settled => ({ index, value }),
+      (error: unknown): Settled => {
+        if (error instanceof SkipRun) return { index, skip: error.message }
+        throw error
+      }
+    )
+    // A fatal error rejects the race below; the other tasks' later rejections are moot.
+    task.catch(() => undefined)
+    inFlight.set(index, task)
+  }
+
+  for (;;) {
+    while (next < runs.length && inFlight.size < concurrency && found + inFlight.size < wanted) {
+      const reason = isEligible(runs[next])
+      if (reason) outcomes[next] = { index: next, skip: reason }
+      else start(next)
+      next++
+    }
+    if (!pageRequest && morePages && next >= runs.length && found + inFlight.size < wanted) {
+      pageRequest = pages.next()
+    }
+    if (inFlight.size === 0 && !pageRequest) break
+    const event = await Promise.race([
+      ...inFlight.values(),
+      ...(pageRequest ? [pageRequest.then(page => ({ page }))] : [])
+    ])
+    if ('page' in event) {
+      pageRequest = undefined
+      if (event.page.done) morePages = false
+      else runs.push(...event.page.value)
+      continue
+    }
+    inFlight.delete(event.index)
+    outcomes[event.index] = event
+    if ('value' in event) found++
+  }
+  return { samples: toSamples(runs, outcomes), skipped: toSkips(runs, outcomes) }
+}
+
+function toSamples(runs: Run[], outcomes: (Settled | undefined)[]): Sample[] {
+  const samples: Sample[] = []
+  outcomes.forEach(outcome => {
+    if (!outcome || !('value' in outcome)) return
+    const run = runs[outcome.index]
+    samples.push({
+      run_id: run.id,
+      run_number: run.run_number,
+      value: outcome.value,
+      head_sha: run.head_sha,
+      created_at: run.created_at,
+      html_url: run.html_url,
+      conclusion: run.conclusion ?? ''
+    })
+  })
+  return samples
+}
+
+function toSkips(runs: Run[], outcomes: (Settled | undefined)[]): Skip[] {
+  return outcomes.flatMap(outcome =>
+    outcome && 'skip' in outcome ? [{ ...pick(runs[outcome.index]), reason: outcome.skip }] : []
+  )
+}
+
+const pick = (run: Run) => ({ run_id: run.id, run_number: run.run_number, html_url: run.html_url })

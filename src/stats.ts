@@ -1,0 +1,73 @@
+import type { Stats, Verdict } from './types.js'
+
+export function median(values: readonly number[]): number | null {
+  if (values.length === 0) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Median absolute deviation: a spread measure that one wild run cannot drag. */
+export function mad(values: readonly number[]): number | null {
+  const m = median(values)
+  return m === null ? null : median(values.map(v => Math.abs(v - m)))
+}
+
+/** P(X <= k) for X ~ Binomial(n, 1/2). */
+function binomialCdfHalf(k: number, n: number): number {
+  let term = Math.pow(0.5, n)
+  let sum = term
+  for (let i = 1; i <= k; i++) {
+    term = (term * (n - i + 1)) / i
+    sum += term
+  }
+  return sum
+}
+
+/** Lowest coverage for which an interval is reported. */
+export const CI_TARGET = 0.95
+
+/**
+ * Distribution-free confidence interval of the median from order statistics: the k-th
+ * smallest and k-th largest samples, with the largest k whose coverage
+ * 1 - 2·P(Bin(n, ½) <= k-1) stays at or above 95%. Needs at least 6 samples.
+ */
+export function medianInterval(
+  values: readonly number[]
+): { low: number; high: number; level: number } | null {
+  const n = values.length
+  let best: { k: number; level: number } | null = null
+  for (let k = 1; k <= n >> 1; k++) {
+    const level = 1 - 2 * binomialCdfHalf(k - 1, n)
+    if (level < CI_TARGET) break
+    best = { k, level }
+  }
+  if (!best) return null
+  const sorted = [...values].sort((a, b) => a - b)
+  return { low: sorted[best.k - 1], high: sorted[n - best.k], level: best.level }
+}
+
+export function computeStats(values: readonly number[]): Stats {
+  const ci = medianInterval(values)
+  return {
+    count: values.length,
+    median: median(values),
+    min: values.length ? Math.min(...values) : null,
+    max: values.length ? Math.max(...values) : null,
+    mad: mad(values),
+    ciLow: ci?.low ?? null,
+    ciHigh: ci?.high ?? null,
+    ciLevel: ci?.level ?? null
+  }
+}
+
+/** The contract's rule: too few samples is never compared with the budget. */
+export function decide(stats: Stats, budget: number, minRuns: number): Verdict {
+  if (stats.median === null || stats.count < minRuns) return 'insufficient'
+  return stats.median <= budget ? 'pass' : 'breach'
+}
+
+/** Trims binary floating-point noise for display and outputs (145.50000000001 -> 145.5). */
+export function round(value: number): number {
+  return Math.round(value * 1000) / 1000
+}

@@ -1,0 +1,46 @@
+/** One counted measurement: a run's sample, newest first in every list. */
+export interface Sample {
+  run_id: number
+  run_number: number
+  value: number
+  head_sha: string
+  created_at: string
+  html_url: string
+  conclusion: string
+  /** True for the run executing this step (its `value` input). */
+  current?: boolean
+}
+
+/** A run that was examined and not counted. */
+export interface Skip {
+  run_id: number
+  run_number?: number
+  html_url?: string
+  reason: string
+}
+
+export type Verdict = 'pass' | 'breach' | 'insufficient'
+
+export interface Stats {
+  count: number
+  median: number | null
+  min: number | null
+  max: number | null
+  mad: number | null
+  ciLow: number | null
+  ciHigh: number | null
+  /** Coverage of the interval [ciLow, ciHigh], e.g. 0.979 for 10 samples. */
+  ciLevel: number | null
+}
+
+export interface Report {
+  verdict: Verdict
+  budget: number
+  minRuns: number
+  window: number
+  stats: Stats
+  samples: Sample[]
+  skipped: Skip[]
+  /** Where the samples came from, for the summary's heading. */
+  source: string
+}
