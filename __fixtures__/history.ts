@@ -19,10 +19,16 @@ export interface RunSpec {
 
 export const NEWEST_RUN_ID = 9000
 
-/** Builds runs newest first: ids count down from NEWEST_RUN_ID, a run an hour apart. */
-export function makeRuns(specs: (RunSpec | number)[], newestId = NEWEST_RUN_ID): FakeRun[] {
+/**
+ * Builds runs newest first: ids count down from NEWEST_RUN_ID, a run an hour apart. A bare
+ * number or string is a successful main-branch run whose artifact holds it.
+ */
+export function makeRuns(
+  specs: (RunSpec | number | string)[],
+  newestId = NEWEST_RUN_ID
+): FakeRun[] {
   return specs.map((entry, i) => {
-    const spec: RunSpec = typeof entry === 'number' ? { value: entry } : entry
+    const spec: RunSpec = typeof entry === 'object' ? entry : { value: entry }
     const id = newestId - i
     const artifacts: FakeArtifact[] = []
     if (spec.value !== undefined || spec.artifact) {

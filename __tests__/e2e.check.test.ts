@@ -13,14 +13,18 @@ describe('check path through dist/index.js', () => {
     await fake.stop()
   })
 
-  async function runWith(specs: (RunSpec | number)[], inputs: Record<string, string> = {}) {
+  async function runWith(
+    specs: (RunSpec | number | string)[],
+    inputs: Record<string, string> = {}
+  ) {
     fake.runs = makeRuns(specs)
     fake.faults = []
     fake.requests.length = 0
     return runAction(fake, { inputs })
   }
 
-  const samplesOf = (json: string) => (JSON.parse(json) as { run_id: number; value: number }[]).map(s => s.value)
+  const samplesOf = (json: string) =>
+    (JSON.parse(json) as { run_id: number; value: number }[]).map(s => s.value)
   const skippedOf = (json: string) => JSON.parse(json) as { run_id: number; reason: string }[]
 
   it('passes with 10 runs under the budget', async () => {
@@ -39,7 +43,9 @@ describe('check path through dist/index.js', () => {
     expect(r.code).toBe(1)
     expect(r.outputs.verdict).toBe('breach')
     expect(r.outputs.median).toBe('307.5')
-    expect(r.annotations).toContainEqual(expect.objectContaining({ level: 'error', message: expect.stringContaining('breach') }))
+    expect(r.annotations).toContainEqual(
+      expect.objectContaining({ level: 'error', message: expect.stringContaining('breach') })
+    )
   })
 
   it('passes when the median equals the budget exactly', async () => {
@@ -55,7 +61,10 @@ describe('check path through dist/index.js', () => {
     expect(r.outputs.verdict).toBe('insufficient')
     expect(r.outputs.median).toBe('250')
     expect(r.outputs.count).toBe('4')
-    expect(r.annotations).toContainEqual({ level: 'warning', message: expect.stringContaining('need >= 10 runs, have 4') })
+    expect(r.annotations).toContainEqual({
+      level: 'warning',
+      message: expect.stringContaining('need >= 10 runs, have 4')
+    })
   })
 
   it('fails on insufficient when fail-on-insufficient is set', async () => {
@@ -83,13 +92,18 @@ describe('check path through dist/index.js', () => {
     const samples = JSON.parse(r.outputs.samples) as { run_id: number; value: number }[]
     expect(samples.map(s => s.value)).toEqual([280, 100, 110])
     expect(r.outputs.median).toBe('110')
-    expect(skippedOf(r.outputs.skipped)).toEqual([{ run_id: 9000, reason: 'conclusion cancelled is not counted' }])
+    expect(skippedOf(r.outputs.skipped)).toEqual([
+      { run_id: 9000, reason: 'conclusion cancelled is not counted' }
+    ])
     // The other-branch run is filtered by the API query itself, so it is never seen.
     expect(fake.apiCalls()[0]).toContain('branch=main')
   })
 
   it('skips expired, missing and garbage artifacts with their reasons', async () => {
-    const r = await runWith([{ value: 150, artifact: { expired: true } }, {}, { value: 'not a number' }, 120, 130], { window: '2' })
+    const r = await runWith(
+      [{ value: 150, artifact: { expired: true } }, {}, { value: 'not a number' }, 120, 130],
+      { window: '2' }
+    )
     expect(samplesOf(r.outputs.samples)).toEqual([120, 130])
     const skipped = skippedOf(r.outputs.skipped)
     expect(skipped.map(s => s.run_id)).toEqual([9000, 8999, 8998])
@@ -102,7 +116,10 @@ describe('check path through dist/index.js', () => {
 
   it('reads a history spread over several pages, listing only the pages it needs', async () => {
     // 150 runs without samples, then 10 with: the window fills on the second page.
-    const specs: RunSpec[] = [...Array.from({ length: 150 }, () => ({})), ...Array.from({ length: 12 }, (_, i) => ({ value: 100 + i }))]
+    const specs: RunSpec[] = [
+      ...Array.from({ length: 150 }, () => ({})),
+      ...Array.from({ length: 12 }, (_, i) => ({ value: 100 + i }))
+    ]
     const r = await runWith(specs, { lookback: '300' })
     expect(r.outputs.count).toBe('10')
     expect(samplesOf(r.outputs.samples)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109])

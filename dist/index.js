@@ -41443,7 +41443,10 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g;
 /** Makes text inert in GitHub-flavoured Markdown: every character that could start markup
  * (HTML, links, emphasis, tables, autolinks) becomes a numeric character reference. */
 function escapeMarkdown(text, maxLength = 200) {
-    return truncate(text.replace(CONTROL, ' '), maxLength).replace(/[^\p{L}\p{N} .,\-+/=]/gu, c => `&#${c.codePointAt(0)};`);
+    return (truncate(text.replace(CONTROL, ' '), maxLength)
+        .replace(/[^\p{L}\p{N} .,\-+/=]/gu, c => `&#${c.codePointAt(0)};`)
+        // GFM autolinks text after entities are decoded: a zero-width space breaks the triggers.
+        .replace(/(www|&#58;\/\/|&#64;)/gi, '$1\u200b'));
 }
 /** Makes text safe on one log line: no line breaks, no workflow command markers. */
 function escapeLog(text, maxLength = 200) {
@@ -41546,8 +41549,11 @@ function table(samples) {
         const commit = s.head_sha
             ? summary_link(`\`${escapeMarkdown(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
             : '–';
-        const date = s.created_at ? s.created_at.slice(0, 16).replace('T', ' ') : '–';
-        return `| ${run} | ${commit} | ${escapeMarkdown(date)} | ${escapeMarkdown(s.conclusion || '–')} | ${round(s.value)} |`;
+        const time = Date.parse(s.created_at);
+        const date = Number.isNaN(time)
+            ? '–'
+            : new Date(time).toISOString().slice(0, 16).replace('T', ' ');
+        return `| ${run} | ${commit} | ${date} | ${escapeMarkdown(s.conclusion || '–')} | ${round(s.value)} |`;
     });
     return [
         '| Run | Commit | Date (UTC) | Conclusion | Seconds |',
@@ -41618,7 +41624,7 @@ function currentSample(config) {
         head_sha: process.env.GITHUB_SHA ?? '',
         created_at: new Date().toISOString(),
         html_url: `${server}/${config.owner}/${config.repo}/actions/runs/${runId}`,
-        conclusion: 'this run',
+        conclusion: 'in progress',
         current: true
     };
 }

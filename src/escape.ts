@@ -10,9 +10,11 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g
 /** Makes text inert in GitHub-flavoured Markdown: every character that could start markup
  * (HTML, links, emphasis, tables, autolinks) becomes a numeric character reference. */
 export function escapeMarkdown(text: string, maxLength = 200): string {
-  return truncate(text.replace(CONTROL, ' '), maxLength).replace(
-    /[^\p{L}\p{N} .,\-+/=]/gu,
-    c => `&#${c.codePointAt(0)};`
+  return (
+    truncate(text.replace(CONTROL, ' '), maxLength)
+      .replace(/[^\p{L}\p{N} .,\-+/=]/gu, c => `&#${c.codePointAt(0)};`)
+      // GFM autolinks text after entities are decoded: a zero-width space breaks the triggers.
+      .replace(/(www|&#58;\/\/|&#64;)/gi, '$1\u200b')
   )
 }
 

@@ -52,7 +52,7 @@ function currentSample(config: Config): Sample | undefined {
     head_sha: process.env.GITHUB_SHA ?? '',
     created_at: new Date().toISOString(),
     html_url: `${server}/${config.owner}/${config.repo}/actions/runs/${runId}`,
-    conclusion: 'this run',
+    conclusion: 'in progress',
     current: true
   }
 }

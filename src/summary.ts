@@ -97,8 +97,11 @@ function table(samples: Sample[]): string {
     const commit = s.head_sha
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
-    const date = s.created_at ? s.created_at.slice(0, 16).replace('T', ' ') : '–'
-    return `| ${run} | ${commit} | ${md(date)} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
+    const time = Date.parse(s.created_at)
+    const date = Number.isNaN(time)
+      ? '–'
+      : new Date(time).toISOString().slice(0, 16).replace('T', ' ')
+    return `| ${run} | ${commit} | ${date} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
   })
   return [
     '| Run | Commit | Date (UTC) | Conclusion | Seconds |',

@@ -1,0 +1,95 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { readConfig, readValue } from '../src/config.js'
+
+const env = {
+  GITHUB_REPOSITORY: 'tracecore/tracecore',
+  GITHUB_WORKFLOW_REF: 'tracecore/tracecore/.github/workflows/chart.yml@refs/heads/main'
+}
+const read = (inputs: Record<string, string>) => readConfig(name => inputs[name] ?? '', env)
+
+describe('readConfig', () => {
+  it('takes the contract defaults from the runner environment', () => {
+    const config = read({ 'github-token': 't' })
+    expect(config).toMatchObject({
+      owner: 'tracecore',
+      repo: 'tracecore',
+      workflow: 'chart.yml',
+      branch: undefined,
+      conclusions: ['success', 'failure'],
+      artifactName: 'helm-install-duration-{run_id}',
+      file: 'install_to_ready_seconds.txt',
+      window: 10,
+      minRuns: 10,
+      budget: 300,
+      lookback: 50,
+      record: false,
+      retentionDays: 90,
+      allowForks: false,
+      failOnBreach: true,
+      failOnInsufficient: false,
+      summary: true
+    })
+  })
+
+  it('lets min-runs default to the window', () => {
+    expect(read({ 'github-token': 't', window: '20' }).minRuns).toBe(20)
+  })
+
+  it.each([
+    ['window', '0', /'window' must be a whole number from 1/],
+    ['window', 'ten', /'window' must be a whole number/],
+    ['min-runs', '-1', /'min-runs' must be a whole number/],
+    ['min-runs', '11', /'min-runs' must be a whole number from 1 to 10/],
+    ['lookback', '2.5', /'lookback' must be a whole number/],
+    ['budget', 'abc', /'budget' must be a positive number/],
+    ['budget', '0', /'budget' must be a positive number/],
+    ['retention-days', '0', /'retention-days' must be a whole number/],
+    ['repository', 'nope', /'repository' must be owner\/name, got "nope"/],
+    [
+      'conclusions',
+      'success,sucess',
+      /'conclusions' accepts a comma-separated list of success, failure/
+    ],
+    ['workflow', '../x', /'workflow' must be a workflow file name/],
+    ['file', '../etc/passwd', /'file' must be a relative path/],
+    ['record', 'yes', /'record' must be true or false/],
+    ['event', 'push; rm', /'event' must be an event name/]
+  ])('refuses %s=%j naming the input', (name, value, message) => {
+    expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
+  })
+
+  it('needs a token', () => {
+    expect(() => read({})).toThrow(/'github-token' is empty/)
+  })
+
+  it('accepts a numeric workflow id', () => {
+    expect(read({ 'github-token': 't', workflow: '4242' }).workflow).toBe('4242')
+  })
+})
+
+describe('readValue', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'value-'))
+  it('reads a number given directly', () => {
+    expect(readValue('143')).toBe(143)
+  })
+  it('reads a number from a file', () => {
+    const file = join(dir, 'v.txt')
+    writeFileSync(file, '151\n')
+    expect(readValue(file)).toBe(151)
+  })
+  it('explains a missing file without throwing', () => {
+    expect(readValue(join(dir, 'missing.txt'))).toEqual({
+      error: expect.stringContaining('neither a number nor an existing file')
+    })
+  })
+  it('explains a file without a number', () => {
+    const file = join(dir, 'bad.txt')
+    writeFileSync(file, 'Error: timed out\n')
+    expect(readValue(file)).toEqual({
+      error: expect.stringContaining('not one non-negative number')
+    })
+  })
+})

@@ -1,0 +1,39 @@
+import { describe, expect, it } from '@jest/globals'
+import { isError, parseSample } from '../src/parse.js'
+
+describe('parseSample', () => {
+  it.each([
+    ['120', 120],
+    ['  120\n', 120],
+    ['145.5', 145.5],
+    ['0', 0],
+    ['.5', 0.5],
+    ['1e3', 1000]
+  ])('accepts %j', (text, expected) => {
+    expect(parseSample(text)).toBe(expected)
+  })
+
+  it.each([
+    '',
+    '   \n',
+    'abc',
+    '-5',
+    'NaN',
+    'Infinity',
+    '1e309',
+    '12 13',
+    '0x10',
+    '1,5',
+    '120s',
+    '+5'
+  ])('rejects %j', text => {
+    const parsed = parseSample(text)
+    expect(isError(parsed)).toBe(true)
+  })
+
+  it('rejects content longer than a sample can be', () => {
+    expect(parseSample(`${' '.repeat(100)}1`)).toEqual({
+      error: expect.stringContaining('longer than')
+    })
+  })
+})

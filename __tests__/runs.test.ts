@@ -1,0 +1,51 @@
+import { describe, expect, it } from '@jest/globals'
+import { excludeReason, type Run, type RunFilter } from '../src/runs.js'
+
+const base: Run = {
+  id: 7,
+  run_number: 3,
+  head_branch: 'main',
+  head_sha: 'a'.repeat(40),
+  event: 'push',
+  status: 'completed',
+  conclusion: 'success',
+  created_at: '2026-11-01T00:00:00Z',
+  html_url: 'https://github.com/o/r/actions/runs/7',
+  repository: { id: 1, full_name: 'o/r' },
+  head_repository: { id: 1, full_name: 'o/r' }
+}
+const filter: RunFilter = {
+  branch: 'main',
+  conclusions: ['success', 'failure'],
+  allowForks: false,
+  currentRunId: 99
+}
+
+describe('excludeReason', () => {
+  it('counts a run of our own repository on the branch', () => {
+    expect(excludeReason(base, filter)).toBeUndefined()
+  })
+  it('counts a failure run (else every slow run would drop out)', () => {
+    expect(excludeReason({ ...base, conclusion: 'failure' }, filter)).toBeUndefined()
+  })
+  it.each([
+    [{ conclusion: 'cancelled' }, /conclusion cancelled/],
+    [{ conclusion: 'skipped' }, /conclusion skipped/],
+    [{ status: 'in_progress', conclusion: null }, /not completed/],
+    [{ head_branch: 'feature' }, /another branch/],
+    [{ id: 99 }, /current run/],
+    [{ head_repository: { id: 2, full_name: 'mallory/r' } }, /fork/],
+    [{ head_repository: null }, /fork/]
+  ])('skips %j', (change, reason) => {
+    expect(excludeReason({ ...base, ...change } as Run, filter)).toMatch(reason)
+  })
+  it('counts a fork only with allow-forks', () => {
+    const fork = { ...base, head_repository: { id: 2, full_name: 'mallory/r' } }
+    expect(excludeReason(fork, { ...filter, allowForks: true })).toBeUndefined()
+  })
+  it('filters by event when asked', () => {
+    expect(excludeReason({ ...base, event: 'pull_request' }, { ...filter, event: 'push' })).toMatch(
+      /pull_request/
+    )
+  })
+})

@@ -1,0 +1,53 @@
+/**
+ * `npm run demo`: the action's main job against a built-in example history. It starts the
+ * project's fake GitHub API on loopback, runs the bundled dist/index.js as the runner would,
+ * and prints the verdict, the outputs and the job summary. No token, no network.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { resolve } from 'node:path'
+import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { makeRuns } from '../__fixtures__/history.js'
+import { runAction } from '../__fixtures__/run-action.js'
+
+const history = makeRuns([
+  { value: 151, conclusion: 'failure' },
+  142,
+  { value: 190, conclusion: 'cancelled' },
+  138,
+  { value: 160, artifact: { expired: true } },
+  147,
+  {},
+  'Error: timed out waiting for the condition',
+  133,
+  { value: 145, head: 'fork' },
+  156,
+  129,
+  171,
+  140,
+  152,
+  137,
+  149
+])
+
+const fake = new FakeGitHub({ runs: history })
+await fake.start()
+try {
+  const budget = process.argv[2] ?? '300'
+  const result = await runAction(fake, { inputs: { budget, value: '144' } })
+  const out = resolve('.demo')
+  mkdirSync(out, { recursive: true })
+  writeFileSync(resolve(out, 'summary.md'), result.summary)
+  console.log(
+    `helm-rolling-action demo: ${history.length} runs of chart.yml on a fake GitHub API at ${fake.url}`
+  )
+  console.log(`exit code ${result.code}; ${fake.requests.length} HTTP requests\n`)
+  console.log('--- log ---')
+  console.log(result.stdout.trim())
+  console.log('\n--- outputs ---')
+  for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}=${value}`)
+  console.log('\n--- job summary (also in .demo/summary.md) ---')
+  console.log(result.summary)
+  process.exitCode = result.code
+} finally {
+  await fake.stop()
+}
