@@ -81,7 +81,6 @@ export class FakeGitHub {
   readonly requests: RequestRecord[] = []
   private server?: Server
   private sockets = new Set<Socket>()
-  private artifactIds = new Map<FakeArtifact, number>()
   private blobs = new Map<number, FakeArtifact>()
   url = ''
 
@@ -253,14 +252,16 @@ export class FakeGitHub {
     }
   }
 
-  private artifactId(artifact: FakeArtifact): number {
-    let id = this.artifactIds.get(artifact)
-    if (id === undefined) {
-      id = 70000 + this.artifactIds.size
-      this.artifactIds.set(artifact, id)
-      this.blobs.set(id, artifact)
-    }
+  /** Artifact ids are the run id and the artifact's place in it: run 9000's first is 90000. */
+  artifactId(run: FakeRun, index: number): number {
+    const id = run.id * 10 + index
+    this.blobs.set(id, run.artifacts[index])
     return id
+  }
+
+  /** Zip downloads requested for a run's artifacts. */
+  downloadsOf(runId: number): number {
+    return this.requests.filter(r => new RegExp(`/artifacts/${runId}\\d/zip`).test(r.path)).length
   }
 
   private listArtifacts(runId: number, url: URL): [number, unknown] {
@@ -268,9 +269,9 @@ export class FakeGitHub {
     if (!run) return [404, { message: 'Not Found' }]
     const name = url.searchParams.get('name')
     const artifacts = run.artifacts
-      .filter(a => !name || a.name === name)
-      .map(a => {
-        const id = this.artifactId(a)
+      .map((a, index) => ({ a, id: this.artifactId(run, index) }))
+      .filter(({ a }) => !name || a.name === name)
+      .map(({ a, id }) => {
         return {
           id,
           node_id: `MDg6QXJ0aWZhY3Q${id}`,

@@ -104,3 +104,11 @@ export function parseOutputs(text: string): Record<string, string> {
   for (const m of text.matchAll(pattern)) outputs[m[1]] = m[3]
   return outputs
 }
+
+/** Runs JSON outputs parsed back. */
+export const samplesOf = (result: ActionResult) =>
+  (JSON.parse(result.outputs.samples ?? '[]') as { run_id: number; value: number }[]).map(
+    s => s.value
+  )
+export const skippedOf = (result: ActionResult) =>
+  JSON.parse(result.outputs.skipped ?? '[]') as { run_id: number; reason: string }[]

@@ -1,31 +1,13 @@
-import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { FakeGitHub } from '../__fixtures__/github-server.js'
-import { makeRuns, type RunSpec } from '../__fixtures__/history.js'
-import { runAction } from '../__fixtures__/run-action.js'
+import { describe, expect, it } from '@jest/globals'
+import type { RunSpec } from '../__fixtures__/history.js'
+import { samplesOf, skippedOf } from '../__fixtures__/run-action.js'
+import { useFakeGitHub } from '../__fixtures__/scenario.js'
 
 /** End to end: the bundled dist/index.js against the fake GitHub API, as the runner runs it. */
 describe('check path through dist/index.js', () => {
-  const fake = new FakeGitHub()
-  beforeAll(async () => {
-    await fake.start()
-  })
-  afterAll(async () => {
-    await fake.stop()
-  })
-
-  async function runWith(
-    specs: (RunSpec | number | string)[],
-    inputs: Record<string, string> = {}
-  ) {
-    fake.runs = makeRuns(specs)
-    fake.faults = []
-    fake.requests.length = 0
-    return runAction(fake, { inputs })
-  }
-
-  const samplesOf = (json: string) =>
-    (JSON.parse(json) as { run_id: number; value: number }[]).map(s => s.value)
-  const skippedOf = (json: string) => JSON.parse(json) as { run_id: number; reason: string }[]
+  const { fake, run } = useFakeGitHub()
+  const runWith = (specs: (RunSpec | number | string)[], inputs: Record<string, string> = {}) =>
+    run(specs, { inputs })
 
   it('passes with 10 runs under the budget', async () => {
     const r = await runWith([120, 130, 140, 150, 160, 170, 180, 190, 200, 210])
@@ -34,7 +16,7 @@ describe('check path through dist/index.js', () => {
     expect(r.outputs.median).toBe('165')
     expect(r.outputs.count).toBe('10')
     expect(r.outputs.budget).toBe('300')
-    expect(samplesOf(r.outputs.samples)).toEqual([120, 130, 140, 150, 160, 170, 180, 190, 200, 210])
+    expect(samplesOf(r)).toEqual([120, 130, 140, 150, 160, 170, 180, 190, 200, 210])
     expect(r.summary).toMatch(/^## ✅ pass: median 165 s <= 300 s budget over 10 runs/)
   })
 
@@ -92,9 +74,7 @@ describe('check path through dist/index.js', () => {
     const samples = JSON.parse(r.outputs.samples) as { run_id: number; value: number }[]
     expect(samples.map(s => s.value)).toEqual([280, 100, 110])
     expect(r.outputs.median).toBe('110')
-    expect(skippedOf(r.outputs.skipped)).toEqual([
-      { run_id: 9000, reason: 'conclusion cancelled is not counted' }
-    ])
+    expect(skippedOf(r)).toEqual([{ run_id: 9000, reason: 'conclusion cancelled is not counted' }])
     // The other-branch run is filtered by the API query itself, so it is never seen.
     expect(fake.apiCalls()[0]).toContain('branch=main')
   })
@@ -104,8 +84,8 @@ describe('check path through dist/index.js', () => {
       [{ value: 150, artifact: { expired: true } }, {}, { value: 'not a number' }, 120, 130],
       { window: '2' }
     )
-    expect(samplesOf(r.outputs.samples)).toEqual([120, 130])
-    const skipped = skippedOf(r.outputs.skipped)
+    expect(samplesOf(r)).toEqual([120, 130])
+    const skipped = skippedOf(r)
     expect(skipped.map(s => s.run_id)).toEqual([9000, 8999, 8998])
     expect(skipped[0].reason).toBe('artifact expired')
     expect(skipped[1].reason).toMatch(/no artifact/)
@@ -122,7 +102,7 @@ describe('check path through dist/index.js', () => {
     ]
     const r = await runWith(specs, { lookback: '300' })
     expect(r.outputs.count).toBe('10')
-    expect(samplesOf(r.outputs.samples)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109])
+    expect(samplesOf(r)).toEqual([100, 101, 102, 103, 104, 105, 106, 107, 108, 109])
     const lists = fake.apiCalls().filter(c => c.includes('/workflows/'))
     expect(lists).toHaveLength(2)
     expect(lists[1]).toContain('page=2')

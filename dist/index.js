@@ -40795,18 +40795,24 @@ const DEFAULT_CLIENT_OPTIONS = {
 };
 /**
  * Registered before the retry and throttling plugins so that it wraps each attempt, not the
- * whole retried call: every attempt gets a fresh deadline.
+ * whole retried call: every attempt gets a fresh deadline. The options object is shared by
+ * every hook in the chain, so the deadline is set on it rather than on a copy.
  */
 const attemptTimeout = (ms) => (octokit) => {
-    octokit.hook.wrap('request', (request, opts) => request({
-        ...opts,
-        request: { ...opts.request, signal: opts.request?.signal ?? AbortSignal.timeout(ms) }
-    }));
+    octokit.hook.wrap('request', (request, options) => {
+        options.request = { ...options.request, signal: AbortSignal.timeout(ms) };
+        return request(options);
+    });
 };
 function createClient(token, options = DEFAULT_CLIENT_OPTIONS) {
     const maxSecondaryRetries = 3;
     return getOctokit(token, {
-        retry: { retries: options.retries, retryAfterBaseValue: options.retryUnitMs },
+        // 429 is left to the throttling plugin, which honours its retry-after.
+        retry: {
+            retries: options.retries,
+            retryAfterBaseValue: options.retryUnitMs,
+            doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+        },
         throttle: {
             retryAfterBaseValue: options.retryUnitMs,
             // An exhausted primary limit lasts until the hourly reset: fail now and say when,
@@ -40924,9 +40930,7 @@ async function* listRuns(client, query) {
         per_page: Math.min(100, query.lookback)
     });
     let seen = 0;
-    for await (const page of pages) {
-        if (!Array.isArray(page.data))
-            throw new ResponseShapeError('the workflow runs listing is not the expected JSON');
+    for await (const page of shapeChecked(pages)) {
         const runs = page.data.slice(0, query.lookback - seen).map(toRun);
         seen += runs.length;
         if (runs.length > 0)
@@ -40935,6 +40939,27 @@ async function* listRuns(client, query) {
             return;
     }
 }
+/** The paginate plugin reads the body before we can: a body that is not JSON fails inside it. */
+async function* shapeChecked(pages) {
+    const iterator = pages[Symbol.asyncIterator]();
+    for (;;) {
+        let result;
+        try {
+            result = await iterator.next();
+        }
+        catch (error) {
+            if (error instanceof TypeError || error instanceof SyntaxError)
+                throw new ResponseShapeError(NOT_JSON);
+            throw error;
+        }
+        if (result.done)
+            return;
+        if (!Array.isArray(result.value.data))
+            throw new ResponseShapeError(NOT_JSON);
+        yield result.value;
+    }
+}
+const NOT_JSON = 'the workflow runs listing is not the expected JSON';
 function toRun(raw) {
     const run = raw;
     if (typeof run !== 'object' ||

@@ -22,15 +22,14 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
 
 /**
  * Registered before the retry and throttling plugins so that it wraps each attempt, not the
- * whole retried call: every attempt gets a fresh deadline.
+ * whole retried call: every attempt gets a fresh deadline. The options object is shared by
+ * every hook in the chain, so the deadline is set on it rather than on a copy.
  */
 const attemptTimeout = (ms: number) => (octokit: Octokit) => {
-  octokit.hook.wrap('request', (request, opts) =>
-    request({
-      ...opts,
-      request: { ...opts.request, signal: opts.request?.signal ?? AbortSignal.timeout(ms) }
-    })
-  )
+  octokit.hook.wrap('request', (request, options) => {
+    options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
+    return request(options)
+  })
 }
 
 export function createClient(
@@ -41,7 +40,12 @@ export function createClient(
   return getOctokit(
     token,
     {
-      retry: { retries: options.retries, retryAfterBaseValue: options.retryUnitMs },
+      // 429 is left to the throttling plugin, which honours its retry-after.
+      retry: {
+        retries: options.retries,
+        retryAfterBaseValue: options.retryUnitMs,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
       throttle: {
         retryAfterBaseValue: options.retryUnitMs,
         // An exhausted primary limit lasts until the hourly reset: fail now and say when,

@@ -68,15 +68,35 @@ export async function* listRuns(client: Client, query: RunQuery): AsyncGenerator
     per_page: Math.min(100, query.lookback)
   })
   let seen = 0
-  for await (const page of pages) {
-    if (!Array.isArray(page.data))
-      throw new ResponseShapeError('the workflow runs listing is not the expected JSON')
+  for await (const page of shapeChecked(pages)) {
     const runs = page.data.slice(0, query.lookback - seen).map(toRun)
     seen += runs.length
     if (runs.length > 0) yield runs
     if (seen >= query.lookback) return
   }
 }
+
+/** The paginate plugin reads the body before we can: a body that is not JSON fails inside it. */
+async function* shapeChecked<T extends { data: unknown }>(
+  pages: AsyncIterable<T>
+): AsyncGenerator<T> {
+  const iterator = pages[Symbol.asyncIterator]()
+  for (;;) {
+    let result: IteratorResult<T>
+    try {
+      result = await iterator.next()
+    } catch (error) {
+      if (error instanceof TypeError || error instanceof SyntaxError)
+        throw new ResponseShapeError(NOT_JSON)
+      throw error
+    }
+    if (result.done) return
+    if (!Array.isArray(result.value.data)) throw new ResponseShapeError(NOT_JSON)
+    yield result.value
+  }
+}
+
+const NOT_JSON = 'the workflow runs listing is not the expected JSON'
 
 function toRun(raw: unknown): Run {
   const run = raw as Partial<Run>

@@ -1,0 +1,33 @@
+import { afterAll, beforeAll } from '@jest/globals'
+import { FakeGitHub, type Fault } from './github-server.js'
+import { makeRuns, type RunSpec } from './history.js'
+import { runAction, type ActionResult, type RunOptions } from './run-action.js'
+
+export interface Scenario extends RunOptions {
+  faults?: Fault[]
+}
+
+/** One fake GitHub for a test file; each scenario sets its history and faults afresh. */
+export function useFakeGitHub(): {
+  fake: FakeGitHub
+  run: (specs: (RunSpec | number | string)[], scenario?: Scenario) => Promise<ActionResult>
+} {
+  const fake = new FakeGitHub()
+  beforeAll(async () => {
+    await fake.start()
+  })
+  afterAll(async () => {
+    await fake.stop()
+  })
+  const run = async (specs: (RunSpec | number | string)[], scenario: Scenario = {}) => {
+    fake.runs = makeRuns(specs)
+    fake.faults = scenario.faults ?? []
+    fake.requests.length = 0
+    return runAction(fake, {
+      ...scenario,
+      // Retries and timeouts in milliseconds rather than seconds keep the fault tests quick.
+      env: { HELM_ROLLING_RETRY_UNIT_MS: '10', HELM_ROLLING_TIMEOUT_MS: '2000', ...scenario.env }
+    })
+  }
+  return { fake, run }
+}
