@@ -53,6 +53,9 @@ export interface RequestRecord {
   path: string
   authorization?: string
   status: number
+  /** Wall-clock ms (Date.now) when the request arrived and when its answer was sent. */
+  at: number
+  doneAt?: number
 }
 
 export interface FakeOptions {
@@ -125,8 +128,10 @@ export class FakeGitHub {
       method: req.method ?? 'GET',
       path: url.pathname + url.search,
       authorization: req.headers.authorization,
-      status: 0
+      status: 0,
+      at: Date.now()
     }
+    res.on('finish', () => (record.doneAt = Date.now()))
     this.requests.push(record)
     if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
     const fault = this.faults.find(

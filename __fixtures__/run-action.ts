@@ -15,6 +15,8 @@ export interface ActionResult {
   /** Workflow-command annotations the runner would show: `warning`, `error`, `notice`. */
   annotations: { level: string; message: string }[]
   dir: string
+  /** Date.now() just before the process was started. */
+  startedAt: number
 }
 
 export interface RunOptions {
@@ -22,6 +24,8 @@ export interface RunOptions {
   env?: Record<string, string>
   /** The node binary to run the bundle with (the runner uses Node 24 now; CI checks both). */
   node?: string
+  /** Flags for node before the script, e.g. `--import` of a measuring hook. */
+  nodeArgs?: string[]
   timeoutMs?: number
 }
 
@@ -66,6 +70,7 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
     ...Object.fromEntries(Object.entries(inputs).map(([k, v]) => [`INPUT_${k.toUpperCase()}`, v])),
     ...options.env
   }
+  const startedAt = Date.now()
   const { code, stdout, stderr } = await new Promise<{
     code: number
     stdout: string
@@ -73,7 +78,7 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
   }>(done => {
     execFile(
       options.node ?? process.env.E2E_NODE ?? process.execPath,
-      [DIST],
+      [...(options.nodeArgs ?? []), DIST],
       { env, cwd: dir, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) =>
         done({
@@ -93,7 +98,8 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
       level: m[1],
       message: m[2]
     })),
-    dir
+    dir,
+    startedAt
   }
 }
 
