@@ -58,6 +58,22 @@ export interface RequestRecord {
   doneAt?: number
 }
 
+/** An artifact uploaded through the fake Actions results service (the record path). */
+export interface Upload {
+  name: string
+  runId: number
+  expiresAt?: string
+  blocks: Map<string, Buffer>
+  zip?: Buffer
+  finalized: boolean
+}
+
+/** A runtime token as the runner hands one to a job: a JWT whose scope names the run. */
+export function runtimeToken(runId: number): string {
+  const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url')
+  return `${part({ alg: 'none', typ: 'JWT' })}.${part({ scp: `Actions.GenericRead Actions.Results:run-${runId}:job-${runId}` })}.sig`
+}
+
 export interface FakeOptions {
   owner?: string
   repo?: string
@@ -85,6 +101,7 @@ export class FakeGitHub {
   private server?: Server
   private sockets = new Set<Socket>()
   private blobs = new Map<number, FakeArtifact>()
+  readonly uploads = new Map<string, Upload>()
   url = ''
 
   constructor(options: FakeOptions = {}) {
@@ -132,6 +149,7 @@ export class FakeGitHub {
       at: Date.now()
     }
     res.on('finish', () => (record.doneAt = Date.now()))
+    const body = await readBody(req)
     this.requests.push(record)
     if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
     const fault = this.faults.find(
@@ -148,9 +166,13 @@ export class FakeGitHub {
         fault.headers
       )
     }
-    const [status, body, headers] = this.route(record.method, url, req.headers.authorization)
+    const [status, answer, headers] = url.pathname.startsWith('/twirp/')
+      ? this.twirp(url.pathname, body, req.headers.authorization)
+      : url.pathname.startsWith('/devstoreaccount1/')
+        ? this.blobUpload(url, body)
+        : this.route(record.method, url, req.headers.authorization)
     record.status = status
-    this.send(res, status, body, headers)
+    this.send(res, status, answer, headers)
   }
 
   private route(
@@ -325,6 +347,64 @@ export class FakeGitHub {
     return [200, artifact.zip, { 'content-type': 'application/zip' }]
   }
 
+  /** The Actions results service's artifact calls, as `@actions/artifact` makes them. */
+  private twirp(path: string, body: Buffer, authorization?: string): [number, unknown] {
+    const match = /^\/twirp\/github\.actions\.results\.api\.v1\.ArtifactService\/(\w+)$/.exec(path)
+    if (!match) return [404, { code: 'bad_route', msg: 'no such method' }]
+    if (!authorization?.startsWith('Bearer '))
+      return [401, { code: 'unauthenticated', msg: 'no token' }]
+    const request = JSON.parse(body.toString() || '{}') as Record<string, string>
+    const runId = Number(/^run-(\d+)$/.exec(request.workflow_run_backend_id ?? '')?.[1])
+    const key = `${runId}-${request.name}`
+    if (match[1] === 'CreateArtifact') {
+      if (!runId || !request.name) return [400, { code: 'invalid_argument', msg: 'bad request' }]
+      this.uploads.set(key, {
+        name: request.name,
+        runId,
+        expiresAt: request.expires_at,
+        blocks: new Map(),
+        finalized: false
+      })
+      return [
+        200,
+        {
+          ok: true,
+          signed_upload_url: `${this.url}/devstoreaccount1/actions-results/${encodeURIComponent(key)}?sig=UPLOAD-SIG`
+        }
+      ]
+    }
+    if (match[1] === 'FinalizeArtifact') {
+      const upload = this.uploads.get(key)
+      const run = this.runs.find(r => r.id === runId)
+      if (!upload?.zip || !run) return [404, { code: 'not_found', msg: 'artifact not found' }]
+      upload.finalized = true
+      run.artifacts.push({ name: upload.name, zip: upload.zip, digest: request.hash ?? null })
+      return [200, { ok: true, artifact_id: String(run.id * 10 + run.artifacts.length - 1) }]
+    }
+    return [404, { code: 'bad_route', msg: 'no such method' }]
+  }
+
+  /** Azure block-blob upload (`stageBlock`, then `commitBlockList`) to the signed URL. */
+  private blobUpload(url: URL, body: Buffer): [number, unknown, Record<string, string>?] {
+    const key = decodeURIComponent(url.pathname.split('/').pop() ?? '')
+    const upload = this.uploads.get(key)
+    if (!upload || url.searchParams.get('sig') !== 'UPLOAD-SIG') return [403, '']
+    const comp = url.searchParams.get('comp')
+    if (comp === 'block') {
+      upload.blocks.set(url.searchParams.get('blockid') ?? '', body)
+      return [201, '', { 'x-ms-request-id': '1', 'x-ms-version': '2024-11-04' }]
+    }
+    if (comp === 'blocklist') {
+      const ids = [...body.toString().matchAll(/<(?:Latest|Uncommitted|Committed)>([^<]+)</g)].map(
+        m => m[1]
+      )
+      upload.zip = Buffer.concat(ids.map(id => upload.blocks.get(id) ?? Buffer.alloc(0)))
+      return [201, '', { etag: '"1"', 'x-ms-request-id': '1', 'x-ms-version': '2024-11-04' }]
+    }
+    upload.zip = body
+    return [201, '', { etag: '"1"', 'x-ms-request-id': '1' }]
+  }
+
   private send(
     res: ServerResponse,
     status: number,
@@ -348,4 +428,10 @@ export class FakeGitHub {
     })
     res.end(payload)
   }
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  for await (const chunk of req) chunks.push(chunk as Buffer)
+  return Buffer.concat(chunks)
 }

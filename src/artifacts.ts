@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import type { Client } from './github.js'
+import { pickFetch, type Client } from './github.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
 export const MAX_ZIP_BYTES = 64 * 1024
@@ -76,7 +76,7 @@ export async function downloadArtifact(
   let body: Response | ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    body = await fetch(location, {
+    body = await pickFetch()(location, {
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs)
     }).catch(error => {

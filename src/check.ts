@@ -27,8 +27,11 @@ export interface CheckOptions {
   timeoutMs: number
 }
 
-/** Runs in flight at once; Octokit's throttling allows 10 concurrent requests. */
-export const CONCURRENCY = 10
+/**
+ * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
+ * downloads bypass it, so twice that many runs keep both busy.
+ */
+export const CONCURRENCY = 20
 
 /** Lists the history, reads the newest samples, and judges their median against the budget. */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {

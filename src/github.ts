@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { getOctokit } from '@actions/github'
+import { defaults } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { Octokit } from '@octokit/core'
@@ -32,6 +33,20 @@ const attemptTimeout = (ms: number) => (octokit: Octokit) => {
   })
 }
 
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
+
+/**
+ * Node's own fetch is ready ~70 ms sooner than the bundled undici that `@actions/github` uses
+ * for proxy support, so that one is used only where a proxy is configured (self-hosted
+ * runners); it honours `no_proxy` itself.
+ */
+export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
+  const proxied = PROXY_VARIABLES.some(name => env[name])
+  return proxied && defaults.request?.fetch
+    ? (defaults.request.fetch as typeof fetch)
+    : globalThis.fetch
+}
+
 export function createClient(
   token: string,
   options: ClientOptions = DEFAULT_CLIENT_OPTIONS
@@ -40,6 +55,7 @@ export function createClient(
   return getOctokit(
     token,
     {
+      request: { fetch: pickFetch() },
       // 429 is left to the throttling plugin, which honours its retry-after.
       retry: {
         retries: options.retries,

@@ -22,6 +22,9 @@ export async function run(): Promise<void> {
     const clientOptions = clientOptionsFromEnv()
     const client = createClient(config.token, clientOptions)
     const current = currentSample(config)
+    // The upload and the check are independent (the check never reads this run back), so
+    // they run side by side.
+    const recording = config.record ? record(config, current) : undefined
     const report = await check(client, {
       ...config,
       branch: config.branch ?? (await defaultBranch(client, config)),
@@ -29,6 +32,7 @@ export async function run(): Promise<void> {
       current,
       timeoutMs: clientOptions.timeoutMs
     })
+    await recording
     await publish(report, config)
   } catch (error) {
     core.setFailed(escapeLog(error instanceof Error ? error.message : String(error), 1000))
@@ -37,10 +41,17 @@ export async function run(): Promise<void> {
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 function currentSample(config: Config): Sample | undefined {
-  if (!config.value) return undefined
+  if (!config.value) {
+    if (config.record)
+      core.warning(
+        "No sample for this run: 'record' needs a 'value'. Nothing recorded; checking the history alone."
+      )
+    return undefined
+  }
   const value = readValue(config.value)
   if (isError(value)) {
-    core.warning(`No sample for this run: ${escapeLog(value.error)}. Checking the history alone.`)
+    const next = config.record ? 'Nothing recorded; checking' : 'Checking'
+    core.warning(`No sample for this run: ${escapeLog(value.error)}. ${next} the history alone.`)
     return undefined
   }
   const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
@@ -54,6 +65,25 @@ function currentSample(config: Config): Sample | undefined {
     html_url: `${server}/${config.owner}/${config.repo}/actions/runs/${runId}`,
     conclusion: 'in progress',
     current: true
+  }
+}
+
+/**
+ * Uploads this run's sample. A failed upload costs one sample of future history, not this
+ * run's verdict, so it warns instead of failing the step.
+ */
+async function record(config: Config, current: Sample | undefined): Promise<void> {
+  if (!current) return
+  try {
+    const { recordSample } = await import('./record.js')
+    const recorded = await recordSample({ ...config, value: current.value, env: process.env })
+    core.info(
+      `Recorded ${current.value} s as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`
+    )
+  } catch (error) {
+    core.warning(
+      `Recording this run's sample failed: ${escapeLog(error instanceof Error ? error.message : String(error))}`
+    )
   }
 }
 
