@@ -3,7 +3,7 @@ import { explain, httpStatus, isFatal, type Client } from './github.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
 import { excludeReason, listRuns, type Run } from './runs.js'
 import { SkipRun, collectSamples } from './samples.js'
-import { computeStats, decide } from './stats.js'
+import { judge } from './stats.js'
 import type { Report, Sample } from './types.js'
 import { ZipRefusal, readZipEntry } from './zip.js'
 
@@ -62,17 +62,8 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
     )
   })
   const samples = options.current ? [options.current, ...collected.samples] : collected.samples
-  const stats = computeStats(samples.map(s => s.value))
-  return {
-    verdict: decide(stats, options.budget, options.minRuns),
-    budget: options.budget,
-    minRuns: options.minRuns,
-    window: options.window,
-    stats,
-    samples,
-    skipped: collected.skipped,
-    source: `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
-  }
+  const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
+  return judge(samples, collected.skipped, options, source)
 }
 
 /** Per-run problems become skips; an auth or rate-limit failure would hit every run, so it stops. */

@@ -41,7 +41,10 @@ export interface Config {
 export type InputReader = (name: string) => string
 
 export class InputError extends Error {
-  constructor(input: string, problem: string) {
+  constructor(
+    readonly input: string,
+    readonly problem: string
+  ) {
     super(`Input '${input}' ${problem}`)
     this.name = 'InputError'
   }

@@ -3,15 +3,10 @@ import { context } from '@actions/github'
 import { check } from './check.js'
 import { readConfig, readValue, type Config } from './config.js'
 import { escapeLog } from './escape.js'
-import {
-  createClient,
-  DEFAULT_CLIENT_OPTIONS,
-  explain,
-  type Client,
-  type ClientOptions
-} from './github.js'
+import { createClient, DEFAULT_CLIENT_OPTIONS, type Client, type ClientOptions } from './github.js'
+import { defaultBranch } from './runs.js'
 import { isError } from './parse.js'
-import { round } from './stats.js'
+import { outputStrings } from './outputs.js'
 import { headline, certainty, renderSummary } from './summary.js'
 import type { Report, Sample } from './types.js'
 
@@ -27,7 +22,7 @@ export async function run(): Promise<void> {
     const recording = config.record ? record(config, current) : undefined
     const report = await check(client, {
       ...config,
-      branch: config.branch ?? (await defaultBranch(client, config)),
+      branch: config.branch ?? (await branchOf(client, config)),
       currentRunId: Number(process.env.GITHUB_RUN_ID) || undefined,
       current,
       timeoutMs: clientOptions.timeoutMs
@@ -88,38 +83,17 @@ async function record(config: Config, current: Sample | undefined): Promise<void
 }
 
 /** The event payload names the default branch for free; only another repository costs a call. */
-async function defaultBranch(client: Client, config: Config): Promise<string> {
+async function branchOf(client: Client, config: Config): Promise<string> {
   const repository = context.payload.repository
   if (repository?.full_name?.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase()) {
     const branch = repository.default_branch
     if (typeof branch === 'string' && branch) return branch
   }
-  try {
-    const { data } = await client.rest.repos.get({ owner: config.owner, repo: config.repo })
-    return data.default_branch
-  } catch (error) {
-    throw new Error(explain(error, `Reading the default branch of ${config.owner}/${config.repo}`))
-  }
+  return defaultBranch(client, config.owner, config.repo)
 }
 
 async function publish(report: Report, config: Config): Promise<void> {
-  const { stats } = report
-  const number = (v: number | null) => (v === null ? '' : String(round(v)))
-  core.setOutput('verdict', report.verdict)
-  core.setOutput('median', number(stats.median))
-  core.setOutput('count', String(stats.count))
-  core.setOutput('budget', String(report.budget))
-  core.setOutput(
-    'samples',
-    JSON.stringify(report.samples.map(({ current: _c, conclusion: _s, ...rest }) => rest))
-  )
-  core.setOutput(
-    'skipped',
-    JSON.stringify(report.skipped.map(({ run_id, reason }) => ({ run_id, reason })))
-  )
-  core.setOutput('ci-low', number(stats.ciLow))
-  core.setOutput('ci-high', number(stats.ciHigh))
-  core.setOutput('mad', number(stats.mad))
+  for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
 
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)

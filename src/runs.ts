@@ -1,4 +1,4 @@
-import type { Client } from './github.js'
+import { explain, type Client } from './github.js'
 
 /** The fields of a workflow run that the check reads; everything else is ignored. */
 export interface Run {
@@ -129,5 +129,16 @@ function toRun(raw: unknown): Run {
       typeof run.head_repository?.id === 'number'
         ? { id: run.head_repository.id, full_name: String(run.head_repository.full_name ?? '') }
         : null
+  }
+}
+
+export async function defaultBranch(client: Client, owner: string, repo: string): Promise<string> {
+  try {
+    const { data } = await client.rest.repos.get({ owner, repo })
+    if (typeof data?.default_branch !== 'string')
+      throw new ResponseShapeError('the repository is not the expected JSON')
+    return data.default_branch
+  } catch (error) {
+    throw new Error(explain(error, `Reading the default branch of ${owner}/${repo}`))
   }
 }

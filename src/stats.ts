@@ -1,4 +1,4 @@
-import type { Stats, Verdict } from './types.js'
+import type { Report, Sample, Skip, Stats, Verdict } from './types.js'
 
 export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null
@@ -70,4 +70,23 @@ export function decide(stats: Stats, budget: number, minRuns: number): Verdict {
 /** Trims binary floating-point noise for display and outputs (145.50000000001 -> 145.5). */
 export function round(value: number): number {
   return Math.round(value * 1000) / 1000
+}
+
+export interface Rubric {
+  budget: number
+  minRuns: number
+  window: number
+}
+
+/** Samples (newest first) in, the report out: statistics, verdict, and what was skipped. */
+export function judge(samples: Sample[], skipped: Skip[], rubric: Rubric, source: string): Report {
+  const stats = computeStats(samples.map(s => s.value))
+  return {
+    verdict: decide(stats, rubric.budget, rubric.minRuns),
+    ...rubric,
+    stats,
+    samples,
+    skipped,
+    source
+  }
 }

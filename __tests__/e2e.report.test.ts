@@ -1,0 +1,210 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { makeRuns } from '../__fixtures__/history.js'
+import { useFakeGitHub } from '../__fixtures__/scenario.js'
+
+const REPORT = resolve(import.meta.dirname, '..', 'dist', 'report.js')
+
+interface Result {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the bundled operator command with only the environment given. */
+function report(args: string[], env: Record<string, string> = {}): Promise<Result> {
+  return new Promise(done => {
+    execFile(
+      process.env.E2E_NODE ?? process.execPath,
+      [REPORT, ...args],
+      { env: { PATH: process.env.PATH ?? '', ...env } },
+      (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })
+    )
+  })
+}
+
+/** A folder as `gh run download -D DIR` leaves it: one sub-folder per run's artifact. */
+function downloads(values: (number | string | null)[]): string {
+  const dir = mkdtempSync(join(tmpdir(), 'report-dir-'))
+  values.forEach((value, i) => {
+    const runId = 5000 - i
+    const folder = join(dir, `helm-install-duration-${runId}`)
+    mkdirSync(folder)
+    writeFileSync(
+      join(folder, 'metadata.json'),
+      JSON.stringify({ run_id: runId, run_number: 300 - i, sha: 'ab'.repeat(20) })
+    )
+    if (value !== null)
+      writeFileSync(
+        join(folder, 'install_to_ready_seconds.txt'),
+        typeof value === 'number' ? `${value}\n` : value
+      )
+  })
+  return dir
+}
+
+const json = (r: Result) => JSON.parse(r.stdout) as Record<string, unknown>
+
+describe('helm-rolling-report --dir (no network)', () => {
+  it('takes the middle value of an odd count', async () => {
+    const r = await report(['--dir', downloads([140, 100, 300]), '--window', '3'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^✅ pass: median 140 s <= 300 s budget over 3 runs/)
+    expect(r.stdout).toMatch(/#300 +ababab/)
+  })
+
+  it('averages the two middle values of an even count', async () => {
+    const r = await report(['--dir', downloads([100, 140, 151, 200]), '--window', '4', '--json'])
+    expect(json(r)).toMatchObject({ verdict: 'pass', median: 145.5, count: 4, budget: 300 })
+  })
+
+  it('prints the action outputs as JSON with --json', async () => {
+    const r = await report([
+      '--dir',
+      downloads([120, 130, 140, 150, 160, 170]),
+      '--window',
+      '6',
+      '--json'
+    ])
+    expect(Object.keys(json(r)).sort()).toEqual([
+      'budget',
+      'ci-high',
+      'ci-low',
+      'count',
+      'mad',
+      'median',
+      'samples',
+      'skipped',
+      'verdict'
+    ])
+    expect((json(r).samples as { run_id: number }[]).map(s => s.run_id)).toEqual([
+      5000, 4999, 4998, 4997, 4996, 4995
+    ])
+  })
+
+  it('skips garbage, missing files and symlinks with reasons, and reads the next runs', async () => {
+    const dir = downloads(['abc\n', null, 'x', 110, 120, 130])
+    const linked = join(dir, 'helm-install-duration-4998', 'install_to_ready_seconds.txt')
+    writeFileSync(join(dir, 'secret'), '1\n')
+    unlinkSync(linked)
+    symlinkSync(join(dir, 'secret'), linked)
+    const r = await report(['--dir', dir, '--window', '3', '--json'])
+    expect(json(r)).toMatchObject({ count: 3, median: 120 })
+    expect(json(r).skipped).toEqual([
+      {
+        run_id: 5000,
+        reason: 'install_to_ready_seconds.txt: content is not one non-negative number'
+      },
+      { run_id: 4999, reason: 'no install_to_ready_seconds.txt in the folder' },
+      { run_id: 4998, reason: 'install_to_ready_seconds.txt is a symbolic link' }
+    ])
+  })
+
+  it('exits 1 on a breach and 0 on insufficient', async () => {
+    expect((await report(['--dir', downloads([400, 500, 301]), '--window', '3'])).code).toBe(1)
+    const few = await report(['--dir', downloads([400, 500]), '--window', '3'])
+    expect(few.code).toBe(0)
+    expect(few.stdout).toContain('insufficient: need >= 3 runs, have 2')
+  })
+
+  it('honours --budget', async () => {
+    expect(
+      (await report(['--dir', downloads([100, 120, 140]), '--window', '3', '--budget', '110'])).code
+    ).toBe(1)
+  })
+
+  it('takes the window from N, and --window over N', async () => {
+    const dir = downloads(Array.from({ length: 25 }, (_, i) => 100 + i))
+    expect(json(await report(['--dir', dir, '--json'], { N: '20' })).count).toBe(20)
+    expect(json(await report(['--dir', dir, '--json'])).count).toBe(10)
+    expect(json(await report(['--dir', dir, '--json', '--window', '5'], { N: '20' })).count).toBe(5)
+  })
+
+  it.each([
+    [
+      'a missing --dir',
+      ['--dir', '/nonexistent/helm-rolling'],
+      /--dir \/nonexistent\/helm-rolling does not exist/
+    ],
+    ['an empty --dir', ['--dir', mkdtempSync(join(tmpdir(), 'empty-'))], /holds no run folders/],
+    ['an unknown flag', ['--bogus'], /Unknown option '--bogus'/],
+    ['a bad --window', ['--dir', '.', '--window', '0'], /--window must be a whole number from 1/],
+    ['a bad --budget', ['--dir', '.', '--budget', 'abc'], /--budget must be a positive number/]
+  ])('exits 2 with a usage line on %s', async (_label, args, message) => {
+    const r = await report(args)
+    expect(r.code).toBe(2)
+    expect(r.stderr).toMatch(message)
+    expect(r.stderr).toMatch(/^usage: helm-rolling-report \[--repo OWNER\/NAME\]/m)
+  })
+})
+
+describe('helm-rolling-report against the API', () => {
+  const { fake } = useFakeGitHub()
+
+  it('says it is offline, and how to give a token, with no token and no --dir', async () => {
+    const r = await report([])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/offline/)
+    expect(r.stdout).toMatch(/GH_TOKEN=\$\(gh auth token\)/)
+  })
+
+  it('prints --help and exits 0', async () => {
+    const r = await report(['--help'])
+    expect(r.code).toBe(0)
+    expect(r.stdout).toMatch(/^usage: helm-rolling-report/)
+    expect(r.stdout).toMatch(/Exit status: 0 pass or insufficient, 1 breach, 2 bad usage/)
+  })
+
+  it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
+    fake.runs = makeRuns([150, { value: 999, conclusion: 'cancelled' }, 140, 130, 120])
+    const r = await report(['--repo', 'tracecore/tracecore', '--window', '4', '--json'], {
+      [variable]: fake.token,
+      GITHUB_API_URL: fake.url
+    })
+    expect(r.code).toBe(0)
+    expect(json(r)).toMatchObject({ verdict: 'pass', median: 135, count: 4 })
+    expect(json(r).skipped).toEqual([
+      { run_id: 8999, reason: 'conclusion cancelled is not counted' }
+    ])
+    // No --branch: the repository's default branch, read from the API.
+    expect(fake.requests[0].path).toBe('/repos/tracecore/tracecore')
+  })
+
+  it('passes --workflow and --branch to the listing', async () => {
+    fake.runs = makeRuns([{ value: 100, branch: 'release' }, 200])
+    fake.requests.length = 0
+    const r = await report(
+      [
+        '--repo',
+        'tracecore/tracecore',
+        '--workflow',
+        '4242',
+        '--branch',
+        'release',
+        '--window',
+        '1',
+        '--json'
+      ],
+      {
+        GH_TOKEN: fake.token,
+        GITHUB_API_URL: fake.url
+      }
+    )
+    expect(json(r)).toMatchObject({ median: 100, count: 1 })
+    expect(fake.requests[0].path).toMatch(
+      /^\/repos\/tracecore\/tracecore\/actions\/workflows\/4242\/runs\?.*branch=release/
+    )
+  })
+
+  it('fails with exit 1 and the reason on an API error', async () => {
+    const r = await report(['--repo', 'tracecore/tracecore', '--branch', 'main'], {
+      GH_TOKEN: 'wrong',
+      GITHUB_API_URL: fake.url
+    })
+    expect(r.code).toBe(1)
+    expect(r.stderr).toMatch(/token was refused/)
+  })
+})

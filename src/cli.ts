@@ -1,0 +1,120 @@
+import { parseArgs } from 'node:util'
+import { check } from './check.js'
+import { InputError, readConfig } from './config.js'
+import { createClient, DEFAULT_CLIENT_OPTIONS } from './github.js'
+import { EmptyDirError, readLocalSamples } from './local.js'
+import { outputValues } from './outputs.js'
+import { defaultBranch } from './runs.js'
+import { judge } from './stats.js'
+import { renderText } from './text.js'
+import type { Report } from './types.js'
+
+export const USAGE =
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--dir DIR] [--json] [--help]'
+
+const HELP = `${USAGE}
+
+Rolling median of "helm install to DaemonSet Ready" seconds across recent workflow runs,
+judged against a budget: the same check as the helm-rolling-action step.
+
+  --repo OWNER/NAME   repository whose runs are read (default: $GITHUB_REPOSITORY)
+  --workflow FILE     workflow file name or id (default: chart.yml)
+  --branch NAME       only runs on this branch (default: the repository's default branch)
+  --window N          samples the median is taken over (default: $N, else 10)
+  --budget S          seconds; passes when median <= budget (default: 300)
+  --dir DIR           read artifacts already downloaded, one sub-folder per run
+                      (gh run download -D DIR), instead of the API; no token needed
+  --json              print the action's outputs as JSON instead of the report
+  --help              this text
+
+The token comes from GH_TOKEN or GITHUB_TOKEN (for example GH_TOKEN=$(gh auth token)).
+Exit status: 0 pass or insufficient, 1 breach, 2 bad usage or an empty or missing --dir.
+`
+
+const OFFLINE = `helm-rolling-report: offline: no GH_TOKEN or GITHUB_TOKEN, and no --dir.
+Give a token to read the runs through the GitHub API:
+  GH_TOKEN=$(gh auth token) helm-rolling-report --repo OWNER/NAME
+or read artifacts you downloaded already:
+  gh run download --repo OWNER/NAME -D runs <run-id> ... && helm-rolling-report --dir runs
+`
+
+export interface CliResult {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+const FLAG_OF: Record<string, string> = { repository: 'repo', 'github-token': 'token (GH_TOKEN)' }
+
+/** Runs the command and returns what to print and the exit status; never exits by itself. */
+export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
+  let flags: Record<string, string | boolean | undefined>
+  try {
+    flags = parseArgs({
+      args: argv,
+      strict: true,
+      allowPositionals: false,
+      options: {
+        repo: { type: 'string' },
+        workflow: { type: 'string' },
+        branch: { type: 'string' },
+        window: { type: 'string' },
+        budget: { type: 'string' },
+        dir: { type: 'string' },
+        json: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' }
+      }
+    }).values
+  } catch (error) {
+    return usage(error instanceof Error ? error.message : String(error))
+  }
+  if (flags.help) return { code: 0, stdout: HELP, stderr: '' }
+  const token = env.GH_TOKEN || env.GITHUB_TOKEN || ''
+  const dir = typeof flags.dir === 'string' ? flags.dir : undefined
+  if (!token && dir === undefined) return { code: 0, stdout: OFFLINE, stderr: '' }
+
+  try {
+    // The action's input rules check the flags too. A --dir report reads no repository and
+    // needs no token, so it gets stand-ins that pass them.
+    const inputs: Record<string, string | undefined> = {
+      'github-token': token || 'not-needed-for---dir',
+      repository:
+        (flags.repo as string | undefined) ??
+        (dir !== undefined ? 'local/dir' : env.GITHUB_REPOSITORY),
+      workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
+      branch: flags.branch as string | undefined,
+      window: (flags.window as string | undefined) ?? env.N,
+      budget: flags.budget as string | undefined
+    }
+    const config = readConfig(name => inputs[name] ?? '', {})
+    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config)
+    const stdout = flags.json
+      ? `${JSON.stringify(outputValues(report), null, 2)}\n`
+      : renderText(report)
+    return { code: report.verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
+  } catch (error) {
+    if (error instanceof InputError)
+      return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
+    if (error instanceof EmptyDirError) return usage(error.message)
+    return {
+      code: 1,
+      stdout: '',
+      stderr: `helm-rolling-report: ${error instanceof Error ? error.message : String(error)}\n`
+    }
+  }
+}
+
+function usage(problem: string): CliResult {
+  return { code: 2, stdout: '', stderr: `helm-rolling-report: ${problem}\n${USAGE}\n` }
+}
+
+async function fromDir(dir: string, config: ReturnType<typeof readConfig>): Promise<Report> {
+  const collected = await readLocalSamples(dir, config.file, config.window)
+  return judge(collected.samples, collected.skipped, config, dir)
+}
+
+async function fromApi(config: ReturnType<typeof readConfig>): Promise<Report> {
+  const client = createClient(config.token)
+  const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
+  return check(client, { ...config, branch, timeoutMs: DEFAULT_CLIENT_OPTIONS.timeoutMs })
+}

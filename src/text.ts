@@ -1,0 +1,54 @@
+import { escapeLog } from './escape.js'
+import { round } from './stats.js'
+import { certainty, headline, sparkline } from './summary.js'
+import type { Report } from './types.js'
+
+const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
+
+/** The job summary's banner and table for a terminal; artifact text has no control bytes. */
+export function renderText(report: Report): string {
+  const { stats } = report
+  const lines = [`${ICON[report.verdict]} ${headline(report)}`]
+  const note = certainty(report)
+  if (note) lines.push(`   ${note}`)
+  if (stats.count > 0) {
+    const ci =
+      stats.ciLow === null
+        ? 'interval needs >= 6 samples'
+        : `interval ${round(stats.ciLow)}-${round(stats.ciHigh ?? 0)} s`
+    lines.push(
+      `   ${ci} · MAD ${round(stats.mad ?? 0)} s · min ${round(stats.min ?? 0)} s · max ${round(stats.max ?? 0)} s`
+    )
+    lines.push(
+      `   trend, oldest to newest: ${sparkline([...report.samples].reverse().map(s => s.value))}`
+    )
+    lines.push('', table(report))
+  }
+  if (report.skipped.length) {
+    lines.push('', `${report.skipped.length} skipped:`)
+    for (const s of report.skipped)
+      lines.push(`  ${String(s.run_id).padEnd(12)} ${escapeLog(s.reason)}`)
+  }
+  return lines.join('\n') + '\n'
+}
+
+function table(report: Report): string {
+  const rows = report.samples.map(s => [
+    `#${s.run_number || s.run_id}`,
+    s.head_sha.slice(0, 7) || '-',
+    Number.isNaN(Date.parse(s.created_at))
+      ? '-'
+      : new Date(s.created_at).toISOString().slice(0, 16).replace('T', ' '),
+    escapeLog(s.conclusion || '-', 20),
+    String(round(s.value))
+  ])
+  const all = [['run', 'commit', 'date (UTC)', 'conclusion', 'seconds'], ...rows]
+  const widths = all[0].map((_, i) => Math.max(...all.map(r => r[i].length)))
+  return all
+    .map(r =>
+      r
+        .map((cell, i) => (i === r.length - 1 ? cell.padStart(widths[i]) : cell.padEnd(widths[i])))
+        .join('  ')
+    )
+    .join('\n')
+}
