@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['dist/', 'node_modules/', 'coverage/', 'build/', '.demo/'] },
+  { ignores: ['dist/', 'node_modules/', 'coverage/', 'build/', '.demo/', '.puppeteerrc.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strict,
   {

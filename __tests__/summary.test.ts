@@ -96,7 +96,7 @@ describe('renderSummary', () => {
     )
   })
   it('draws the samples oldest first against the budget', () => {
-    expect(md).toContain('```mermaid\nxychart-beta')
+    expect(md).toMatch(/```mermaid\n%%\{init: .*plotColorPalette.*\}%%\nxychart-beta\n/)
     expect(md).toContain('  bar [120, 151, 140]')
     expect(md).toContain('  line [300, 300, 300]')
   })

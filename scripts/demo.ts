@@ -5,7 +5,9 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { resolve } from 'node:path'
+import { existsSync } from 'node:fs'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction } from '../__fixtures__/run-action.js'
 
@@ -47,6 +49,13 @@ try {
   for (const [name, value] of Object.entries(result.outputs)) console.log(`${name}=${value}`)
   console.log('\n--- job summary (also in .demo/summary.md) ---')
   console.log(result.summary)
+  const diagram = mermaidBlock(result.summary)
+  if (diagram && existsSync(CHROMIUM)) {
+    await renderMermaid(diagram, resolve(out, 'chart.png'))
+    console.log('The trend chart, rendered by mermaid-cli in headless Chromium: .demo/chart.png')
+  } else if (diagram) {
+    console.log(`(${CHROMIUM} is missing: install Debian's chromium to render .demo/chart.png)`)
+  }
   process.exitCode = result.code
 } finally {
   await fake.stop()

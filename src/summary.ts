@@ -74,12 +74,14 @@ function chart(samples: Sample[], budget: number): string {
   const top = Math.ceil(Math.max(budget, ...samples.map(s => s.value)) * 1.1)
   return [
     '```mermaid',
+    // Bars in blue, the budget line in red: the palette is taken in plot order.
+    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#4c78a8, #d62728"}}}}%%',
     'xychart-beta',
-    '  title "Seconds per run against the budget"',
+    `  title "Seconds per run (bars) against the ${round(budget)} s budget (line)"`,
     `  x-axis [${samples.map(s => `"#${s.run_number}"`).join(', ')}]`,
     `  y-axis "seconds" 0 --> ${top}`,
     `  bar [${samples.map(s => round(s.value)).join(', ')}]`,
-    `  line [${samples.map(() => budget).join(', ')}]`,
+    `  line [${samples.map(() => round(budget)).join(', ')}]`,
     '```'
   ].join('\n')
 }

@@ -1,0 +1,57 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
+import { computeStats, decide } from '../src/stats.js'
+import { renderSummary } from '../src/summary.js'
+import type { Report } from '../src/types.js'
+
+// CI installs Chromium and sets REQUIRE_CHROMIUM, so there this can never be skipped quietly.
+const haveChromium = existsSync(CHROMIUM)
+if (!haveChromium && process.env.REQUIRE_CHROMIUM)
+  throw new Error(`REQUIRE_CHROMIUM is set but ${CHROMIUM} is missing`)
+const maybe = haveChromium ? describe : describe.skip
+
+function report(values: number[]): Report {
+  const stats = computeStats(values)
+  return {
+    verdict: decide(stats, 300, 10),
+    budget: 300,
+    minRuns: 10,
+    window: 10,
+    stats,
+    samples: values.map((value, i) => ({
+      run_id: 9000 - i,
+      run_number: 1000 - i,
+      value,
+      head_sha: 'a'.repeat(40),
+      created_at: '2026-11-01T00:00:00Z',
+      html_url: `https://github.com/o/r/actions/runs/${9000 - i}`,
+      conclusion: 'success'
+    })),
+    skipped: [],
+    source: 'o/r · chart.yml · main'
+  }
+}
+
+maybe('the summary chart in headless Chromium (mermaid-cli)', () => {
+  it('renders the xychart of a breach to a PNG without error', async () => {
+    const diagram = mermaidBlock(
+      renderSummary(report([310, 320, 290, 305, 400, 280, 350, 301, 299, 330]))
+    )
+    expect(diagram).toMatch(/^%%\{init.*\}%%\nxychart-beta/)
+    const png = join(mkdtempSync(join(tmpdir(), 'chart-')), 'chart.png')
+    await renderMermaid(diagram ?? '', png)
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(300) // width
+  }, 120_000)
+
+  it('reports a broken diagram as an error, so the check above can fail', async () => {
+    const png = join(mkdtempSync(join(tmpdir(), 'chart-')), 'broken.png')
+    await expect(renderMermaid('xychart-beta\n  bar [1, 2\n  nonsense ]]]', png)).rejects.toThrow(
+      /mmdc failed/
+    )
+  }, 120_000)
+})
