@@ -94,3 +94,50 @@ export async function zeroBomb(
   await once(deflate, 'end')
   return { deflated: Buffer.concat(out), size, crc }
 }
+
+/** Malformed and hostile artifacts, each with the skip reason it must give. */
+export function hostileZips(file = 'install_to_ready_seconds.txt'): [string, Buffer, RegExp][] {
+  return [
+    [
+      'a traversal entry',
+      buildZip([
+        { name: '../../evil.txt', data: 'x' },
+        { name: file, data: '1' }
+      ]),
+      /not a readable zip/
+    ],
+    [
+      'an absolute entry',
+      buildZip([
+        { name: '/tmp/helm-rolling-evil', data: 'x' },
+        { name: file, data: '1' }
+      ]),
+      /not a readable zip/
+    ],
+    [
+      'a symlink entry',
+      buildZip([{ name: file, data: '/etc/passwd', symlink: true }]),
+      /symbolic link/
+    ],
+    ['a truncated zip', sampleZip('1\n').subarray(0, 50), /not a readable zip/],
+    ['bytes that are no zip', Buffer.from('<html>nope</html>'), /not a readable zip/],
+    [
+      'a zip without the file',
+      buildZip([{ name: 'metadata.json', data: '{}' }]),
+      /no install_to_ready_seconds.txt in the artifact/
+    ],
+    [
+      'the file in a sub-folder',
+      buildZip([{ name: `out/${file}`, data: '1' }]),
+      /not at the top level \(found out\//
+    ],
+    [
+      'two files of the same name',
+      buildZip([
+        { name: file, data: '1' },
+        { name: file, data: '2' }
+      ]),
+      /two entries are named/
+    ]
+  ]
+}

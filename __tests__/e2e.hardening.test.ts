@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { buildZip, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
+import { buildZip, hostileZips, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
 import { samplesOf, skippedOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 
@@ -20,57 +20,18 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
   const hostile = (zip: Buffer, extra = {}) =>
     run([{ value: 0, artifact: { zip, ...extra } }, ...GOOD], { inputs: { window: '3' } })
 
-  it.each([
-    [
-      'a traversal entry',
-      buildZip([
-        { name: '../../evil.txt', data: 'x' },
-        { name: FILE, data: '1' }
-      ]),
-      /not a readable zip/
-    ],
-    [
-      'an absolute entry',
-      buildZip([
-        { name: '/tmp/helm-rolling-evil', data: 'x' },
-        { name: FILE, data: '1' }
-      ]),
-      /not a readable zip/
-    ],
-    [
-      'a symlink entry',
-      buildZip([{ name: FILE, data: '/etc/passwd', symlink: true }]),
-      /symbolic link/
-    ],
-    ['a truncated zip', sampleZip('1\n').subarray(0, 50), /not a readable zip/],
-    ['bytes that are no zip', Buffer.from('<html>nope</html>'), /not a readable zip/],
-    [
-      'a zip without the file',
-      buildZip([{ name: 'metadata.json', data: '{}' }]),
-      /no install_to_ready_seconds.txt in the artifact/
-    ],
-    [
-      'the file in a sub-folder',
-      buildZip([{ name: `out/${FILE}`, data: '1' }]),
-      /not at the top level/
-    ],
-    [
-      'two files of the same name',
-      buildZip([
-        { name: FILE, data: '1' },
-        { name: FILE, data: '2' }
-      ]),
-      /two entries are named/
-    ]
-  ])('skips %s with its reason and writes nothing', async (_label, zip, reason) => {
-    const r = await hostile(zip)
-    expect(r.code).toBe(0)
-    expect(samplesOf(r)).toEqual(GOOD)
-    expect(skippedOf(r)[0]).toEqual({ run_id: 9000, reason: expect.stringMatching(reason) })
-    expect(existsSync(join(r.dir, 'evil.txt'))).toBe(false)
-    expect(existsSync(join(r.dir, '..', 'evil.txt'))).toBe(false)
-    expect(existsSync('/tmp/helm-rolling-evil')).toBe(false)
-  })
+  it.each(hostileZips(FILE))(
+    'skips %s with its reason and writes nothing',
+    async (_label, zip, reason) => {
+      const r = await hostile(zip)
+      expect(r.code).toBe(0)
+      expect(samplesOf(r)).toEqual(GOOD)
+      expect(skippedOf(r)[0]).toEqual({ run_id: 9000, reason: expect.stringMatching(reason) })
+      expect(existsSync(join(r.dir, 'evil.txt'))).toBe(false)
+      expect(existsSync(join(r.dir, '..', 'evil.txt'))).toBe(false)
+      expect(existsSync('/tmp/helm-rolling-evil')).toBe(false)
+    }
+  )
 
   describe('decompression bombs', () => {
     let gib: Awaited<ReturnType<typeof zeroBomb>>

@@ -1,19 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
+import { makeRun } from '../__fixtures__/run.js'
 import { excludeReason, type Run, type RunFilter } from '../src/runs.js'
 
-const base: Run = {
-  id: 7,
-  run_number: 3,
-  head_branch: 'main',
-  head_sha: 'a'.repeat(40),
-  event: 'push',
-  status: 'completed',
-  conclusion: 'success',
-  created_at: '2026-11-01T00:00:00Z',
-  html_url: 'https://github.com/o/r/actions/runs/7',
-  repository: { id: 1, full_name: 'o/r' },
-  head_repository: { id: 1, full_name: 'o/r' }
-}
+const base: Run = makeRun(7, { run_number: 3 })
 const filter: RunFilter = {
   branch: 'main',
   conclusions: ['success', 'failure'],

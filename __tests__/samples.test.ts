@@ -1,22 +1,9 @@
 import { describe, expect, it } from '@jest/globals'
+import { makeRun } from '../__fixtures__/run.js'
 import type { Run } from '../src/runs.js'
 import { SkipRun, collectSamples } from '../src/samples.js'
 
-function run(id: number): Run {
-  return {
-    id,
-    run_number: id,
-    head_branch: 'main',
-    head_sha: 'a'.repeat(40),
-    event: 'push',
-    status: 'completed',
-    conclusion: 'success',
-    created_at: '2026-11-01T00:00:00Z',
-    html_url: `https://github.com/o/r/actions/runs/${id}`,
-    repository: { id: 1, full_name: 'o/r' },
-    head_repository: { id: 1, full_name: 'o/r' }
-  }
-}
+const run = (id: number) => makeRun(id)
 
 async function* pagesOf(pages: Run[][], listed: number[]): AsyncGenerator<Run[]> {
   for (const [i, page] of pages.entries()) {

@@ -3,24 +3,28 @@ import { explain, httpStatus, isFatal, type Client } from './github.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
 import { excludeReason, listRuns, type Run } from './runs.js'
 import { SkipRun, collectSamples } from './samples.js'
+import type { Config } from './config.js'
 import { judge } from './stats.js'
 import type { Report, Sample } from './types.js'
 import { ZipRefusal, readZipEntry } from './zip.js'
 
-export interface CheckOptions {
-  owner: string
-  repo: string
-  workflow: string
+export type CheckOptions = Pick<
+  Config,
+  | 'owner'
+  | 'repo'
+  | 'workflow'
+  | 'event'
+  | 'conclusions'
+  | 'artifactName'
+  | 'file'
+  | 'window'
+  | 'minRuns'
+  | 'budget'
+  | 'lookback'
+  | 'allowForks'
+> & {
+  /** Resolved: the input, or the repository's default branch. */
   branch: string
-  event?: string
-  conclusions: readonly string[]
-  artifactName: string
-  file: string
-  window: number
-  minRuns: number
-  budget: number
-  lookback: number
-  allowForks: boolean
   currentRunId?: number
   /** This run's own sample, counted as the newest. */
   current?: Sample

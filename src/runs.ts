@@ -1,18 +1,25 @@
+import type { RestEndpointMethodTypes } from '@octokit/rest'
 import { explain, type Client } from './github.js'
 
-/** The fields of a workflow run that the check reads; everything else is ignored. */
-export interface Run {
+/** A workflow run as GitHub's REST documentation describes it. */
+type ListedRun =
+  RestEndpointMethodTypes['actions']['listWorkflowRuns']['response']['data']['workflow_runs'][number]
+
+interface RepositoryRef {
   id: number
-  run_number: number
+  full_name: string
+}
+
+/** The fields of a workflow run that the check reads; everything else is ignored. */
+export type Run = Pick<
+  ListedRun,
+  'id' | 'run_number' | 'head_sha' | 'event' | 'created_at' | 'html_url'
+> & {
   head_branch: string | null
-  head_sha: string
-  event: string
   status: string | null
   conclusion: string | null
-  created_at: string
-  html_url: string
-  repository: { id: number; full_name: string }
-  head_repository: { id: number; full_name: string } | null
+  repository: RepositoryRef
+  head_repository: RepositoryRef | null
 }
 
 export interface RunFilter {
