@@ -36,6 +36,8 @@ describe('requests made by dist/index.js', () => {
     })
     // The one page asks for no more runs than lookback.
     expect(fake.requests[0].path).toContain('per_page=50')
+    // Blob downloads are not API requests: the log counts the 21 that are.
+    expect(r.stdout).toMatch(/^GitHub API: 21 requests; \d+ left until \d\d:\d\d UTC$/m)
   })
 
   it('with this run as the newest sample it reads one run less', async () => {

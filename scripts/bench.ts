@@ -140,6 +140,15 @@ try {
     )
     console.log(rows.at(-1))
   }
+  // The chain's physical depth: every run has a sample, so list -> lookup -> 302 -> blob.
+  const full: RunSpec[] = Array.from({ length: 100 }, (_, i) => ({ value: 120 + i }))
+  fake.runs = makeRuns(full)
+  const dense = await repeat(REPEATS, () => measureAction(fake, 10))
+  const denseSequential = await repeat(Math.min(REPEATS, 3), () => measureSequential(fake, 10))
+  rows.push(
+    `| N=10, every run has a sample | ${dense.count} | ${dense.requests} (bound ${requestBound(full, 10)}) | ${denseSequential.requests} | ${fmt(dense.ms)} | ${fmt(denseSequential.ms)} | ${fmt(denseSequential.ms / dense.ms, 1)}x | ${fmt(dense.coldMs)} | ${fmt(dense.totalMs)} | ${fmt(dense.rssMb, 1)} |`
+  )
+  console.log(rows.at(-1))
   if (process.env.BENCH_SKIP_BOMB) throw new Skip()
   // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
   const bomb = await zeroBomb(1 << 30)

@@ -47,9 +47,45 @@ export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
     : globalThis.fetch
 }
 
+/** What the check cost against the token's hourly budget, from GitHub's own headers. */
+export interface Usage {
+  requests: number
+  remaining?: number
+  resetAt?: Date
+}
+
+/** Counts every attempt (retries too) and keeps the last rate-limit headers seen. */
+const usageMeter = (usage: Usage) => (octokit: Octokit) => {
+  octokit.hook.wrap('request', async (request, options) => {
+    usage.requests++
+    const note = (headers: Record<string, string | number | undefined> | undefined) => {
+      const remaining = Number(headers?.['x-ratelimit-remaining'])
+      const reset = Number(headers?.['x-ratelimit-reset'])
+      if (Number.isFinite(remaining)) usage.remaining = remaining
+      if (Number.isFinite(reset) && reset > 0) usage.resetAt = new Date(reset * 1000)
+    }
+    try {
+      const response = await request(options)
+      note(response.headers)
+      return response
+    } catch (error) {
+      note((error as { response?: { headers?: Record<string, string> } }).response?.headers)
+      throw error
+    }
+  })
+}
+
+/** One line for the log: how many API requests the check made and what is left this hour. */
+export function describeUsage(usage: Usage): string {
+  const left = usage.remaining === undefined ? '' : `; ${usage.remaining} left`
+  const until = usage.resetAt ? ` until ${usage.resetAt.toISOString().slice(11, 16)} UTC` : ''
+  return `GitHub API: ${usage.requests} request${usage.requests === 1 ? '' : 's'}${left}${until}`
+}
+
 export function createClient(
   token: string,
-  options: ClientOptions = DEFAULT_CLIENT_OPTIONS
+  options: ClientOptions = DEFAULT_CLIENT_OPTIONS,
+  usage: Usage = { requests: 0 }
 ): Client {
   const maxSecondaryRetries = 3
   return getOctokit(
@@ -82,6 +118,7 @@ export function createClient(
       }
     },
     attemptTimeout(options.timeoutMs),
+    usageMeter(usage),
     retry,
     throttling
   )

@@ -3,7 +3,14 @@ import { context } from '@actions/github'
 import { check } from './check.js'
 import { readConfig, readValue, type Config } from './config.js'
 import { escapeLog } from './escape.js'
-import { createClient, DEFAULT_CLIENT_OPTIONS, type Client, type ClientOptions } from './github.js'
+import {
+  createClient,
+  DEFAULT_CLIENT_OPTIONS,
+  describeUsage,
+  type Client,
+  type ClientOptions,
+  type Usage
+} from './github.js'
 import { defaultBranch } from './runs.js'
 import { isError } from './parse.js'
 import { outputStrings } from './outputs.js'
@@ -15,7 +22,8 @@ export async function run(): Promise<void> {
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const clientOptions = clientOptionsFromEnv()
-    const client = createClient(config.token, clientOptions)
+    const usage: Usage = { requests: 0 }
+    const client = createClient(config.token, clientOptions, usage)
     const current = currentSample(config)
     // The upload and the check are independent (the check never reads this run back), so
     // they run side by side.
@@ -28,6 +36,7 @@ export async function run(): Promise<void> {
       timeoutMs: clientOptions.timeoutMs
     })
     await recording
+    core.info(describeUsage(usage))
     await publish(report, config)
   } catch (error) {
     core.setFailed(escapeLog(error instanceof Error ? error.message : String(error), 1000))
