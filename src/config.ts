@@ -135,7 +135,7 @@ function conclusions(text: string): string[] {
 
 function artifactName(text: string): string {
   // GitHub refuses these characters in artifact names, so a template with them can never match.
-  if (/["':<>|*?\\/\r\n]/.test(text.replace('{run_id}', ''))) {
+  if (/["':<>|*?\\/\r\n]/.test(text)) {
     throw new InputError(
       'artifact-name',
       `holds a character artifact names cannot have: ${JSON.stringify(text)}`
