@@ -2,10 +2,18 @@ import { escapeMarkdown as md } from './escape.js'
 import { round } from './stats.js'
 import type { Report, Sample } from './types.js'
 
-const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
+export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
 const BARS = '▁▂▃▄▅▆▇█'
 
 const seconds = (value: number | null): string => (value === null ? '–' : `${round(value)} s`)
+
+/** A run's time as `2026-11-01 00:00` (UTC), or undefined when the API gave no usable date. */
+export function utcMinute(iso: string): string | undefined {
+  const time = Date.parse(iso)
+  return Number.isNaN(time)
+    ? undefined
+    : new Date(time).toISOString().slice(0, 16).replace('T', ' ')
+}
 
 /** The one-line rubric: what was decided, on which numbers. */
 export function headline(report: Report): string {
@@ -45,9 +53,10 @@ export function sparkline(values: readonly number[]): string {
 /** The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is escaped. */
 export function renderSummary(report: Report): string {
   const oldestFirst = [...report.samples].reverse()
+  const note = certainty(report)
   const parts = [
     `## ${ICON[report.verdict]} ${headline(report)}`,
-    certainty(report) ? `> [!WARNING]\n> ${certainty(report)}` : '',
+    note ? `> [!WARNING]\n> ${note}` : '',
     spread(report),
     oldestFirst.length
       ? `Trend, oldest to newest: \`${sparkline(oldestFirst.map(s => s.value))}\``
@@ -99,11 +108,7 @@ function table(samples: Sample[]): string {
     const commit = s.head_sha
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
-    const time = Date.parse(s.created_at)
-    const date = Number.isNaN(time)
-      ? '–'
-      : new Date(time).toISOString().slice(0, 16).replace('T', ' ')
-    return `| ${run} | ${commit} | ${date} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
+    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
   })
   return [
     '| Run | Commit | Date (UTC) | Conclusion | Seconds |',

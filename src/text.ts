@@ -1,9 +1,7 @@
 import { escapeLog } from './escape.js'
 import { round } from './stats.js'
-import { certainty, headline, sparkline } from './summary.js'
+import { ICON, certainty, headline, sparkline, utcMinute } from './summary.js'
 import type { Report } from './types.js'
-
-const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {
@@ -36,9 +34,7 @@ function table(report: Report): string {
   const rows = report.samples.map(s => [
     `#${s.run_number || s.run_id}`,
     s.head_sha.slice(0, 7) || '-',
-    Number.isNaN(Date.parse(s.created_at))
-      ? '-'
-      : new Date(s.created_at).toISOString().slice(0, 16).replace('T', ' '),
+    utcMinute(s.created_at) ?? '-',
     escapeLog(s.conclusion || '-', 20),
     String(round(s.value))
   ])
