@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util'
 import { check } from './check.js'
-import { InputError, readConfig } from './config.js'
+import { InputError, readConfig, type Config } from './config.js'
 import { createClient, DEFAULT_CLIENT_OPTIONS } from './github.js'
 import { EmptyDirError, readLocalSamples } from './local.js'
 import { outputValues } from './outputs.js'
@@ -108,12 +108,12 @@ function usage(problem: string): CliResult {
   return { code: 2, stdout: '', stderr: `helm-rolling-report: ${problem}\n${USAGE}\n` }
 }
 
-async function fromDir(dir: string, config: ReturnType<typeof readConfig>): Promise<Report> {
+async function fromDir(dir: string, config: Config): Promise<Report> {
   const collected = await readLocalSamples(dir, config.file, config.window)
   return judge(collected.samples, collected.skipped, config, dir)
 }
 
-async function fromApi(config: ReturnType<typeof readConfig>): Promise<Report> {
+async function fromApi(config: Config): Promise<Report> {
   const client = createClient(config.token)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
   return check(client, { ...config, branch, timeoutMs: DEFAULT_CLIENT_OPTIONS.timeoutMs })
