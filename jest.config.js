@@ -8,6 +8,12 @@ export default {
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]
   },
+  // In-process tests only: the end-to-end tests run dist/ in child processes, which jest
+  // cannot see, so this figure understates what the suite exercises.
+  collectCoverage: true,
+  collectCoverageFrom: ['src/**/*.ts'],
+  coverageReporters: ['text-summary', 'json-summary'],
+  coverageDirectory: 'coverage',
   testTimeout: 60000,
   verbose: false
 }

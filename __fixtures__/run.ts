@@ -1,4 +1,4 @@
-import type { Run } from '../src/runs.js'
+import type { Run } from '../src/github/runs.js'
 
 /** A completed, successful main-branch run of our own repository, for unit tests. */
 export function makeRun(id: number, change: Partial<Run> = {}): Run {

@@ -3,7 +3,7 @@ import { runtimeToken } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
-import { readZipEntry } from '../src/zip.js'
+import { readZipEntry } from '../src/github/zip.js'
 
 /**
  * Record mode for real: dist/index.js uploads through `@actions/artifact` to the fake Actions

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
 import { computeStats, decide } from '../src/stats.js'
-import { renderSummary } from '../src/summary.js'
+import { renderSummary } from '../src/render/summary.js'
 import type { Report, Sample } from '../src/types.js'
 
 /** The summary through a GitHub-flavoured Markdown renderer, read as a person's browser would. */

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
 import { computeStats, decide } from '../src/stats.js'
-import { renderSummary } from '../src/summary.js'
+import { renderSummary } from '../src/render/summary.js'
 import type { Report } from '../src/types.js'
 
 // CI installs Chromium and sets REQUIRE_CHROMIUM, so there this can never be skipped quietly.

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { makeRun } from '../__fixtures__/run.js'
-import type { Run } from '../src/runs.js'
-import { SkipRun, collectSamples } from '../src/samples.js'
+import type { Run } from '../src/github/runs.js'
+import { SkipRun } from '../src/errors.js'
+import { collectSamples } from '../src/samples.js'
 
 const run = (id: number) => makeRun(id)
 

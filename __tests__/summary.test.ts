@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { computeStats, decide } from '../src/stats.js'
-import { certainty, headline, renderSummary, sparkline } from '../src/summary.js'
+import { renderSummary } from '../src/render/summary.js'
+import { certainty, headline, sparkline } from '../src/render/wording.js'
 import type { Report, Sample, Skip } from '../src/types.js'
 
 function sample(i: number, value: number, extra: Partial<Sample> = {}): Sample {

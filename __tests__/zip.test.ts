@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from '@jest/globals'
-import { readZipEntry } from '../src/zip.js'
+import { readZipEntry } from '../src/github/zip.js'
 import { buildZip, hostileZips, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
 
 const FILE = 'install_to_ready_seconds.txt'

@@ -1,12 +1,14 @@
-import { ArtifactSkip, downloadArtifact, findArtifact } from './artifacts.js'
-import { explain, httpStatus, isFatal, type Client } from './github.js'
+import { artifactNameFor, type Config } from './config.js'
+import { SkipRun } from './errors.js'
+import { downloadArtifact, findArtifact } from './github/artifacts.js'
+import type { Client } from './github/client.js'
+import { explain, httpStatus, isFatal } from './github/failures.js'
+import { excludeReason, listRuns, type Run } from './github/runs.js'
+import { readZipEntry } from './github/zip.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
-import { excludeReason, listRuns, type Run } from './runs.js'
-import { SkipRun, collectSamples } from './samples.js'
-import type { Config } from './config.js'
+import { collectSamples } from './samples.js'
 import { judge } from './stats.js'
 import type { Report, Sample } from './types.js'
-import { ZipRefusal, readZipEntry } from './zip.js'
 
 export type CheckOptions = Pick<
   Config,
@@ -44,7 +46,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const pages = listRuns(client, { ...ref, ...options })
 
   const fetchSample = async (run: Run): Promise<number> => {
-    const name = options.artifactName.replaceAll('{run_id}', String(run.id))
+    const name = artifactNameFor(options.artifactName, run.id)
     try {
       const artifact = await findArtifact(client, ref, run.id, name)
       const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
@@ -73,8 +75,6 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
 /** Per-run problems become skips; an auth or rate-limit failure would hit every run, so it stops. */
 function toSkip(error: unknown, run: Run): Error {
   if (error instanceof SkipRun) return error
-  if (error instanceof ArtifactSkip || error instanceof ZipRefusal)
-    return new SkipRun(error.message)
   if (isFatal(error)) return new Error(explain(error, `Reading the artifacts of run ${run.id}`))
   switch (httpStatus(error)) {
     case 410:

@@ -1,5 +1,4 @@
-import { existsSync, openSync, readSync, closeSync, statSync } from 'node:fs'
-import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+import { InputError } from './errors.js'
 
 export const CONCLUSIONS = [
   'success',
@@ -39,16 +38,6 @@ export interface Config {
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
 export type InputReader = (name: string) => string
-
-export class InputError extends Error {
-  constructor(
-    readonly input: string,
-    readonly problem: string
-  ) {
-    super(`Input '${input}' ${problem}`)
-    this.name = 'InputError'
-  }
-}
 
 /** Turns the raw inputs and the runner's environment into a checked Config. */
 export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
@@ -196,25 +185,7 @@ function flag(input: InputReader, name: string, fallback: boolean): boolean {
   throw new InputError(name, `must be true or false, got ${JSON.stringify(text)}`)
 }
 
-/**
- * This run's own sample. Not an input error when unusable: the step often runs under
- * `if: always()` after a failed install, so the caller warns and checks history alone.
- */
-export function readValue(value: string): number | { error: string } {
-  const direct = parseSample(value)
-  if (!isError(direct)) return direct
-  if (!existsSync(value))
-    return { error: `value ${JSON.stringify(value)} is neither a number nor an existing file` }
-  if (!statSync(value).isFile()) return { error: `value ${JSON.stringify(value)} is not a file` }
-  const fd = openSync(value, 'r')
-  try {
-    const buffer = Buffer.alloc(MAX_SAMPLE_BYTES + 1)
-    const length = readSync(fd, buffer, 0, buffer.length, 0)
-    const parsed = parseSample(buffer.toString('utf8', 0, length))
-    return isError(parsed)
-      ? { error: `value file ${JSON.stringify(value)}: ${parsed.error}` }
-      : parsed
-  } finally {
-    closeSync(fd)
-  }
+/** The artifact name a run's sample is stored under: the template with `{run_id}` filled in. */
+export function artifactNameFor(template: string, runId: number | string): string {
+  return template.replaceAll('{run_id}', String(runId))
 }

@@ -1,37 +1,41 @@
 import * as core from '@actions/core'
-import { context } from '@actions/github'
 import { check } from './check.js'
-import { readConfig, readValue, type Config } from './config.js'
-import { escapeLog } from './escape.js'
+import { readConfig, type Config } from './config.js'
+import { readRunnerContext, type RunnerContext } from './context.js'
+import { errorMessage } from './errors.js'
+import { readValue } from './files.js'
 import {
   createClient,
   DEFAULT_CLIENT_OPTIONS,
-  describeUsage,
   type Client,
   type ClientOptions,
   type Usage
-} from './github.js'
-import { defaultBranch } from './runs.js'
+} from './github/client.js'
+import { defaultBranch } from './github/runs.js'
 import { isError } from './parse.js'
-import { outputStrings } from './outputs.js'
-import { headline, certainty, renderSummary } from './summary.js'
+import { escapeLog } from './render/escape.js'
+import { outputStrings } from './render/outputs.js'
+import { renderSummary } from './render/summary.js'
+import { certainty, describeUsage, headline } from './render/wording.js'
 import type { Report, Sample } from './types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {
   try {
     const config = readConfig(name => core.getInput(name), process.env)
+    const context = readRunnerContext(process.env)
+    if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
     const clientOptions = clientOptionsFromEnv()
     const usage: Usage = { requests: 0 }
     const client = createClient(config.token, clientOptions, usage)
-    const current = currentSample(config)
+    const current = currentSample(config, context)
     // The upload and the check are independent (the check never reads this run back), so
     // they run side by side.
-    const recording = config.record ? record(config, current) : undefined
+    const recording = config.record ? record(config, context, current) : undefined
     const report = await check(client, {
       ...config,
-      branch: config.branch ?? (await branchOf(client, config)),
-      currentRunId: Number(process.env.GITHUB_RUN_ID) || undefined,
+      branch: config.branch ?? (await branchOf(client, config, context)),
+      currentRunId: context.runId,
       current,
       timeoutMs: clientOptions.timeoutMs
     })
@@ -39,12 +43,12 @@ export async function run(): Promise<void> {
     core.info(describeUsage(usage))
     await publish(report, config)
   } catch (error) {
-    core.setFailed(escapeLog(error instanceof Error ? error.message : String(error), 1000))
+    core.setFailed(escapeLog(errorMessage(error), 1000))
   }
 }
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
-function currentSample(config: Config): Sample | undefined {
+export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
   if (!config.value) {
     if (config.record)
       core.warning(
@@ -58,15 +62,14 @@ function currentSample(config: Config): Sample | undefined {
     core.warning(`No sample for this run: ${escapeLog(value.error)}. ${next} the history alone.`)
     return undefined
   }
-  const server = process.env.GITHUB_SERVER_URL || 'https://github.com'
-  const runId = Number(process.env.GITHUB_RUN_ID) || 0
+  const runId = context.runId ?? 0
   return {
     run_id: runId,
-    run_number: Number(process.env.GITHUB_RUN_NUMBER) || 0,
+    run_number: context.runNumber ?? 0,
     value,
-    head_sha: process.env.GITHUB_SHA ?? '',
+    head_sha: context.sha,
     created_at: new Date().toISOString(),
-    html_url: `${server}/${config.owner}/${config.repo}/actions/runs/${runId}`,
+    html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,
     conclusion: 'in progress',
     current: true
   }
@@ -76,32 +79,38 @@ function currentSample(config: Config): Sample | undefined {
  * Uploads this run's sample. A failed upload costs one sample of future history, not this
  * run's verdict, so it warns instead of failing the step.
  */
-async function record(config: Config, current: Sample | undefined): Promise<void> {
+export async function record(
+  config: Config,
+  context: RunnerContext,
+  current: Sample | undefined
+): Promise<void> {
   if (!current) return
   try {
-    const { recordSample } = await import('./record.js')
-    const recorded = await recordSample({ ...config, value: current.value, env: process.env })
+    const { recordSample } = await import('./github/record.js')
+    const recorded = await recordSample({
+      ...config,
+      value: current.value,
+      context,
+      env: process.env
+    })
     core.info(
       `Recorded ${current.value} s as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`
     )
   } catch (error) {
-    core.warning(
-      `Recording this run's sample failed: ${escapeLog(error instanceof Error ? error.message : String(error))}`
-    )
+    core.warning(`Recording this run's sample failed: ${escapeLog(errorMessage(error))}`)
   }
 }
 
 /** The event payload names the default branch for free; only another repository costs a call. */
-async function branchOf(client: Client, config: Config): Promise<string> {
-  const repository = context.payload.repository
-  if (repository?.full_name?.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase()) {
-    const branch = repository.default_branch
-    if (typeof branch === 'string' && branch) return branch
-  }
+async function branchOf(client: Client, config: Config, context: RunnerContext): Promise<string> {
+  const own = context.payloadRepository
+  if (own?.fullName.toLowerCase() === `${config.owner}/${config.repo}`.toLowerCase())
+    return own.defaultBranch
   return defaultBranch(client, config.owner, config.repo)
 }
 
-async function publish(report: Report, config: Config): Promise<void> {
+/** Outputs, log lines, the job summary and the step's status, from the report. */
+export async function publish(report: Report, config: Config): Promise<void> {
   for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
 
   for (const skip of report.skipped)

@@ -21,3 +21,13 @@ export function parseSample(text: string): number | { error: string } {
 export function isError(parsed: number | { error: string }): parsed is { error: string } {
   return typeof parsed !== 'number'
 }
+
+/** A commit sha as GitHub writes one, or '' for anything else. */
+export function cleanSha(value: unknown): string {
+  return typeof value === 'string' && /^[0-9a-f]{7,64}$/.test(value) ? value : ''
+}
+
+/** An ISO date that parses, or '' for anything else. */
+export function cleanDate(value: unknown): string {
+  return typeof value === 'string' && !Number.isNaN(Date.parse(value)) ? value : ''
+}

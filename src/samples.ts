@@ -1,10 +1,8 @@
-import type { Run } from './runs.js'
-import type { Sample, Skip } from './types.js'
+import { SkipRun } from './errors.js'
+import type { RunInfo, Sample, Skip } from './types.js'
 
 /** Fetches one run's sample value, or throws `SkipRun` with the reason it does not count. */
-export type SampleFetcher = (run: Run) => Promise<number>
-
-export class SkipRun extends Error {}
+export type SampleFetcher<R extends RunInfo> = (run: R) => Promise<number>
 
 export interface Collected {
   samples: Sample[]
@@ -20,20 +18,20 @@ type Settled = { index: number; value: number } | { index: number; skip: string 
  * `wanted` fetches, and a page of runs is listed only when the runs in hand cannot fill the
  * window even if every fetch in flight succeeds.
  */
-export async function collectSamples(
-  pages: AsyncIterator<Run[]>,
+export async function collectSamples<R extends RunInfo>(
+  pages: AsyncIterator<R[]>,
   wanted: number,
-  fetchSample: SampleFetcher,
+  fetchSample: SampleFetcher<R>,
   concurrency: number,
-  isEligible: (run: Run) => string | undefined
+  isEligible: (run: R) => string | undefined
 ): Promise<Collected> {
-  const runs: Run[] = []
+  const runs: R[] = []
   const outcomes: (Settled | undefined)[] = []
   const inFlight = new Map<number, Promise<Settled>>()
   let next = 0
   let found = 0
   let morePages = wanted > 0
-  let pageRequest: Promise<IteratorResult<Run[]>> | undefined
+  let pageRequest: Promise<IteratorResult<R[]>> | undefined
 
   const start = (index: number) => {
     const run = runs[index]
@@ -77,7 +75,7 @@ export async function collectSamples(
   return { samples: toSamples(runs, outcomes), skipped: toSkips(runs, outcomes) }
 }
 
-function toSamples(runs: Run[], outcomes: (Settled | undefined)[]): Sample[] {
+function toSamples(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]): Sample[] {
   const samples: Sample[] = []
   outcomes.forEach(outcome => {
     if (!outcome || !('value' in outcome)) return
@@ -95,10 +93,14 @@ function toSamples(runs: Run[], outcomes: (Settled | undefined)[]): Sample[] {
   return samples
 }
 
-function toSkips(runs: Run[], outcomes: (Settled | undefined)[]): Skip[] {
+function toSkips(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]): Skip[] {
   return outcomes.flatMap(outcome =>
     outcome && 'skip' in outcome ? [{ ...pick(runs[outcome.index]), reason: outcome.skip }] : []
   )
 }
 
-const pick = (run: Run) => ({ run_id: run.id, run_number: run.run_number, html_url: run.html_url })
+const pick = (run: RunInfo) => ({
+  run_id: run.id,
+  run_number: run.run_number,
+  html_url: run.html_url
+})

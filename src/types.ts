@@ -11,6 +11,19 @@ export interface Sample {
   current?: boolean
 }
 
+/**
+ * What the pure core needs of a run: enough to name and link a sample. The GitHub listing
+ * and the command's `--dir` reader each produce it their own way.
+ */
+export interface RunInfo {
+  id: number
+  run_number: number
+  head_sha: string
+  created_at: string
+  html_url: string
+  conclusion: string | null
+}
+
 /** A run that was examined and not counted. */
 export interface Skip {
   run_id: number

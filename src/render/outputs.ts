@@ -1,5 +1,5 @@
-import { round } from './stats.js'
-import type { Report } from './types.js'
+import { round } from '../stats.js'
+import type { Report } from '../types.js'
 
 /** The action's outputs as typed values; the action writes them as strings, the CLI as JSON. */
 export function outputValues(report: Report) {

@@ -1,5 +1,8 @@
 import type { RestEndpointMethodTypes } from '@octokit/rest'
-import { explain, type Client } from './github.js'
+import { ResponseShapeError } from '../errors.js'
+import { cleanDate, cleanSha } from '../parse.js'
+import type { Client } from './client.js'
+import { explain } from './failures.js'
 
 /** A workflow run as GitHub's REST documentation describes it. */
 type ListedRun =
@@ -38,8 +41,6 @@ export interface RunQuery {
   event?: string
   lookback: number
 }
-
-export class ResponseShapeError extends Error {}
 
 /**
  * Decides whether a listed run may hold a sample. Returns undefined when it may, or the reason
@@ -120,15 +121,11 @@ function toRun(raw: unknown): Run {
     id: run.id,
     run_number: run.run_number,
     head_branch: typeof run.head_branch === 'string' ? run.head_branch : null,
-    head_sha:
-      typeof run.head_sha === 'string' && /^[0-9a-f]{7,64}$/.test(run.head_sha) ? run.head_sha : '',
+    head_sha: cleanSha(run.head_sha),
     event: String(run.event ?? ''),
     status: typeof run.status === 'string' ? run.status : null,
     conclusion: typeof run.conclusion === 'string' ? run.conclusion : null,
-    created_at:
-      typeof run.created_at === 'string' && !Number.isNaN(Date.parse(run.created_at))
-        ? run.created_at
-        : '',
+    created_at: cleanDate(run.created_at),
     html_url:
       typeof run.html_url === 'string' && /^https?:\/\//.test(run.html_url) ? run.html_url : '',
     repository: { id: run.repository.id, full_name: String(run.repository.full_name ?? '') },

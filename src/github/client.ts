@@ -1,11 +1,15 @@
 import * as core from '@actions/core'
-import { getOctokit } from '@actions/github'
-import { defaults } from '@actions/github/lib/utils'
+import { GitHub, defaults, getOctokitOptions } from '@actions/github/lib/utils'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
 import type { Octokit } from '@octokit/core'
 
-export type Client = ReturnType<typeof getOctokit>
+/**
+ * Built from `@actions/github/lib/utils`, not the package's index: importing the index builds
+ * its `context`, which parses GITHUB_EVENT_PATH and throws on a garbled payload before any
+ * of our code runs. The runner context is read by `context.ts` instead.
+ */
+export type Client = InstanceType<typeof GitHub>
 
 export interface ClientOptions {
   /** Per attempt; a hung connection is aborted and retried rather than waited on. */
@@ -75,22 +79,20 @@ const usageMeter = (usage: Usage) => (octokit: Octokit) => {
   })
 }
 
-/** One line for the log: how many API requests the check made and what is left this hour. */
-export function describeUsage(usage: Usage): string {
-  const left = usage.remaining === undefined ? '' : `; ${usage.remaining} left`
-  const until = usage.resetAt ? ` until ${usage.resetAt.toISOString().slice(11, 16)} UTC` : ''
-  return `GitHub API: ${usage.requests} request${usage.requests === 1 ? '' : 's'}${left}${until}`
-}
-
 export function createClient(
   token: string,
   options: ClientOptions = DEFAULT_CLIENT_OPTIONS,
   usage: Usage = { requests: 0 }
 ): Client {
   const maxSecondaryRetries = 3
-  return getOctokit(
-    token,
-    {
+  const Octokit = GitHub.plugin(
+    attemptTimeout(options.timeoutMs),
+    usageMeter(usage),
+    retry,
+    throttling
+  )
+  return new Octokit(
+    getOctokitOptions(token, {
       request: { fetch: pickFetch() },
       // 429 is left to the throttling plugin, which honours its retry-after.
       retry: {
@@ -116,62 +118,6 @@ export function createClient(
           return true
         }
       }
-    },
-    attemptTimeout(options.timeoutMs),
-    usageMeter(usage),
-    retry,
-    throttling
+    })
   )
-}
-
-interface HttpError {
-  status: number
-  message: string
-  response?: { headers?: Record<string, string | undefined> }
-}
-
-function isHttpError(error: unknown): error is HttpError {
-  return (
-    typeof error === 'object' && error !== null && typeof (error as HttpError).status === 'number'
-  )
-}
-
-/** A failure that would repeat on every run, so the whole check stops instead of skipping. */
-export function isFatal(error: unknown): boolean {
-  return (
-    isHttpError(error) && (error.status === 401 || error.status === 403 || error.status === 429)
-  )
-}
-
-export function httpStatus(error: unknown): number | undefined {
-  return isHttpError(error) ? error.status : undefined
-}
-
-/** Says what went wrong with a GitHub call and what to do about it, in one line. */
-export function explain(error: unknown, what: string): string {
-  if (!isHttpError(error))
-    return `${what}: ${error instanceof Error ? error.message : String(error)}`
-  const headers = error.response?.headers ?? {}
-  if (headers['x-ratelimit-remaining'] === '0') {
-    const reset = Number(headers['x-ratelimit-reset'])
-    const when =
-      Number.isFinite(reset) && reset > 0 ? new Date(reset * 1000).toISOString() : 'the next hour'
-    return `${what}: the GitHub API rate limit is exhausted until ${when}; lower 'lookback' or 'window', or run later`
-  }
-  switch (error.status) {
-    case 401:
-      return `${what}: the token was refused (401 Bad credentials); check 'github-token'`
-    case 403:
-      if (/secondary rate/i.test(error.message))
-        return `${what}: GitHub's secondary rate limit persisted after retries; run later`
-      return `${what}: 403 ${error.message}; the token needs 'permissions: actions: read' on this repository`
-    case 404:
-      return `${what}: not found (404); check the workflow and repository names, and that the token can read them`
-    case 429:
-      return `${what}: GitHub kept answering 429 Too Many Requests after retries; run later`
-    case 500:
-      return `${what}: ${error.message || 'network error'} (after retries)`
-    default:
-      return `${what}: HTTP ${error.status} ${error.message}`
-  }
 }

@@ -1,13 +1,14 @@
 import { parseArgs } from 'node:util'
-import { check } from './check.js'
-import { InputError, readConfig, type Config } from './config.js'
-import { createClient, DEFAULT_CLIENT_OPTIONS } from './github.js'
-import { EmptyDirError, readLocalSamples } from './local.js'
-import { outputValues } from './outputs.js'
-import { defaultBranch } from './runs.js'
-import { judge } from './stats.js'
+import { check } from '../check.js'
+import { readConfig, type Config } from '../config.js'
+import { InputError, errorMessage } from '../errors.js'
+import { createClient, DEFAULT_CLIENT_OPTIONS } from '../github/client.js'
+import { defaultBranch } from '../github/runs.js'
+import { outputValues } from '../render/outputs.js'
+import { judge } from '../stats.js'
+import type { Report } from '../types.js'
+import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
-import type { Report } from './types.js'
 
 export const USAGE =
   'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--dir DIR] [--json] [--help]'
@@ -66,7 +67,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       }
     }).values
   } catch (error) {
-    return usage(error instanceof Error ? error.message : String(error))
+    return usage(errorMessage(error))
   }
   if (flags.help) return { code: 0, stdout: HELP, stderr: '' }
   const token = env.GH_TOKEN || env.GITHUB_TOKEN || ''
@@ -99,7 +100,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
     return {
       code: 1,
       stdout: '',
-      stderr: `helm-rolling-report: ${error instanceof Error ? error.message : String(error)}\n`
+      stderr: `helm-rolling-report: ${errorMessage(error)}\n`
     }
   }
 }

@@ -1,7 +1,5 @@
 import yauzl from 'yauzl'
-
-/** Refusals that name what is wrong with an artifact's zip; the run is skipped with it. */
-export class ZipRefusal extends Error {}
+import { SkipRun, errorMessage } from '../errors.js'
 
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
@@ -16,12 +14,12 @@ export async function readZipEntry(zip: Buffer, name: string, maxBytes: number):
   try {
     archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true })
   } catch (error) {
-    throw new ZipRefusal(`not a readable zip (${message(error)})`)
+    throw new SkipRun(`not a readable zip (${errorMessage(error)})`)
   }
   try {
     const entry = await findEntry(archive, name)
     if (entry.uncompressedSize > maxBytes) {
-      throw new ZipRefusal(
+      throw new SkipRun(
         `${name} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
       )
     }
@@ -37,24 +35,24 @@ async function findEntry(archive: yauzl.ZipFile, name: string): Promise<yauzl.En
   try {
     for await (const entry of archive.eachEntry()) {
       if (entry.fileName === name) {
-        if (found) throw new ZipRefusal(`two entries are named ${name}`)
+        if (found) throw new SkipRun(`two entries are named ${name}`)
         found = entry
       } else if (entry.fileName.endsWith(`/${name}`)) {
         nested = entry.fileName
       }
     }
   } catch (error) {
-    if (error instanceof ZipRefusal) throw error
-    throw new ZipRefusal(`not a readable zip (${message(error)})`)
+    if (error instanceof SkipRun) throw error
+    throw new SkipRun(`not a readable zip (${errorMessage(error)})`)
   }
   if (!found) {
-    throw new ZipRefusal(
+    throw new SkipRun(
       nested ? `${name} is not at the top level (found ${nested})` : `no ${name} in the artifact`
     )
   }
   if (((found.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK)
-    throw new ZipRefusal(`${name} is a symbolic link`)
-  if (found.isEncrypted()) throw new ZipRefusal(`${name} is encrypted`)
+    throw new SkipRun(`${name} is a symbolic link`)
+  if (found.isEncrypted()) throw new SkipRun(`${name} is encrypted`)
   return found
 }
 
@@ -71,17 +69,13 @@ async function readCapped(
       total += chunk.length
       if (total > maxBytes) {
         stream.destroy()
-        throw new ZipRefusal(`${entry.fileName} inflates past the ${maxBytes}-byte cap`)
+        throw new SkipRun(`${entry.fileName} inflates past the ${maxBytes}-byte cap`)
       }
       chunks.push(chunk)
     }
   } catch (error) {
-    if (error instanceof ZipRefusal) throw error
-    throw new ZipRefusal(`${entry.fileName} is corrupt (${message(error)})`)
+    if (error instanceof SkipRun) throw error
+    throw new SkipRun(`${entry.fileName} is corrupt (${errorMessage(error)})`)
   }
   return Buffer.concat(chunks).toString('utf8')
-}
-
-function message(error: unknown): string {
-  return error instanceof Error ? error.message : String(error)
 }

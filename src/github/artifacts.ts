@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { pickFetch, type Client } from './github.js'
+import { SkipRun, errorName } from '../errors.js'
+import { pickFetch, type Client } from './client.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
 export const MAX_ZIP_BYTES = 64 * 1024
@@ -17,9 +18,6 @@ export interface RepoRef {
   repo: string
 }
 
-/** A reason to skip one run; anything else thrown stops the check. */
-export class ArtifactSkip extends Error {}
-
 /** Finds the run's artifact by name; only one whose `workflow_run.id` is that run counts. */
 export async function findArtifact(
   client: Client,
@@ -34,15 +32,13 @@ export async function findArtifact(
     per_page: 100
   })
   if (!Array.isArray(data?.artifacts))
-    throw new ArtifactSkip('the artifacts listing is not the expected JSON')
+    throw new SkipRun('the artifacts listing is not the expected JSON')
   const named = data.artifacts.filter(a => a.name === name && a.workflow_run?.id === runId)
   const live = named.find(a => !a.expired)
   if (!live)
-    throw new ArtifactSkip(named.length ? 'artifact expired' : 'no artifact named like the pattern')
+    throw new SkipRun(named.length ? 'artifact expired' : 'no artifact named like the pattern')
   if (typeof live.size_in_bytes === 'number' && live.size_in_bytes > MAX_ZIP_BYTES) {
-    throw new ArtifactSkip(
-      `artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`
-    )
+    throw new SkipRun(`artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
   }
   return {
     id: live.id,
@@ -80,13 +76,11 @@ export async function downloadArtifact(
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs)
     }).catch(error => {
-      throw new ArtifactSkip(
-        `artifact download failed (${error instanceof Error ? error.name : 'network error'})`
-      )
+      throw new SkipRun(`artifact download failed (${errorName(error)})`)
     })
     if (!body.ok) {
       await body.body?.cancel()
-      throw new ArtifactSkip(`artifact download failed (HTTP ${body.status})`)
+      throw new SkipRun(`artifact download failed (HTTP ${body.status})`)
     }
   } else {
     body = response.data as unknown as ReadableStream<Uint8Array> | null
@@ -100,7 +94,7 @@ async function readCapped(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number
 ): Promise<Buffer> {
-  if (!stream) throw new ArtifactSkip('artifact download was empty')
+  if (!stream) throw new SkipRun('artifact download was empty')
   const chunks: Uint8Array[] = []
   let total = 0
   const reader = stream.getReader()
@@ -111,15 +105,13 @@ async function readCapped(
       total += value.length
       if (total > maxBytes) {
         await reader.cancel()
-        throw new ArtifactSkip(`artifact download passed the ${maxBytes}-byte cap`)
+        throw new SkipRun(`artifact download passed the ${maxBytes}-byte cap`)
       }
       chunks.push(value)
     }
   } catch (error) {
-    if (error instanceof ArtifactSkip) throw error
-    throw new ArtifactSkip(
-      `artifact download broke off (${error instanceof Error ? error.name : 'error'})`
-    )
+    if (error instanceof SkipRun) throw error
+    throw new SkipRun(`artifact download broke off (${errorName(error)})`)
   }
   return Buffer.concat(chunks)
 }
@@ -129,5 +121,5 @@ function verifyDigest(zip: Buffer, digest: string | undefined): void {
   const [algorithm, expected] = digest.split(':')
   if (algorithm !== 'sha256' || !expected) return
   const actual = createHash('sha256').update(zip).digest('hex')
-  if (actual !== expected.toLowerCase()) throw new ArtifactSkip('digest mismatch')
+  if (actual !== expected.toLowerCase()) throw new SkipRun('digest mismatch')
 }

@@ -1,7 +1,15 @@
-import { escapeLog } from './escape.js'
-import { round } from './stats.js'
-import { ICON, certainty, headline, sparkline, utcMinute } from './summary.js'
-import type { Report } from './types.js'
+import { escapeLog } from '../render/escape.js'
+import {
+  ICON,
+  certainty,
+  headline,
+  plural,
+  spreadLine,
+  trend,
+  utcMinute
+} from '../render/wording.js'
+import { round } from '../stats.js'
+import type { Report } from '../types.js'
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {
@@ -10,20 +18,12 @@ export function renderText(report: Report): string {
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
   if (stats.count > 0) {
-    const ci =
-      stats.ciLow === null
-        ? 'interval needs >= 6 samples'
-        : `interval ${round(stats.ciLow)}-${round(stats.ciHigh ?? 0)} s`
-    lines.push(
-      `   ${ci} · MAD ${round(stats.mad ?? 0)} s · min ${round(stats.min ?? 0)} s · max ${round(stats.max ?? 0)} s`
-    )
-    lines.push(
-      `   trend, oldest to newest: ${sparkline([...report.samples].reverse().map(s => s.value))}`
-    )
+    lines.push(`   ${spreadLine(stats)}`)
+    lines.push(`   trend, oldest to newest: ${trend(report)}`)
     lines.push('', table(report))
   }
   if (report.skipped.length) {
-    lines.push('', `${report.skipped.length} skipped:`)
+    lines.push('', `${plural(report.skipped.length, 'run')} skipped:`)
     for (const s of report.skipped)
       lines.push(`  ${String(s.run_id).padEnd(12)} ${escapeLog(s.reason)}`)
   }

@@ -1,0 +1,80 @@
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { SkipRun } from '../errors.js'
+import { readSmallFile } from '../files.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../parse.js'
+import { collectSamples, type Collected } from '../samples.js'
+import type { RunInfo } from '../types.js'
+
+const MAX_METADATA_BYTES = 4096
+
+/** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */
+export class EmptyDirError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = 'EmptyDirError'
+  }
+}
+
+/** A run as far as its folder tells. */
+interface LocalRun extends RunInfo {
+  folder: string
+}
+
+/**
+ * Samples from artifacts already on disk, one sub-folder per run as `gh run download` leaves
+ * them (`DIR/helm-install-duration-<run_id>/install_to_ready_seconds.txt`), newest run first.
+ * The files came from other runs' artifacts, so they are read as untrusted (`readSmallFile`).
+ */
+export async function readLocalSamples(
+  dir: string,
+  file: string,
+  window: number
+): Promise<Collected> {
+  let folders: string[]
+  try {
+    folders = readdirSync(dir, { withFileTypes: true })
+      .filter(entry => entry.isDirectory())
+      .map(entry => entry.name)
+  } catch {
+    throw new EmptyDirError(`--dir ${dir} does not exist or cannot be read`)
+  }
+  if (folders.length === 0) throw new EmptyDirError(`--dir ${dir} holds no run folders`)
+  const runs = folders.map(folder => localRun(dir, folder)).sort((a, b) => b.id - a.id)
+  const fetchSample = async (run: LocalRun) => {
+    const text = readSmallFile(join(dir, run.folder, file), MAX_SAMPLE_BYTES, file)
+    if (text === undefined) throw new SkipRun(`no ${file} in the folder`)
+    const parsed = parseSample(text)
+    if (isError(parsed)) throw new SkipRun(`${file}: ${parsed.error}`)
+    return parsed
+  }
+  async function* one() {
+    yield runs
+  }
+  return collectSamples(one(), window, fetchSample, 8, () => undefined)
+}
+
+/** The id comes from the folder name's trailing digits, else from metadata.json. */
+function localRun(dir: string, folder: string): LocalRun {
+  const meta = readMetadata(join(dir, folder, 'metadata.json'))
+  return {
+    folder,
+    id: Number(/(\d+)$/.exec(folder)?.[1] ?? meta.run_id ?? 0) || 0,
+    run_number: Number(meta.run_number) || 0,
+    head_sha: cleanSha(meta.sha),
+    conclusion: 'downloaded',
+    created_at: cleanDate(meta.recorded_at),
+    html_url: ''
+  }
+}
+
+function readMetadata(path: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(
+      readSmallFile(path, MAX_METADATA_BYTES, 'metadata.json') ?? '{}'
+    )
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
+  } catch {
+    return {}
+  }
+}

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs'
+
+/**
+ * The runner's description of the run executing this step, read once from the environment.
+ * Every field is optional: the action also runs outside Actions (local runs, tests).
+ */
+export interface RunnerContext {
+  runId?: number
+  runAttempt: number
+  runNumber?: number
+  sha: string
+  ref: string
+  workflow: string
+  repository: string
+  serverUrl: string
+  runnerOs: string
+  runnerTemp?: string
+  eventName: string
+  /** From the event payload: `owner/name` and its default branch, when the payload says. */
+  payloadRepository?: { fullName: string; defaultBranch: string }
+  /** Why the event payload could not be read, for one warning; undefined when it was fine. */
+  payloadProblem?: string
+}
+
+/** Reads the runner context; a missing or garbled event payload is a problem to report, not a crash. */
+export function readRunnerContext(env: NodeJS.ProcessEnv): RunnerContext {
+  const payload = readPayload(env.GITHUB_EVENT_PATH)
+  return {
+    runId: positiveInteger(env.GITHUB_RUN_ID),
+    runAttempt: positiveInteger(env.GITHUB_RUN_ATTEMPT) ?? 1,
+    runNumber: positiveInteger(env.GITHUB_RUN_NUMBER),
+    sha: env.GITHUB_SHA ?? '',
+    ref: env.GITHUB_REF ?? '',
+    workflow: env.GITHUB_WORKFLOW ?? '',
+    repository: env.GITHUB_REPOSITORY ?? '',
+    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    runnerOs: env.RUNNER_OS ?? '',
+    runnerTemp: env.RUNNER_TEMP || undefined,
+    eventName: env.GITHUB_EVENT_NAME ?? '',
+    ...payload
+  }
+}
+
+function positiveInteger(text: string | undefined): number | undefined {
+  const value = Number(text)
+  return Number.isSafeInteger(value) && value > 0 ? value : undefined
+}
+
+type PayloadFacts = Pick<RunnerContext, 'payloadRepository' | 'payloadProblem'>
+
+/** The event payload is only a shortcut to the default branch, so any problem just loses it. */
+function readPayload(path: string | undefined): PayloadFacts {
+  if (!path) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'))
+  } catch (error) {
+    const why = (error as NodeJS.ErrnoException).code ?? (error as Error).name
+    return { payloadProblem: `the event payload at GITHUB_EVENT_PATH is unreadable (${why})` }
+  }
+  const repository = (parsed as { repository?: unknown } | null)?.repository
+  if (typeof repository !== 'object' || repository === null) return {}
+  const { full_name: fullName, default_branch: defaultBranch } = repository as Record<
+    string,
+    unknown
+  >
+  return typeof fullName === 'string' && typeof defaultBranch === 'string' && defaultBranch
+    ? { payloadRepository: { fullName, defaultBranch } }
+    : {}
+}

@@ -1,0 +1,51 @@
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
+import { SkipRun } from './errors.js'
+import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+
+/**
+ * Reads at most `max` bytes of a regular file, refusing links, other kinds of file and
+ * anything longer (with `SkipRun`); undefined when there is no file to read. Both the `value`
+ * file and the command's `--dir` folders may hold bytes written by someone else's job, so
+ * neither is read any other way.
+ */
+export function readSmallFile(path: string, max: number, label: string): string | undefined {
+  let fd: number
+  try {
+    if (lstatSync(path).isSymbolicLink()) throw new SkipRun(`${label} is a symbolic link`)
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+  } catch (error) {
+    if (error instanceof SkipRun) throw error
+    return undefined
+  }
+  try {
+    if (!fstatSync(fd).isFile()) throw new SkipRun(`${label} is not a regular file`)
+    const buffer = Buffer.alloc(max + 1)
+    const length = readSync(fd, buffer, 0, buffer.length, 0)
+    if (length > max) throw new SkipRun(`${label} is longer than ${max} bytes`)
+    return buffer.toString('utf8', 0, length)
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * This run's own sample: a number, or a path to a file holding one. Not an input error when
+ * unusable: the step often runs under `if: always()` after a failed install, so the caller
+ * warns and checks the history alone.
+ */
+export function readValue(value: string): number | { error: string } {
+  const direct = parseSample(value)
+  if (!isError(direct)) return direct
+  const label = `value file ${JSON.stringify(value)}`
+  let text: string | undefined
+  try {
+    text = readSmallFile(value, MAX_SAMPLE_BYTES, label)
+  } catch (error) {
+    if (error instanceof SkipRun) return { error: error.message }
+    throw error
+  }
+  if (text === undefined)
+    return { error: `value ${JSON.stringify(value)} is neither a number nor an existing file` }
+  const parsed = parseSample(text)
+  return isError(parsed) ? { error: `${label}: ${parsed.error}` } : parsed
+}

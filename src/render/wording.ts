@@ -1,0 +1,87 @@
+import { round } from '../stats.js'
+import type { Usage } from '../github/client.js'
+import type { Report, Stats } from '../types.js'
+
+/**
+ * The verdict's words, shared by the Markdown summary, the log and the terminal: each phrase
+ * is written once so the three never drift apart. Plain text: callers escape or mark it up.
+ */
+
+export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
+const BARS = '▁▂▃▄▅▆▇█'
+
+/** `1 run`, `2 runs`. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`
+}
+
+export const seconds = (value: number | null): string =>
+  value === null ? '–' : `${round(value)} s`
+
+/** A run's time as `2026-11-01 00:00` (UTC), or undefined when the API gave no usable date. */
+export function utcMinute(iso: string): string | undefined {
+  const time = Date.parse(iso)
+  return Number.isNaN(time)
+    ? undefined
+    : new Date(time).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/** The one-line rubric: what was decided, on which numbers. */
+export function headline(report: Report): string {
+  const { verdict, budget, stats } = report
+  if (verdict === 'insufficient') {
+    const median = stats.median === null ? 'no median yet' : `median ${seconds(stats.median)}`
+    return `insufficient: need >= ${report.minRuns} runs, have ${stats.count} (${median}, budget ${seconds(budget)})`
+  }
+  const sign = verdict === 'pass' ? '<=' : '>'
+  return `${verdict}: median ${seconds(stats.median)} ${sign} ${seconds(budget)} budget over ${plural(stats.count, 'run')}`
+}
+
+/** `97% interval 130 s to 170 s`, or why there is none. */
+export function intervalPhrase(stats: Stats): string {
+  const { ciLow, ciHigh, ciLevel } = stats
+  return ciLow === null || ciHigh === null || ciLevel === null
+    ? 'interval: needs >= 6 samples'
+    : `${Math.floor(ciLevel * 100)}% interval ${seconds(ciLow)} to ${seconds(ciHigh)}`
+}
+
+/** Where the samples lie: median, interval, MAD and range on one line. */
+export function spreadLine(stats: Stats): string {
+  if (stats.count === 0) return 'No samples were found.'
+  return `Median ${seconds(stats.median)} · ${intervalPhrase(stats)} · MAD ${seconds(stats.mad)} · min ${seconds(stats.min)} · max ${seconds(stats.max)}`
+}
+
+/** Says when the interval of the median straddles the budget, so a verdict may be noise. */
+export function certainty(report: Report): string | undefined {
+  const { ciLow, ciHigh, ciLevel } = report.stats
+  if (ciLow === null || ciHigh === null || ciLevel === null || report.verdict === 'insufficient')
+    return undefined
+  const interval = `the ${Math.floor(ciLevel * 100)}% interval ${round(ciLow)}-${round(ciHigh)} s`
+  if (report.verdict === 'pass' && ciHigh > report.budget)
+    return `marginal pass: ${interval} reaches past the budget`
+  if (report.verdict === 'breach' && ciLow <= report.budget)
+    return `breach, but ${interval} includes the budget: likely noise`
+  return undefined
+}
+
+/** Unicode bars of the samples, oldest to newest; reads in a terminal as well as on GitHub. */
+export function sparkline(values: readonly number[]): string {
+  if (values.length === 0) return ''
+  const low = Math.min(...values)
+  const span = Math.max(...values) - low
+  return values
+    .map(v => BARS[span === 0 ? 3 : Math.round(((v - low) / span) * (BARS.length - 1))])
+    .join('')
+}
+
+/** The trend phrase over the report's samples, oldest to newest. */
+export function trend(report: Report): string {
+  return sparkline([...report.samples].reverse().map(s => s.value))
+}
+
+/** One line for the log: how many API requests the check made and what is left this hour. */
+export function describeUsage(usage: Usage): string {
+  const left = usage.remaining === undefined ? '' : `; ${usage.remaining} left`
+  const until = usage.resetAt ? ` until ${usage.resetAt.toISOString().slice(11, 16)} UTC` : ''
+  return `GitHub API: ${plural(usage.requests, 'request')}${left}${until}`
+}
