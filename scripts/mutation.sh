@@ -11,8 +11,15 @@ mutate() {
   cp "$file" "$backup"
   FROM=$from TO=$to node -e '
     const fs = require("fs"); const p = process.argv[1]; const s = fs.readFileSync(p, "utf8")
-    if (!s.includes(process.env.FROM)) { console.error("pattern missing in " + p); process.exit(1) }
-    fs.writeFileSync(p, s.replace(process.env.FROM, process.env.TO))' "$file" || { cp "$backup" "$file"; survivors=$((survivors + 1)); return; }
+    if (!s.includes(process.env.FROM)) process.exit(3)
+    fs.writeFileSync(p, s.replace(process.env.FROM, process.env.TO))' "$file" || {
+    # A pattern that no longer matches means the script fell behind the code: that is an
+    # error to fix here, never a mutant that "survived".
+    cp "$backup" "$file"
+    echo "ERROR    $what: pattern not found in $file; update scripts/mutation.sh" >&2
+    npm run package >/dev/null 2>&1
+    exit 2
+  }
   npm run package >/dev/null 2>&1
   local result
   result=$(npm test 2>&1 | grep -E '^Tests:')
@@ -20,15 +27,15 @@ mutate() {
   if [[ $result == *failed* ]]; then echo "killed   $what: $result"; else echo "SURVIVED $what: $result"; survivors=$((survivors + 1)); fi
 }
 
-mutate "fork filter removed" src/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
-mutate "artifact size cap removed" src/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
-mutate "download cap removed" src/artifacts.ts "if (total > maxBytes) {" "if (total > 1e12) {"
-mutate "inflate cap removed" src/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
-mutate "digest check removed" src/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false)"
-mutate "workflow_run check removed" src/artifacts.ts "a.name === name && a.workflow_run?.id === runId" "a.name === name"
+mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
+mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
+mutate "download cap removed" src/github/artifacts.ts "if (total > maxBytes) {" "if (total > 1e12) {"
+mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
+mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false)"
+mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflow_run?.id === runId" "a.name === name"
 mutate "budget boundary made strict" src/stats.ts "stats.median <= budget" "stats.median < budget"
 mutate "even median takes the lower middle" src/stats.ts "(sorted[mid - 1] + sorted[mid]) / 2" "sorted[mid - 1]"
-mutate "summary escaping removed" src/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
+mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"

@@ -3,6 +3,7 @@ import { ResponseShapeError } from '../errors.js'
 import { cleanDate, cleanSha } from '../parse.js'
 import type { Client } from './client.js'
 import { explain } from './failures.js'
+import { listPages } from './listing.js'
 
 /** A workflow run as GitHub's REST documentation describes it. */
 type ListedRun =
@@ -64,47 +65,26 @@ export function excludeReason(run: Run, filter: RunFilter): string | undefined {
  * Completed runs of the workflow on the branch, newest first, one page of up to 100 at a time,
  * never more than `lookback` runs. Pages are fetched only when the caller asks for more.
  */
-export async function* listRuns(client: Client, query: RunQuery): AsyncGenerator<Run[]> {
-  const pages = client.paginate.iterator(client.rest.actions.listWorkflowRuns, {
-    owner: query.owner,
-    repo: query.repo,
-    workflow_id: /^\d+$/.test(query.workflow) ? Number(query.workflow) : query.workflow,
-    branch: query.branch,
-    event: query.event,
-    status: 'completed',
-    exclude_pull_requests: true,
-    per_page: Math.min(100, query.lookback)
+export function listRuns(client: Client, query: RunQuery): AsyncGenerator<Run[]> {
+  return listPages(client, {
+    route: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs',
+    params: {
+      owner: query.owner,
+      repo: query.repo,
+      workflow_id: query.workflow,
+      branch: query.branch,
+      event: query.event,
+      status: 'completed',
+      exclude_pull_requests: true
+    },
+    key: 'workflow_runs',
+    parse: toRun,
+    id: run => run.id,
+    maxItems: query.lookback,
+    perPage: Math.min(100, query.lookback),
+    what: 'the workflow runs listing'
   })
-  let seen = 0
-  for await (const page of shapeChecked(pages)) {
-    const runs = page.data.slice(0, query.lookback - seen).map(toRun)
-    seen += runs.length
-    if (runs.length > 0) yield runs
-    if (seen >= query.lookback) return
-  }
 }
-
-/** The paginate plugin reads the body before we can: a body that is not JSON fails inside it. */
-async function* shapeChecked<T extends { data: unknown }>(
-  pages: AsyncIterable<T>
-): AsyncGenerator<T> {
-  const iterator = pages[Symbol.asyncIterator]()
-  for (;;) {
-    let result: IteratorResult<T>
-    try {
-      result = await iterator.next()
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof SyntaxError)
-        throw new ResponseShapeError(NOT_JSON)
-      throw error
-    }
-    if (result.done) return
-    if (!Array.isArray(result.value.data)) throw new ResponseShapeError(NOT_JSON)
-    yield result.value
-  }
-}
-
-const NOT_JSON = 'the workflow runs listing is not the expected JSON'
 
 function toRun(raw: unknown): Run {
   const run = raw as Partial<Run>
