@@ -1,0 +1,242 @@
+/**
+ * run() and publish() in process, with `@actions/core` and the network modules mocked: these
+ * point a failure at a function. The end-to-end suites, which run dist/index.js against the
+ * fake GitHub API, stay the main proof.
+ */
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import * as core from '../__fixtures__/core.js'
+import type { CheckOptions } from '../src/check.js'
+import type { Config } from '../src/config.js'
+import type { RecordRequest, Recorded } from '../src/github/record.js'
+import { judge } from '../src/stats.js'
+import type { Report, Sample } from '../src/types.js'
+
+const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
+const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
+const defaultBranch = jest.fn<() => Promise<string>>()
+
+jest.unstable_mockModule('@actions/core', () => core)
+jest.unstable_mockModule('../src/check.js', () => ({ check }))
+jest.unstable_mockModule('../src/github/record.js', () => ({ recordSample }))
+jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
+
+const { run, publish } = await import('../src/main.js')
+
+const sample = (run_id: number, value: number): Sample => ({
+  run_id,
+  run_number: run_id,
+  value,
+  head_sha: 'a'.repeat(40),
+  created_at: '2026-11-01T00:00:00Z',
+  html_url: `https://github.com/o/r/actions/runs/${run_id}`,
+  conclusion: 'success'
+})
+
+const rubric = { budget: 300, minRuns: 3, window: 3 }
+const reportOf = (...values: number[]): Report =>
+  judge(
+    values.map((v, i) => sample(100 - i, v)),
+    [{ run_id: 7, reason: 'artifact expired' }],
+    rubric,
+    'o/r · chart.yml · main'
+  )
+
+const config = (change: Partial<Config> = {}): Config => ({
+  token: 't',
+  owner: 'o',
+  repo: 'r',
+  workflow: 'chart.yml',
+  conclusions: ['success', 'failure'],
+  artifactName: 'helm-install-duration-{run_id}',
+  file: 'install_to_ready_seconds.txt',
+  window: 3,
+  minRuns: 3,
+  budget: 300,
+  lookback: 50,
+  record: false,
+  retentionDays: 90,
+  allowForks: false,
+  failOnBreach: true,
+  failOnInsufficient: false,
+  summary: true,
+  ...change
+})
+
+const outputs = () => Object.fromEntries(core.setOutput.mock.calls)
+
+describe('publish', () => {
+  beforeEach(() => core.resetCore())
+
+  it('a pass sets every output, logs the headline and skips, and writes the summary', async () => {
+    await publish(reportOf(100, 120, 110), config())
+    expect(outputs()).toMatchObject({ verdict: 'pass', median: '110', count: '3', budget: '300' })
+    expect(JSON.parse(outputs().skipped as string)).toEqual([
+      { run_id: 7, reason: 'artifact expired' }
+    ])
+    expect(core.info).toHaveBeenCalledWith('Skipped run 7: artifact expired')
+    expect(core.info).toHaveBeenCalledWith(expect.stringMatching(/^pass: median 110 s <= 300 s/))
+    expect(core.summaryText()).toMatch(/^## ✅ pass/)
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('a breach fails the step with the headline', async () => {
+    await publish(reportOf(400, 500, 450), config())
+    expect(outputs().verdict).toBe('breach')
+    expect(core.setFailed).toHaveBeenCalledWith(
+      expect.stringMatching(/^Rolling median breach: breach: median 450 s > 300 s/)
+    )
+  })
+
+  it('a breach with fail-on-breach: false only reports', async () => {
+    await publish(reportOf(400, 500, 450), config({ failOnBreach: false }))
+    expect(outputs().verdict).toBe('breach')
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('insufficient warns by default and fails with fail-on-insufficient', async () => {
+    await publish(reportOf(100), config())
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('insufficient: need >= 3 runs, have 1')
+    )
+    expect(core.setFailed).not.toHaveBeenCalled()
+
+    core.resetCore()
+    await publish(reportOf(100), config({ failOnInsufficient: true }))
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining('need >= 3 runs, have 1'))
+  })
+
+  it('summary: false writes no job summary but still sets the outputs', async () => {
+    await publish(reportOf(100, 120, 110), config({ summary: false }))
+    expect(core.summary.addRaw).not.toHaveBeenCalled()
+    expect(outputs().verdict).toBe('pass')
+  })
+
+  it('a pass whose interval reaches past the budget raises a notice', async () => {
+    const report = judge(
+      [250, 260, 270, 280, 290, 295, 299, 310, 320, 330].map((v, i) => sample(100 - i, v)),
+      [],
+      { budget: 300, minRuns: 10, window: 10 },
+      'o/r'
+    )
+    await publish(report, config())
+    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^marginal pass/))
+  })
+})
+
+describe('run', () => {
+  const saved = { ...process.env }
+  const dir = mkdtempSync(join(tmpdir(), 'main-test-'))
+  const setEnv = (env: Record<string, string>) => Object.assign(process.env, env)
+
+  beforeEach(() => {
+    core.resetCore()
+    check.mockReset()
+    recordSample.mockReset()
+    defaultBranch.mockReset()
+    // The runner's variables of the machine running the tests must not leak in.
+    process.env = Object.fromEntries(
+      Object.entries(saved).filter(([name]) => !/^(GITHUB|INPUT)_/.test(name))
+    )
+    setEnv({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '555', GITHUB_RUN_NUMBER: '42' })
+  })
+  afterEach(() => {
+    process.env = { ...saved }
+  })
+
+  const inputs = (table: Record<string, string>) =>
+    core.useInputs({ 'github-token': 't', workflow: 'chart.yml', branch: 'main', ...table })
+
+  it('records and checks side by side; the value is the newest sample', async () => {
+    inputs({ value: '123', record: 'true' })
+    let recordStarted = false
+    recordSample.mockImplementation(async () => {
+      recordStarted = true
+      return { name: 'helm-install-duration-555', id: 1 }
+    })
+    check.mockImplementation(async (_client, options) => {
+      // The upload must already be under way: the check never waits for it.
+      await new Promise(resolve => setImmediate(resolve))
+      expect(recordStarted).toBe(true)
+      return judge([options.current as Sample], [], rubric, 'o/r')
+    })
+    await run()
+    const request = recordSample.mock.calls[0][0]
+    expect(request).toMatchObject({ value: 123, artifactName: 'helm-install-duration-{run_id}' })
+    expect(request.context).toMatchObject({ runId: 555, runNumber: 42 })
+    const options = check.mock.calls[0][1]
+    expect(options.current).toMatchObject({ run_id: 555, run_number: 42, value: 123 })
+    expect(options.currentRunId).toBe(555)
+    expect(core.info).toHaveBeenCalledWith(
+      'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
+    )
+  })
+
+  it('a failed upload warns; the verdict still stands', async () => {
+    inputs({ value: '123', record: 'true' })
+    recordSample.mockRejectedValue(new Error('service down'))
+    check.mockResolvedValue(reportOf(100, 120, 110))
+    await run()
+    expect(core.warning).toHaveBeenCalledWith("Recording this run's sample failed: service down")
+    expect(outputs().verdict).toBe('pass')
+    expect(core.setFailed).not.toHaveBeenCalled()
+  })
+
+  it('record without a value warns and records nothing', async () => {
+    inputs({ record: 'true' })
+    check.mockResolvedValue(reportOf(100, 120, 110))
+    await run()
+    expect(recordSample).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining("'record' needs a 'value'"))
+    expect(check.mock.calls[0][1].current).toBeUndefined()
+  })
+
+  it('a value file with no number checks the history alone', async () => {
+    const file = join(dir, 'bad.txt')
+    writeFileSync(file, 'Error: timed out\n')
+    inputs({ value: file, record: 'true' })
+    check.mockResolvedValue(reportOf(100, 120, 110))
+    await run()
+    expect(recordSample).not.toHaveBeenCalled()
+    expect(core.warning).toHaveBeenCalledWith(
+      expect.stringContaining('Nothing recorded; checking the history alone')
+    )
+    expect(check.mock.calls[0][1].current).toBeUndefined()
+  })
+
+  it('a malformed input fails the step naming the input, before any check', async () => {
+    inputs({ window: '0' })
+    await run()
+    expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Input 'window'"))
+    expect(check).not.toHaveBeenCalled()
+  })
+
+  it('a garbled event payload warns once and asks the API for the default branch', async () => {
+    const payload = join(dir, 'event.json')
+    writeFileSync(payload, '{not json')
+    setEnv({ GITHUB_EVENT_PATH: payload })
+    inputs({ branch: '' })
+    defaultBranch.mockResolvedValue('trunk')
+    check.mockResolvedValue(reportOf(100, 120, 110))
+    await run()
+    expect(core.warning).toHaveBeenCalledTimes(1)
+    expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GITHUB_EVENT_PATH'))
+    expect(check.mock.calls[0][1].branch).toBe('trunk')
+  })
+
+  it('the payload names the default branch for free when it is this repository', async () => {
+    const payload = join(dir, 'event-ok.json')
+    writeFileSync(
+      payload,
+      JSON.stringify({ repository: { full_name: 'O/R', default_branch: 'dev' } })
+    )
+    setEnv({ GITHUB_EVENT_PATH: payload })
+    inputs({ branch: '' })
+    check.mockResolvedValue(reportOf(100, 120, 110))
+    await run()
+    expect(defaultBranch).not.toHaveBeenCalled()
+    expect(check.mock.calls[0][1].branch).toBe('dev')
+  })
+})
