@@ -24,6 +24,12 @@ mutate() {
   local result
   result=$(npm test 2>&1 | grep -E '^Tests:')
   cp "$backup" "$file"
+  if [[ -z $result ]]; then
+    # No test ran (the mutant did not build): that proves nothing either way.
+    echo "ERROR    $what: the mutant did not build or the tests did not run" >&2
+    npm run package >/dev/null 2>&1
+    exit 2
+  fi
   if [[ $result == *failed* ]]; then echo "killed   $what: $result"; else echo "SURVIVED $what: $result"; survivors=$((survivors + 1)); fi
 }
 
@@ -31,7 +37,7 @@ mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.h
 mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
 mutate "download cap removed" src/github/artifacts.ts "if (total > maxBytes) {" "if (total > 1e12) {"
 mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
-mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false)"
+mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false && actual !== expected)"
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflow_run?.id === runId" "a.name === name"
 mutate "budget boundary made strict" src/stats.ts "stats.median <= budget" "stats.median < budget"
 mutate "even median takes the lower middle" src/stats.ts "(sorted[mid - 1] + sorted[mid]) / 2" "sorted[mid - 1]"
