@@ -57,6 +57,7 @@ export function findChangePoint(
   const n = values.length
   if (n < MIN_SAMPLES) return { kind: 'too-few', n, needed: MIN_SAMPLES }
   if (!values.every(Number.isFinite)) throw new RangeError('samples must be finite numbers')
+  if (n > 2 ** 21) throw new RangeError('at most 2^21 samples')
   const permutations = options.permutations ?? DEFAULT_PERMUTATIONS
   if (!Number.isInteger(permutations) || permutations < 0)
     throw new RangeError('permutations must be a whole number >= 0')
@@ -214,12 +215,18 @@ export function sfc32(seed: number): () => number {
   return next
 }
 
-/** A uniform integer in [0, bound), by rejection so no value is favoured (bound <= 2^32). */
+/**
+ * A uniform integer in [0, bound), by Lemire's multiply-and-reject: the high word of
+ * word × bound, drawn again while the low word falls in the 2^32 mod bound values that would
+ * favour some results. The product is exact in a double while bound <= 2^21.
+ */
 export function below(bound: number, next: () => number): number {
-  const limit = 0x100000000 - (0x100000000 % bound)
-  let x = next()
-  while (x >= limit) x = next()
-  return x % bound
+  let product = next() * bound
+  if (product >>> 0 < bound) {
+    const biased = (0x100000000 - bound) % bound
+    while (product >>> 0 < biased) product = next() * bound
+  }
+  return Math.floor(product / 0x100000000)
 }
 
 /** Fisher–Yates, in place. */
