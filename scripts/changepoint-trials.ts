@@ -4,7 +4,7 @@
  * CP_TRIALS and CP_PERMUTATIONS override the 1,000 trials and 9,999 permutations.
  */
 import { writeFileSync } from 'node:fs'
-import { cpus } from 'node:os'
+import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { DEFAULT_PERMUTATIONS, findChangePoint } from '../src/changepoint.js'
@@ -78,6 +78,23 @@ function detectionRow(noise: Noise, n: number, at: number, where: string): strin
   return `| ${noise} | ${n} | ${where} (index ${at}) | ${rate(d.found, TRIALS)} | ${rate(d.exact, d.found)} | ${rate(d.near, d.found)} |`
 }
 
+/**
+ * The smallest p a slow-down `after` runs old can get: those runs slower than every earlier
+ * one. Ranks ignore by how much, so this bounds detection whatever the step's size. The
+ * median over 25 seeded earlier histories, since their own wobble moves it a little.
+ */
+function bestCase(n: number, after: number): string {
+  const slowed = Array.from({ length: after }, (_, i) => 1000 + i)
+  const ps = Array.from({ length: 25 }, (_, seed) => {
+    const result = findChangePoint(
+      [...flatSeries(n - after, 'normal', seed + 1), ...slowed],
+      options
+    )
+    return result.kind === 'too-few' ? 1 : result.p
+  }).sort((a, b) => a - b)
+  return ps[12].toFixed(4)
+}
+
 /** Median of 5 runs at the default 9,999 permutations, on skewed flat noise. */
 function timing(n: number): string {
   const values = flatSeries(n, 'skewed', 1)
@@ -91,6 +108,7 @@ function timing(n: number): string {
 }
 
 async function main(): Promise<string> {
+  const load = loadavg()[0].toFixed(1)
   const started = performance.now()
   const alarmRows: string[] = []
   const detectionRows: string[] = []
@@ -104,13 +122,16 @@ async function main(): Promise<string> {
       detectionRows.push(detectionRow(noise, n, n - 3, 'newest 3 after'))
     }
   }
+  const bestRows = [10, 20, 30, 100].map(
+    n => `| ${n} | ${[3, 4, 5].map(after => bestCase(n, after)).join(' | ')} |`
+  )
   const timingRows = [10, 30, 100, 300, 1000].map(timing)
   const seconds = ((performance.now() - started) / 1000).toFixed(0)
   const cpu = cpus()
   const mads = NOISES.map(noise => `${noise} ${populationMad(noise).toFixed(2)} s`).join(', ')
   const text = `# Change-point test: measured rates
 
-Written by \`npm run trials\` (scripts/changepoint-trials.ts) in ${seconds} s on ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}.
+Written by \`npm run trials\` (scripts/changepoint-trials.ts) in ${seconds} s on ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, Node ${process.version}, load average ${load} at the start (times are wall-clock).
 ${TRIALS} seeded trials per row, ${PERMUTATIONS} permutations per test, \`min-shift\` 0, significance p < 0.05.
 Intervals are 95% Wilson intervals over the trials.
 
@@ -132,6 +153,14 @@ Found means a slow-down reported (p < 0.05, positive shift). Located is among th
 | noise | samples | step | found | located exactly | within ±1 |
 | --- | --- | --- | --- | --- | --- |
 ${detectionRows.join('\n')}
+
+## The newest runs: the best p a recent slow-down can get
+
+When the newest 3, 4 or 5 runs are each slower than every earlier run (by any amount), this is the p-value the test gives (median over 25 seeded earlier histories): the most extreme arrangement the ranks allow. With only 3 runs after the split it never gets far below 0.05, whatever the history's length or the step's size, so a 3-run-old slow-down is reported only when those runs are the slowest of all, or nearly. A fourth slowed run changes that.
+
+| samples | 3 newest | 4 newest | 5 newest |
+| --- | --- | --- | --- |
+${bestRows.join('\n')}
 
 ## Time per test (${DEFAULT_PERMUTATIONS} permutations, median of 5)
 
