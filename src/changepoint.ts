@@ -1,0 +1,284 @@
+/**
+ * Change-point attribution: where in the history did the level shift, if anywhere?
+ *
+ * Pure and deterministic: the permutation test draws from a generator seeded by a hash of the
+ * samples, so the same history always gives the same answer, whichever machine computes it.
+ */
+
+/** Significance level for reporting a shift. */
+export const ALPHA = 0.05
+
+/** Samples required on each side of a split. */
+export const MIN_SIDE = 3
+
+/**
+ * Below this, no split with 3 samples a side can reach p < 0.05. With 7 samples the most
+ * extreme arrangement (the 3 oldest or the 3 newest all below or all above the rest) arises by
+ * chance in 1 ordering of 10, so p = 0.1 at best; with 8, a clean 4-4 split gives 2/70 ≈ 0.029
+ * (both counted over every ordering of 7 and 8 ranks).
+ */
+export const MIN_SAMPLES = 8
+
+export const DEFAULT_PERMUTATIONS = 9999
+
+export interface ChangePointOptions {
+  /** Smallest |shift|, in the samples' unit, worth reporting; smaller ones read as no shift. */
+  minShift: number
+  /** Random permutations for the p-value; the smallest possible p is 1 / (1 + permutations). */
+  permutations?: number
+}
+
+/** The most extreme split of the history. */
+export interface Split {
+  /** Index, in the oldest-first input, of the first sample after the split. */
+  index: number
+  /** Hodges-Lehmann estimate of after minus before; negative is a speed-up. */
+  shift: number
+  /** Median before the split. */
+  before: number
+  /** Median from the split on. */
+  after: number
+  /** Standardized Mann-Whitney U at the split; positive when later samples rank higher. */
+  z: number
+  /** Permutation p-value of the largest |z| over all splits, so corrected for trying them all. */
+  p: number
+}
+
+export type ChangePoint =
+  | { kind: 'too-few'; n: number; needed: number }
+  | ({ kind: 'none'; reason: 'not-significant' } & Split)
+  | ({ kind: 'none'; reason: 'below-min-shift'; minShift: number } & Split)
+  | ({ kind: 'shift' } & Split)
+
+/** Samples oldest first in; the single most likely level shift, tested, out. */
+export function findChangePoint(
+  values: readonly number[],
+  options: ChangePointOptions
+): ChangePoint {
+  const n = values.length
+  if (n < MIN_SAMPLES) return { kind: 'too-few', n, needed: MIN_SAMPLES }
+  if (!values.every(Number.isFinite)) throw new RangeError('samples must be finite numbers')
+  if (n > 2 ** 21) throw new RangeError('at most 2^21 samples')
+  const permutations = options.permutations ?? DEFAULT_PERMUTATIONS
+  if (!Number.isInteger(permutations) || permutations < 0)
+    throw new RangeError('permutations must be a whole number >= 0')
+  const split = bestSplit(values, permutations)
+  if (split.p >= ALPHA) return { kind: 'none', reason: 'not-significant', ...split }
+  if (Math.abs(split.shift) < options.minShift)
+    return { kind: 'none', reason: 'below-min-shift', minShift: options.minShift, ...split }
+  return { kind: 'shift', ...split }
+}
+
+function bestSplit(values: readonly number[], permutations: number): Split {
+  const { doubled, tieSum } = doubledRanks(values)
+  const scale = splitScales(values.length, tieSum)
+  // A constant series has no spread in ranks: every split is equally (un)remarkable.
+  if (scale === null) return splitAt(values, MIN_SIDE, 0, 1)
+  const observed = scan(doubled, scale)
+  const p = permutationP(doubled, scale, observed.max, permutations, hashSamples(values))
+  return splitAt(values, observed.k, observed.z, p)
+}
+
+function splitAt(values: readonly number[], k: number, z: number, p: number): Split {
+  const before = values.slice(0, k)
+  const after = values.slice(k)
+  return {
+    index: k,
+    shift: hodgesLehmann(before, after),
+    before: middle(before),
+    after: middle(after),
+    z,
+    p
+  }
+}
+
+/**
+ * Mid-ranks, doubled so ties stay integers (ranks 2 and 3 tied are 2.5 each, stored as 5),
+ * and T = Σ(t³ - t) over tie groups for the variance correction.
+ */
+export function doubledRanks(values: readonly number[]): { doubled: Int32Array; tieSum: number } {
+  const order = values.map((_, i) => i).sort((a, b) => values[a] - values[b])
+  const doubled = new Int32Array(values.length)
+  let tieSum = 0
+  for (let start = 0; start < order.length;) {
+    let end = start
+    while (end + 1 < order.length && values[order[end + 1]] === values[order[start]]) end++
+    // Positions start..end hold ranks start+1..end+1; their mean, doubled, is start + end + 2.
+    for (let i = start; i <= end; i++) doubled[order[i]] = start + end + 2
+    const t = end - start + 1
+    tieSum += t * t * t - t
+    start = end + 1
+  }
+  return { doubled, tieSum }
+}
+
+/**
+ * For each split k, 1 / (2·sd) of the rank sum of the first k under "no shift", with the
+ * tie-corrected variance k(N-k)/12 · ((N+1) - T/(N(N-1))). Ties are the same in every
+ * permutation, so this is computed once. Null when every sample is tied.
+ */
+function splitScales(n: number, tieSum: number): Float64Array | null {
+  const spread = n + 1 - tieSum / (n * (n - 1))
+  if (!(spread > 1e-9)) return null
+  const scale = new Float64Array(n)
+  for (let k = MIN_SIDE; k <= n - MIN_SIDE; k++)
+    scale[k] = 1 / (2 * Math.sqrt(((k * (n - k)) / 12) * spread))
+  return scale
+}
+
+/**
+ * The split with the largest |z|, the earliest on a tie. With doubled ranks the centred sum
+ * 2W - k(N+1) is an exact integer, so the same arrangement always gives the same float.
+ */
+function scan(doubled: Int32Array, scale: Float64Array): { k: number; z: number; max: number } {
+  const n = doubled.length
+  let sum = 0
+  let best = { k: MIN_SIDE, z: 0, max: -1 }
+  for (let k = 1; k <= n - MIN_SIDE; k++) {
+    sum += doubled[k - 1]
+    if (k < MIN_SIDE) continue
+    const centred = sum - k * (n + 1)
+    const size = (centred < 0 ? -centred : centred) * scale[k]
+    // Before ranking high means after ranking low: z is signed as after minus before.
+    if (size > best.max) best = { k, z: -centred * scale[k], max: size }
+  }
+  return best
+}
+
+/** Does any split of this arrangement reach `threshold`? Stops at the first that does. */
+function reaches(doubled: Int32Array, scale: Float64Array, threshold: number): boolean {
+  const n = doubled.length
+  let sum = 0
+  for (let k = 1; k <= n - MIN_SIDE; k++) {
+    sum += doubled[k - 1]
+    if (k < MIN_SIDE) continue
+    // Written out rather than Math.abs: under Jest's module sandbox Math calls are not inlined
+    // and cost over 100x. Same arithmetic as scan(): an identical arrangement, the same size.
+    const centred = sum - k * (n + 1)
+    if ((centred < 0 ? -centred : centred) * scale[k] >= threshold) return true
+  }
+  return false
+}
+
+/**
+ * (1 + permutations whose largest |z| reaches the observed) / (1 + permutations): the chance,
+ * were there no shift anywhere, of some split at least this extreme. Taking the maximum over
+ * splits in every permutation is what corrects for having tried them all.
+ */
+function permutationP(
+  doubled: Int32Array,
+  scale: Float64Array,
+  observed: number,
+  permutations: number,
+  seed: number
+): number {
+  const next = sfc32(seed)
+  const work = Int32Array.from(doubled)
+  const threshold = observed - 1e-12
+  let hits = 0
+  for (let i = 0; i < permutations; i++) {
+    shuffle(work, next)
+    if (reaches(work, scale, threshold)) hits++
+  }
+  return (1 + hits) / (1 + permutations)
+}
+
+/** FNV-1a over the length and each value's float64 bytes: equal histories, equal seeds. */
+export function hashSamples(values: readonly number[]): number {
+  const view = new DataView(new ArrayBuffer(8))
+  let hash = 0x811c9dc5
+  const mix = (byte: number): void => {
+    hash = Math.imul(hash ^ byte, 0x01000193)
+  }
+  view.setFloat64(0, values.length)
+  for (let b = 0; b < 8; b++) mix(view.getUint8(b))
+  for (const value of values) {
+    // -0 === 0, so they must hash alike.
+    view.setFloat64(0, value === 0 ? 0 : value)
+    for (let b = 0; b < 8; b++) mix(view.getUint8(b))
+  }
+  return hash >>> 0
+}
+
+/** sfc32 (Chris Doty-Humphrey's Small Fast Counting generator): 32-bit outputs, unsigned. */
+export function sfc32(seed: number): () => number {
+  // Fixed words from π and e around the seed; the first outputs are discarded to mix them.
+  let a = 0x243f6a88
+  let b = 0xb7e15162
+  let c = 0x9e3779b9
+  let d = seed | 0
+  const next = (): number => {
+    const t = (((a + b) | 0) + d) | 0
+    d = (d + 1) | 0
+    a = b ^ (b >>> 9)
+    b = (c + (c << 3)) | 0
+    c = (c << 21) | (c >>> 11)
+    c = (c + t) | 0
+    return t >>> 0
+  }
+  for (let i = 0; i < 15; i++) next()
+  return next
+}
+
+/**
+ * A uniform integer in [0, bound), by Lemire's multiply-and-reject: the high word of
+ * word × bound, drawn again while the low word falls in the 2^32 mod bound values that would
+ * favour some results. The product is exact in a double while bound <= 2^21.
+ */
+export function below(bound: number, next: () => number): number {
+  let product = next() * bound
+  if (product >>> 0 < bound) {
+    const biased = (0x100000000 - bound) % bound
+    while (product >>> 0 < biased) product = next() * bound
+  }
+  // The high word, below bound <= 2^21, so | 0 truncates exactly (and beats Math.floor in Jest).
+  return (product / 0x100000000) | 0
+}
+
+/** Fisher–Yates, in place. */
+function shuffle(array: Int32Array, next: () => number): void {
+  for (let i = array.length - 1; i > 0; i--) {
+    const j = below(i + 1, next)
+    const held = array[i]
+    array[i] = array[j]
+    array[j] = held
+  }
+}
+
+/** Hodges-Lehmann shift: the median of every difference after_j - before_i. */
+export function hodgesLehmann(before: readonly number[], after: readonly number[]): number {
+  const differences = new Float64Array(before.length * after.length)
+  let i = 0
+  for (const a of after) for (const b of before) differences[i++] = a - b
+  return middle(differences)
+}
+
+/** Median of a non-empty list (local, so this module needs nothing beyond types). */
+function middle(values: ArrayLike<number>): number {
+  const sorted = Float64Array.from(values).sort()
+  const mid = sorted.length >> 1
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+}
+
+/** Where a value stands among earlier samples. */
+export interface Standing {
+  value: number
+  /** Earlier samples faster (smaller) than the value: it is slower than these. */
+  slowerThan: number
+  /** Earlier samples slower (larger) than the value. */
+  fasterThan: number
+  ties: number
+  of: number
+}
+
+/** This run's value against the history (which should not include this run). */
+export function rankAgainst(value: number, history: readonly number[]): Standing {
+  let slowerThan = 0
+  let fasterThan = 0
+  for (const h of history) {
+    if (h < value) slowerThan++
+    else if (h > value) fasterThan++
+  }
+  const of = history.length
+  return { value, slowerThan, fasterThan, ties: of - slowerThan - fasterThan, of }
+}
