@@ -29,7 +29,7 @@ export interface FakeRun {
   head_branch: string | null
   head_sha: string
   event: string
-  status: string
+  status: string | null
   conclusion: string | null
   created_at: string
   /** 1 unless the run was re-run. */
