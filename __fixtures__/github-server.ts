@@ -46,6 +46,23 @@ export interface Fault {
   body?: unknown
   /** Never answer: the connection stays open until the server stops. */
   hang?: boolean
+  /**
+   * Serve the normal answer, with `headers` merged and `rewrite` applied (see faults.ts for
+   * the fault models built on these).
+   */
+  passThrough?: boolean
+  rewrite?: (answer: Answer, url: URL) => Answer
+  /** Runs before the answer is made: the history changes between two requests. */
+  before?: (fake: FakeGitHub) => void
+  /** Send the headers (with the full length) and this many bytes of the body, then reset. */
+  resetAfter?: number
+}
+
+/** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
+export interface Answer {
+  status: number
+  body: unknown
+  headers: Record<string, string>
 }
 
 export interface RequestRecord {
@@ -157,22 +174,28 @@ export class FakeGitHub {
     )
     if (fault) {
       fault.times--
+      fault.before?.(this)
       if (fault.hang) return
-      record.status = fault.status ?? 500
-      return this.send(
-        res,
-        record.status,
-        fault.body ?? { message: 'Injected fault' },
-        fault.headers
-      )
+      if (!fault.passThrough) {
+        record.status = fault.status ?? 500
+        return this.send(
+          res,
+          record.status,
+          fault.body ?? { message: 'Injected fault' },
+          fault.headers,
+          fault.resetAfter
+        )
+      }
     }
     const [status, answer, headers] = url.pathname.startsWith('/twirp/')
       ? this.twirp(url.pathname, body, req.headers.authorization)
       : url.pathname.startsWith('/devstoreaccount1/')
         ? this.blobUpload(url, body)
         : this.route(record.method, url, req.headers.authorization)
-    record.status = status
-    this.send(res, status, answer, headers)
+    let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
+    if (fault?.rewrite) served = fault.rewrite(served, url)
+    record.status = served.status
+    this.send(res, served.status, served.body, served.headers, fault?.resetAfter)
   }
 
   private route(
@@ -180,7 +203,13 @@ export class FakeGitHub {
     url: URL,
     authorization?: string
   ): [number, unknown, Record<string, string>?] {
+    // GHES serves the API under /api/v3; GitHub's links may name a repository by its id.
     const path = url.pathname
+      .replace(/^\/api\/v3(?=\/)/, '')
+      .replace(
+        new RegExp(`^/repositories/${this.repoId}(?=/)`),
+        `/repos/${this.owner}/${this.repo}`
+      )
     const blob = /^\/blob\/(\d+)$/.exec(path)
     if (blob) return this.blob(Number(blob[1]), url, authorization)
     if (authorization !== `token ${this.token}` && authorization !== `Bearer ${this.token}`) {
@@ -250,7 +279,7 @@ export class FakeGitHub {
     ]
   }
 
-  private runJson(run: FakeRun) {
+  runJson(run: FakeRun) {
     const own = { id: this.repoId, full_name: `${this.owner}/${this.repo}` }
     const head =
       run.head === 'fork'
@@ -409,7 +438,8 @@ export class FakeGitHub {
     res: ServerResponse,
     status: number,
     body: unknown,
-    headers: Record<string, string> = {}
+    headers: Record<string, string> = {},
+    resetAfter?: number
   ): void {
     const payload = Buffer.isBuffer(body)
       ? body
@@ -426,7 +456,10 @@ export class FakeGitHub {
       ...headers,
       'content-length': String(payload.length)
     })
-    res.end(payload)
+    if (resetAfter === undefined) return void res.end(payload)
+    // The connection breaks mid-answer: the headers promised more than arrives.
+    res.flushHeaders()
+    res.write(payload.subarray(0, resetAfter), () => res.socket?.destroy())
   }
 }
 
