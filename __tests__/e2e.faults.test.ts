@@ -364,6 +364,21 @@ describe('start-up, samples and inputs', () => {
     expect(fake.apiCalls()[0]).toBe('GET /repos/tracecore/tracecore')
   })
 
+  it('reads the history through the proxy-aware fetch when a proxy is configured', async () => {
+    // undici's fetch (with the proxy dispatcher) has its own Response class; loopback bypasses
+    // the proxy through no_proxy, so the fake still answers.
+    const r = await run(GOOD, {
+      inputs: window3,
+      env: {
+        https_proxy: 'http://127.0.0.1:1',
+        http_proxy: 'http://127.0.0.1:1',
+        no_proxy: '127.0.0.1'
+      }
+    })
+    expect(r.code).toBe(0)
+    expect(samplesOf(r)).toEqual(GOOD)
+  })
+
   it('skips samples over the one-year maximum: the median stays finite', async () => {
     const r = await run(['1e308', '1.7976931348623157e308', 100, 101, 102], {
       inputs: window3

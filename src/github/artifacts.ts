@@ -125,26 +125,28 @@ async function downloadOnce(
     }
   )
   const location = response.headers.location
-  let body: Response | ReadableStream<Uint8Array> | null
+  // Not `instanceof Response`: behind a proxy the fetch is undici's, with its own Response class.
+  let stream: ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    body = await pickFetch()(location, {
+    const blob = await pickFetch()(location, {
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs)
     }).catch(error => {
       throw new DownloadFault(`artifact download failed (${errorName(error)})`)
     })
-    if (!body.ok) {
-      await body.body?.cancel()
+    if (!blob.ok) {
+      await blob.body?.cancel()
       // The blob is gone: a content reason. Anything else (5xx, an expired signature) is a fault.
-      if (body.status === 404 || body.status === 410)
-        throw new SkipRun(`artifact download failed (HTTP ${body.status})`)
-      throw new DownloadFault(`artifact download failed (HTTP ${body.status})`)
+      if (blob.status === 404 || blob.status === 410)
+        throw new SkipRun(`artifact download failed (HTTP ${blob.status})`)
+      throw new DownloadFault(`artifact download failed (HTTP ${blob.status})`)
     }
+    stream = blob.body
   } else {
-    body = response.data as unknown as ReadableStream<Uint8Array> | null
+    stream = response.data as unknown as ReadableStream<Uint8Array> | null
   }
-  const zip = await readCapped(body instanceof Response ? body.body : body, MAX_ZIP_BYTES)
+  const zip = await readCapped(stream, MAX_ZIP_BYTES)
   verifyDigest(zip, artifact.digest)
   return zip
 }
