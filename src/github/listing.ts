@@ -92,7 +92,7 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
       if (fresh.length === 0 && !(restarted && number <= reread)) return
       if (number === cap) {
         core.warning(
-          `${listing.what}: stopped after ${cap} pages, the most that 'lookback' ${listing.maxItems} needs; GitHub's pages kept repeating runs`
+          `${listing.what}: stopped after ${cap} pages, the most that ${listing.maxItems} items need (lookback); its pages kept bringing too few new items`
         )
         return
       }
