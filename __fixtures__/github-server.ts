@@ -50,6 +50,23 @@ export interface Fault {
   body?: unknown
   /** Never answer: the connection stays open until the server stops. */
   hang?: boolean
+  /**
+   * Serve the normal answer, with `headers` merged and `rewrite` applied (see faults.ts for
+   * the fault models built on these).
+   */
+  passThrough?: boolean
+  rewrite?: (answer: Answer, url: URL) => Answer
+  /** Runs before the answer is made: the history changes between two requests. */
+  before?: (fake: FakeGitHub) => void
+  /** Send the headers (with the full length) and this many bytes of the body, then reset. */
+  resetAfter?: number
+}
+
+/** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
+export interface Answer {
+  status: number
+  body: unknown
+  headers: Record<string, string>
 }
 
 export interface RequestRecord {
@@ -190,22 +207,28 @@ export class FakeGitHub {
     )
     if (fault) {
       fault.times--
+      fault.before?.(this)
       if (fault.hang) return
-      record.status = fault.status ?? 500
-      return this.send(
-        res,
-        record.status,
-        fault.body ?? { message: 'Injected fault' },
-        fault.headers
-      )
+      if (!fault.passThrough) {
+        record.status = fault.status ?? 500
+        return this.send(
+          res,
+          record.status,
+          fault.body ?? { message: 'Injected fault' },
+          fault.headers,
+          fault.resetAfter
+        )
+      }
     }
     const [status, answer, headers] = url.pathname.startsWith('/twirp/')
       ? this.twirp(url.pathname, body, req.headers.authorization)
       : url.pathname.startsWith('/devstoreaccount1/')
         ? this.blobUpload(url, body)
         : this.route(record.method, url, req.headers.authorization)
-    record.status = status
-    this.send(res, status, answer, headers)
+    let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
+    if (fault?.rewrite) served = fault.rewrite(served, url)
+    record.status = served.status
+    this.send(res, served.status, served.body, served.headers, fault?.resetAfter)
   }
 
   private route(
@@ -215,8 +238,17 @@ export class FakeGitHub {
   ): [number, unknown, Record<string, string>?] {
     const blob = /^\/blob\/(\d+)$/.exec(url.pathname)
     if (blob) return this.blob(Number(blob[1]), url, authorization)
-    if (!url.pathname.startsWith(`${this.apiPrefix}/`)) return [404, { message: 'Not Found' }]
-    const path = url.pathname.slice(this.apiPrefix.length)
+    // A GHES fake serves only under its prefix; the plain one also answers under /api/v3, so a
+    // test can point GITHUB_API_URL there without a second server.
+    const prefix = this.apiPrefix || (/^\/api\/v3\//.test(url.pathname) ? '/api/v3' : '')
+    if (!url.pathname.startsWith(`${prefix}/`)) return [404, { message: 'Not Found' }]
+    // GitHub's links may name a repository by its id.
+    const path = url.pathname
+      .slice(prefix.length)
+      .replace(
+        new RegExp(`^/repositories/${this.repoId}(?=/)`),
+        `/repos/${this.owner}/${this.repo}`
+      )
     if (authorization !== `token ${this.token}` && authorization !== `Bearer ${this.token}`) {
       return [
         401,
@@ -269,7 +301,7 @@ export class FakeGitHub {
     ]
   }
 
-  private runJson(run: FakeRun) {
+  runJson(run: FakeRun) {
     const head =
       run.head === 'fork'
         ? { id: 9999, owner: 'mallory', name: this.repo }
@@ -457,7 +489,8 @@ export class FakeGitHub {
     res: ServerResponse,
     status: number,
     body: unknown,
-    headers: Record<string, string> = {}
+    headers: Record<string, string> = {},
+    resetAfter?: number
   ): void {
     const payload = Buffer.isBuffer(body)
       ? body
@@ -471,7 +504,10 @@ export class FakeGitHub {
       ...headers,
       'content-length': String(payload.length)
     })
-    res.end(payload)
+    if (resetAfter === undefined) return void res.end(payload)
+    // The connection breaks mid-answer: the headers promised more than arrives.
+    res.flushHeaders()
+    res.write(payload.subarray(0, resetAfter), () => res.socket?.destroy())
   }
 }
 

@@ -2,7 +2,8 @@ import { artifactNameFor, type Config } from './config.js'
 import { SkipRun } from './errors.js'
 import { downloadArtifact, findArtifact } from './github/artifacts.js'
 import type { Client } from './github/client.js'
-import { explain, httpStatus, isFatal } from './github/failures.js'
+import { explain, httpStatus } from './github/failures.js'
+import { explained } from './github/listing.js'
 import { excludeReason, listRuns, type Run } from './github/runs.js'
 import { readZipEntry } from './github/zip.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
@@ -43,7 +44,10 @@ export const CONCURRENCY = 20
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
   const ref = { owner: options.owner, repo: options.repo }
   const wanted = options.window - (options.current ? 1 : 0)
-  const pages = listRuns(client, { ...ref, ...options })
+  const pages = explained(
+    listRuns(client, { ...ref, ...options }),
+    `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`
+  )
 
   const fetchSample = async (run: Run): Promise<number> => {
     const name = artifactNameFor(options.artifactName, run.id)
@@ -60,28 +64,26 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
 
   const collected = await collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
     excludeReason(run, { ...options, currentRunId: options.currentRunId })
-  ).catch((error: unknown) => {
-    // Per-run failures arrive explained; an HTTP error here came from listing the runs.
-    if (httpStatus(error) === undefined) throw error
-    throw new Error(
-      explain(error, `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`)
-    )
-  })
+  )
   const samples = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
   return judge(samples, collected.skipped, options, source)
 }
 
-/** Per-run problems become skips; an auth or rate-limit failure would hit every run, so it stops. */
+/**
+ * Only content reasons skip a run: no artifact, expired, too big, digest mismatch, not a
+ * number (`SkipRun`, 404, 410). Anything else that outlasted the retries (auth, rate limits,
+ * network faults, bad bodies) fails the check naming the run: skipping it would slide the
+ * window to an older sample and could change the verdict.
+ */
 function toSkip(error: unknown, run: Run): Error {
   if (error instanceof SkipRun) return error
-  if (isFatal(error)) return new Error(explain(error, `Reading the artifacts of run ${run.id}`))
   switch (httpStatus(error)) {
     case 410:
       return new SkipRun('artifact expired (410 Gone)')
     case 404:
       return new SkipRun('artifact not found (404)')
     default:
-      return new SkipRun(explain(error, 'artifact request failed'))
+      return new Error(explain(error, `Reading the sample of run ${run.id}`))
   }
 }

@@ -73,7 +73,8 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
 
 function repository(text: string): [string, string] {
   const match = /^([A-Za-z0-9_.-]+)\/([A-Za-z0-9_.-]+)$/.exec(text.trim())
-  if (!match) {
+  // `.` and `..` are path segments, not names: `../..` would become a request to the API root.
+  if (!match || match.slice(1).some(part => part === '.' || part === '..')) {
     throw new InputError('repository', `must be owner/name, got ${JSON.stringify(text)}`)
   }
   return [match[1], match[2]]
@@ -183,6 +184,17 @@ function flag(input: InputReader, name: string, fallback: boolean): boolean {
   if (/^(true|True|TRUE)$/.test(text)) return true
   if (/^(false|False|FALSE)$/.test(text)) return false
   throw new InputError(name, `must be true or false, got ${JSON.stringify(text)}`)
+}
+
+/**
+ * A lookback shorter than the window can never fill it (the window also counts this run's
+ * `value`). Not an input error: `min-runs` may still be met, and the verdict then says
+ * `insufficient` honestly; the warning says why.
+ */
+export function lookbackWarning(config: Config, hasCurrent: boolean): string | undefined {
+  const fromHistory = config.window - (hasCurrent ? 1 : 0)
+  if (config.lookback >= fromHistory) return undefined
+  return `'lookback' ${config.lookback} is smaller than the ${fromHistory} runs the window of ${config.window} needs from the history: the window cannot fill`
 }
 
 /** The artifact name a run's sample is stored under: the template with `{run_id}` filled in. */

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { check } from './check.js'
-import { artifactNameFor, readConfig, type Config } from './config.js'
+import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
 import { readRunnerContext, type RunnerContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { readValue } from './files.js'
@@ -30,6 +30,8 @@ export async function run(): Promise<void> {
     const usage: Usage = { requests: 0 }
     const client = createClient(config.token, clientOptions, usage)
     const current = currentSample(config, context)
+    const short = lookbackWarning(config, current !== undefined)
+    if (short) core.warning(short)
     // The upload and the check are independent (the check never reads this run back), so
     // they run side by side.
     const recording = config.record ? record(config, context, current) : undefined
@@ -144,6 +146,7 @@ function clientOptionsFromEnv(): ClientOptions {
   return {
     timeoutMs: env('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
     retries: env('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
-    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs)
+    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
+    maxWaitSeconds: env('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
   }
 }

@@ -1,6 +1,12 @@
 /** Longest sample text accepted; a real one is a few bytes ("143\n"). */
 export const MAX_SAMPLE_BYTES = 64
 
+/**
+ * Largest sample accepted, in seconds: one year. An install that takes longer is not a
+ * measurement, and the bound keeps every sum and output finite.
+ */
+export const MAX_SAMPLE_SECONDS = 31_536_000
+
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /**
@@ -15,6 +21,10 @@ export function parseSample(text: string): number | { error: string } {
   if (!NUMBER.test(trimmed)) return { error: 'content is not one non-negative number' }
   const value = Number(trimmed)
   if (!Number.isFinite(value)) return { error: 'content is not a finite number' }
+  if (value > MAX_SAMPLE_SECONDS)
+    return {
+      error: `content ${trimmed} is over the ${MAX_SAMPLE_SECONDS}-second (one year) maximum`
+    }
   return value
 }
 

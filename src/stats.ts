@@ -4,7 +4,8 @@ export function median(values: readonly number[]): number | null {
   if (values.length === 0) return null
   const sorted = [...values].sort((a, b) => a - b)
   const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  // Halves first: the sum of two large doubles could overflow to Infinity.
+  return sorted.length % 2 === 1 ? sorted[mid] : sorted[mid - 1] / 2 + sorted[mid] / 2
 }
 
 /** Median absolute deviation: a spread measure that one wild run cannot drag. */

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
-import { SkipRun, errorName } from '../errors.js'
-import { pickFetch, type Client } from './client.js'
+import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
+import { clientOptionsOf, pickFetch, type Client } from './client.js'
+import { listPages } from './listing.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
 export const MAX_ZIP_BYTES = 64 * 1024
@@ -18,6 +19,11 @@ export interface RepoRef {
   repo: string
 }
 
+/** The fields of a listed artifact that the action reads; the id must be a number. */
+interface ListedArtifact extends Artifact {
+  workflowRunId?: number
+}
+
 /** Finds the run's artifact by name; only one whose `workflow_run.id` is that run counts. */
 export async function findArtifact(
   client: Client,
@@ -25,27 +31,32 @@ export async function findArtifact(
   runId: number,
   name: string
 ): Promise<Artifact> {
-  const { data } = await client.rest.actions.listWorkflowRunArtifacts({
-    ...ref,
-    run_id: runId,
-    name,
-    per_page: 100
-  })
-  if (!Array.isArray(data?.artifacts))
-    throw new SkipRun('the artifacts listing is not the expected JSON')
-  const named = data.artifacts.filter(a => a.name === name && a.workflow_run?.id === runId)
+  const named: ListedArtifact[] = []
+  let untied = false
+  for await (const page of listPages(client, {
+    route: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
+    params: { ...ref, run_id: runId, name },
+    key: 'artifacts',
+    parse: toArtifact,
+    id: artifact => artifact.id,
+    maxItems: 100,
+    perPage: 100,
+    what: `the artifacts listing of run ${runId}`
+  })) {
+    named.push(...page.filter(a => a.name === name && a.workflowRunId === runId))
+    untied ||= page.some(a => a.name === name && a.workflowRunId === undefined)
+  }
   const live = named.find(a => !a.expired)
   if (!live) {
     if (named.length) throw new SkipRun('artifact expired')
     // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
-    const untied = data.artifacts.some(a => a.name === name && !a.workflow_run)
     throw new SkipRun(
       untied
         ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
         : 'no artifact named like the pattern'
     )
   }
-  if (typeof live.size_in_bytes === 'number' && live.size_in_bytes > MAX_ZIP_BYTES) {
+  if (live.size_in_bytes > MAX_ZIP_BYTES) {
     throw new SkipRun(`artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
   }
   return {
@@ -53,15 +64,61 @@ export async function findArtifact(
     name: live.name,
     size_in_bytes: live.size_in_bytes,
     expired: live.expired,
-    digest: typeof live.digest === 'string' ? live.digest : undefined
+    digest: live.digest
+  }
+}
+
+function toArtifact(raw: unknown): ListedArtifact {
+  const a = raw as Partial<Record<keyof Artifact | 'workflow_run', unknown>> | null
+  if (typeof a !== 'object' || a === null || typeof a.id !== 'number')
+    throw new ResponseShapeError('an artifact without a numeric id')
+  const run = a.workflow_run as { id?: unknown } | null | undefined
+  return {
+    id: a.id,
+    name: typeof a.name === 'string' ? a.name : '',
+    size_in_bytes: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : 0,
+    expired: a.expired !== false,
+    digest: typeof a.digest === 'string' ? a.digest : undefined,
+    workflowRunId: typeof run?.id === 'number' ? run.id : undefined
+  }
+}
+
+/**
+ * A download that failed on the network or the server's side (reset, cut-off body, timeout,
+ * 5xx): retried, and after the retries it fails the check rather than skip the run, since a
+ * skipped run slides the window to an older sample.
+ */
+export class DownloadFault extends Error {
+  constructor(reason: string) {
+    super(reason)
+    this.name = 'DownloadFault'
   }
 }
 
 /**
  * Downloads the artifact's zip into memory. The API answers 302 to a signed URL on another
  * origin: that hop is made without the token, and the URL (a bearer secret) is never logged.
+ * A fault on the way is retried with back-off, each time from the API (a fresh signed URL).
  */
 export async function downloadArtifact(
+  client: Client,
+  ref: RepoRef,
+  artifact: Artifact,
+  timeoutMs: number
+): Promise<Buffer> {
+  const { retries, retryUnitMs } = clientOptionsOf(client)
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await downloadOnce(client, ref, artifact, timeoutMs)
+    } catch (error) {
+      if (!(error instanceof DownloadFault)) throw error
+      if (attempt >= retries) throw new DownloadFault(`${error.message} after ${retries} retries`)
+      await new Promise(resolve => setTimeout(resolve, (attempt + 1) ** 2 * retryUnitMs))
+    }
+  }
+}
+
+async function downloadOnce(
   client: Client,
   ref: RepoRef,
   artifact: Artifact,
@@ -77,23 +134,28 @@ export async function downloadArtifact(
     }
   )
   const location = response.headers.location
-  let body: Response | ReadableStream<Uint8Array> | null
+  // Not `instanceof Response`: behind a proxy the fetch is undici's, with its own Response class.
+  let stream: ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    body = await pickFetch()(location, {
+    const blob = await pickFetch()(location, {
       redirect: 'follow',
       signal: AbortSignal.timeout(timeoutMs)
     }).catch(error => {
-      throw new SkipRun(`artifact download failed (${errorName(error)})`)
+      throw new DownloadFault(`artifact download failed (${errorName(error)})`)
     })
-    if (!body.ok) {
-      await body.body?.cancel()
-      throw new SkipRun(`artifact download failed (HTTP ${body.status})`)
+    if (!blob.ok) {
+      await blob.body?.cancel()
+      // The blob is gone: a content reason. Anything else (5xx, an expired signature) is a fault.
+      if (blob.status === 404 || blob.status === 410)
+        throw new SkipRun(`artifact download failed (HTTP ${blob.status})`)
+      throw new DownloadFault(`artifact download failed (HTTP ${blob.status})`)
     }
+    stream = blob.body
   } else {
-    body = response.data as unknown as ReadableStream<Uint8Array> | null
+    stream = response.data as unknown as ReadableStream<Uint8Array> | null
   }
-  const zip = await readCapped(body instanceof Response ? body.body : body, MAX_ZIP_BYTES)
+  const zip = await readCapped(stream, MAX_ZIP_BYTES)
   verifyDigest(zip, artifact.digest)
   return zip
 }
@@ -119,7 +181,7 @@ async function readCapped(
     }
   } catch (error) {
     if (error instanceof SkipRun) throw error
-    throw new SkipRun(`artifact download broke off (${errorName(error)})`)
+    throw new DownloadFault(`artifact download broke off (${errorName(error)})`)
   }
   return Buffer.concat(chunks)
 }

@@ -1,15 +1,30 @@
 import * as core from '@actions/core'
-import { GitHub, defaults, getOctokitOptions } from '@actions/github/lib/utils'
+import { HttpClient } from '@actions/http-client'
+import { Octokit as Core } from '@octokit/core'
+import { restEndpointMethods } from '@octokit/plugin-rest-endpoint-methods'
 import { retry } from '@octokit/plugin-retry'
 import { throttling } from '@octokit/plugin-throttling'
-import type { Octokit } from '@octokit/core'
+import { fetch as undiciFetch } from 'undici'
+import { RateLimited, UnexpectedBody } from './failures.js'
+import {
+  headerInteger,
+  primaryLimitSpent,
+  resetTime,
+  retryAfterSeconds,
+  type HeaderMap
+} from './headers.js'
+import { BodyTooLarge, guardedFetch } from './transport.js'
 
 /**
- * Built from `@actions/github/lib/utils`, not the package's index: importing the index builds
- * its `context`, which parses GITHUB_EVENT_PATH and throws on a garbled payload before any
- * of our code runs. The runner context is read by `context.ts` instead.
+ * Built from `@octokit/core` itself, not `@actions/github`: importing that package (its index
+ * or `lib/utils`) builds its `context`, which parses GITHUB_EVENT_PATH and throws on a garbled
+ * payload before any of our code runs. The runner context is read by `context.ts` instead.
  */
+const GitHub = Core.plugin(restEndpointMethods)
 export type Client = InstanceType<typeof GitHub>
+
+/** Checks a response body before it is returned; a problem is retried like a network fault. */
+export type BodyCheck = (data: unknown) => string | undefined
 
 export interface ClientOptions {
   /** Per attempt; a hung connection is aborted and retried rather than waited on. */
@@ -17,12 +32,34 @@ export interface ClientOptions {
   retries: number
   /** Base of the retry back-off and of `retry-after` waits, in ms per second. */
   retryUnitMs: number
+  /** Longest wait, in seconds, that a rate limit may ask for; a longer one fails at once. */
+  maxWaitSeconds: number
 }
 
 export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
   timeoutMs: 20_000,
   retries: 3,
-  retryUnitMs: 1000
+  retryUnitMs: 1000,
+  maxWaitSeconds: 60
+}
+
+/** GitHub's documented wait for a secondary limit that names none: a minute, then doubling. */
+export const SECONDARY_FALLBACK_SECONDS = 60
+
+/** Each client's options, for the requests made beside Octokit (the blob download). */
+const optionsByClient = new WeakMap<object, ClientOptions>()
+
+export function clientOptionsOf(client: Client): ClientOptions {
+  return optionsByClient.get(client) ?? DEFAULT_CLIENT_OPTIONS
+}
+
+/** `GITHUB_API_URL` as this client uses it. */
+export function apiUrlOf(client: Client): string {
+  return String(client.request.endpoint.DEFAULTS.baseUrl)
+}
+
+export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
+  return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
 }
 
 /**
@@ -30,7 +67,7 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
  * whole retried call: every attempt gets a fresh deadline. The options object is shared by
  * every hook in the chain, so the deadline is set on it rather than on a copy.
  */
-const attemptTimeout = (ms: number) => (octokit: Octokit) => {
+const attemptTimeout = (ms: number) => (octokit: Core) => {
   octokit.hook.wrap('request', (request, options) => {
     options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
     return request(options)
@@ -40,15 +77,17 @@ const attemptTimeout = (ms: number) => (octokit: Octokit) => {
 const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY']
 
 /**
- * Node's own fetch is ready ~70 ms sooner than the bundled undici that `@actions/github` uses
- * for proxy support, so that one is used only where a proxy is configured (self-hosted
- * runners); it honours `no_proxy` itself.
+ * Node's own fetch is ready ~70 ms sooner than undici's with a proxy dispatcher, so that one
+ * is used only where a proxy is configured (self-hosted runners); it honours `no_proxy`.
  */
 export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
-  const proxied = PROXY_VARIABLES.some(name => env[name])
-  return proxied && defaults.request?.fetch
-    ? (defaults.request.fetch as typeof fetch)
-    : globalThis.fetch
+  if (!PROXY_VARIABLES.some(name => env[name])) return globalThis.fetch
+  const dispatcher = new HttpClient().getAgentDispatcher(apiBaseUrl(env))
+  return ((url: string, init: RequestInit) =>
+    undiciFetch(url, {
+      ...(init as object),
+      dispatcher
+    } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch
 }
 
 /** What the check cost against the token's hourly budget, from GitHub's own headers. */
@@ -58,23 +97,101 @@ export interface Usage {
   resetAt?: Date
 }
 
+type HeaderBag = HeaderMap
+
 /** Counts every attempt (retries too) and keeps the last rate-limit headers seen. */
-const usageMeter = (usage: Usage) => (octokit: Octokit) => {
+const usageMeter = (usage: Usage) => (octokit: Core) => {
   octokit.hook.wrap('request', async (request, options) => {
     usage.requests++
-    const note = (headers: Record<string, string | number | undefined> | undefined) => {
-      const remaining = Number(headers?.['x-ratelimit-remaining'])
-      const reset = Number(headers?.['x-ratelimit-reset'])
-      if (Number.isFinite(remaining)) usage.remaining = remaining
-      if (Number.isFinite(reset) && reset > 0) usage.resetAt = new Date(reset * 1000)
+    const note = (headers: HeaderBag) => {
+      usage.remaining = headerInteger(headers, 'x-ratelimit-remaining') ?? usage.remaining
+      usage.resetAt = resetTime(headers) ?? usage.resetAt
     }
     try {
       const response = await request(options)
       note(response.headers)
       return response
     } catch (error) {
-      note((error as { response?: { headers?: Record<string, string> } }).response?.headers)
+      note((error as { response?: { headers?: HeaderBag } }).response?.headers)
       throw error
+    }
+  })
+}
+
+/**
+ * Inside the retry plugin: a body over the cap fails at once (not retried: it would be as big
+ * again), and a body that the caller's `expect` refuses is retried like a network fault.
+ */
+const responseCheck = (octokit: Core) => {
+  octokit.hook.wrap('request', async (request, options) => {
+    let response: Awaited<ReturnType<typeof request>>
+    try {
+      response = await request(options)
+    } catch (error) {
+      const cause = (error as { cause?: unknown }).cause
+      if (cause instanceof BodyTooLarge) throw new Error(cause.message)
+      throw error
+    }
+    const expect = (options.request as { expect?: BodyCheck } | undefined)?.expect
+    const problem = expect?.(response.data)
+    if (problem) throw new UnexpectedBody(problem, options)
+    return response
+  })
+}
+
+interface LimitedError {
+  status: number
+  message: string
+  response?: { headers?: HeaderBag }
+}
+
+/** A 429, or a 403 that names the secondary limit or asks to retry after a while. */
+function secondaryLimit(error: unknown): LimitedError | undefined {
+  const e = error as Partial<LimitedError> | null
+  if (typeof e !== 'object' || e === null || typeof e.status !== 'number') return undefined
+  const headers = e.response?.headers
+  if (primaryLimitSpent(headers)) return undefined
+  if (e.status === 429) return e as LimitedError
+  if (
+    e.status === 403 &&
+    (/secondary rate/i.test(String(e.message)) || retryAfterSeconds(headers) !== undefined)
+  )
+    return e as LimitedError
+  return undefined
+}
+
+/**
+ * 429s and secondary limits wait for `retry-after` (or GitHub's documented minute, doubling),
+ * up to `retries` times. A wait longer than `maxWaitSeconds` fails at once and names it: a
+ * job that sleeps for an hour is worse than a step that says "run later". An exhausted
+ * primary limit is left to fail at once (`explain` names its reset).
+ */
+const rateLimits = (options: ClientOptions) => (octokit: Core) => {
+  octokit.hook.wrap('request', async (request, requestOptions) => {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await request(requestOptions)
+      } catch (error) {
+        const limited = secondaryLimit(error)
+        if (!limited) throw error
+        const asked = retryAfterSeconds(limited.response?.headers)
+        const wait = asked ?? SECONDARY_FALLBACK_SECONDS * 2 ** attempt
+        const source = asked === undefined ? "GitHub's documented back-off" : 'retry-after'
+        if (wait > options.maxWaitSeconds)
+          throw new RateLimited(
+            `GitHub asked to wait ${wait} s (${source}) before retrying, over the ${options.maxWaitSeconds} s the action waits; run later`,
+            limited
+          )
+        if (attempt >= options.retries)
+          throw new RateLimited(
+            `GitHub kept answering ${limited.status} (rate limited) after ${attempt} retries; run later`,
+            limited
+          )
+        core.info(
+          `GitHub asked to slow down (${limited.status}, secondary rate limit): retrying ${requestOptions.method} in ${wait} s`
+        )
+        await new Promise(resolve => setTimeout(resolve, wait * options.retryUnitMs))
+      }
     }
   })
 }
@@ -84,40 +201,30 @@ export function createClient(
   options: ClientOptions = DEFAULT_CLIENT_OPTIONS,
   usage: Usage = { requests: 0 }
 ): Client {
-  const maxSecondaryRetries = 3
+  const baseUrl = apiBaseUrl()
   const Octokit = GitHub.plugin(
     attemptTimeout(options.timeoutMs),
     usageMeter(usage),
+    responseCheck,
+    rateLimits(options),
     retry,
     throttling
   )
-  return new Octokit(
-    getOctokitOptions(token, {
-      request: { fetch: pickFetch() },
-      // 429 is left to the throttling plugin, which honours its retry-after.
-      retry: {
-        retries: options.retries,
-        retryAfterBaseValue: options.retryUnitMs,
-        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
-      },
-      throttle: {
-        retryAfterBaseValue: options.retryUnitMs,
-        // An exhausted primary limit lasts until the hourly reset: fail now and say when,
-        // rather than sleep the job away.
-        onRateLimit: () => false,
-        onSecondaryRateLimit: (
-          retryAfter: number,
-          request: { method: string; url: string },
-          _o: unknown,
-          retryCount: number
-        ) => {
-          if (retryCount >= maxSecondaryRetries) return false
-          core.info(
-            `GitHub asked to slow down (secondary rate limit): retrying ${request.method} in ${retryAfter} s`
-          )
-          return true
-        }
-      }
-    })
-  )
+  const client = new Octokit({
+    auth: `token ${token}`,
+    baseUrl,
+    userAgent: 'helm-rolling-action',
+    request: { fetch: guardedFetch(pickFetch(), { apiUrl: baseUrl }) },
+    // 403 and 429 are the rate-limit hook's; 5xx, network faults and bad bodies are retried here.
+    retry: {
+      retries: options.retries,
+      retryAfterBaseValue: options.retryUnitMs,
+      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+    },
+    // Kept for its concurrency limit (10 API requests at a time); its own retries are off,
+    // because it retries a bare 429 not at all and sleeps whatever `retry-after` says.
+    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false }
+  })
+  optionsByClient.set(client, options)
+  return client
 }

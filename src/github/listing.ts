@@ -1,5 +1,8 @@
+import * as core from '@actions/core'
 import { ResponseShapeError } from '../errors.js'
-import type { Client } from './client.js'
+import { escapeLog } from '../render/escape.js'
+import { apiUrlOf, type BodyCheck, type Client } from './client.js'
+import { explain } from './failures.js'
 
 /**
  * One paginated GitHub listing, described once so every listing the action makes is read by
@@ -21,43 +24,160 @@ export interface Listing<T> {
   what: string
 }
 
+interface Page<T> {
+  items: T[]
+  totalCount?: number
+  next?: string
+}
+
+/** The most pages one pass may read: enough for `maxItems` and one page of shift. */
+export function pageCap(listing: Pick<Listing<unknown>, 'maxItems' | 'perPage'>): number {
+  return Math.ceil(listing.maxItems / listing.perPage) + 1
+}
+
 /**
  * Yields the listing's items page by page, newest first, fetching the next page only when the
- * caller asks for more and never more than `maxItems` items in all.
+ * caller asks for more, and never more than `maxItems` items in all.
+ *
+ * GitHub pages by offset, so pages shift while runs complete (the listing grows at the top) or
+ * are re-run (a run leaves the `completed` listing for a while). Hence:
+ * - an id already yielded is never yielded again;
+ * - when `total_count` changes between pages, the listing starts again from page 1, once, so a
+ *   run pushed from one page to the one already read is not lost; after that restart, a run
+ *   newer than the last one yielded (it completed after the listing began) is left out with a
+ *   note, keeping the newest-first order (run and artifact ids grow with creation);
+ * - it stops at an empty page, at a page that brings no new id (a `next` link that points back),
+ *   after `pageCap` pages per pass, and at a `next` link that leaves the API (with a warning).
  */
 export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncGenerator<T[]> {
-  const pages = client.paginate.iterator(listing.route, {
-    ...listing.params,
-    per_page: listing.perPage
-  })
-  let seen = 0
-  for await (const page of shapeChecked(pages, listing)) {
-    const items = page.slice(0, listing.maxItems - seen).map(listing.parse)
-    seen += items.length
-    if (items.length > 0) yield items
-    if (seen >= listing.maxItems) return
+  const cap = pageCap(listing)
+  const seen = new Set<number>()
+  let yielded = 0
+  let lastId: number | undefined
+  let restarted = false
+  // Pages of the first pass that a restart reads again: finding nothing new there is expected.
+  let reread = 0
+  for (;;) {
+    let total: number | undefined
+    let next: string | undefined
+    let shifted = false
+    for (let number = 1; number <= cap; number++) {
+      const page = await fetchPage(client, listing, next)
+      if (number === 1) total = page.totalCount
+      else if (page.totalCount !== total && !restarted) {
+        core.info(`${listing.what} changed while it was read; reading it again from page 1`)
+        shifted = true
+        reread = number - 1
+        break
+      }
+      if (page.items.length === 0) return
+      const fresh: T[] = []
+      for (const item of page.items) {
+        const id = listing.id(item)
+        if (seen.has(id)) continue
+        seen.add(id)
+        if (restarted && lastId !== undefined && id > lastId) {
+          core.info(`${listing.what}: ${id} appeared after the listing began; not counted`)
+          continue
+        }
+        fresh.push(item)
+      }
+      const wanted = fresh.slice(0, listing.maxItems - yielded)
+      if (wanted.length > 0) {
+        yielded += wanted.length
+        lastId = listing.id(wanted[wanted.length - 1])
+        yield wanted
+      }
+      if (yielded >= listing.maxItems || !page.next) return
+      if (fresh.length === 0 && !(restarted && number <= reread)) return
+      if (number === cap) {
+        core.warning(
+          `${listing.what}: stopped after ${cap} pages, the most that ${listing.maxItems} items need (lookback); its pages kept bringing too few new items`
+        )
+        return
+      }
+      next = page.next
+    }
+    if (!shifted) return
+    restarted = true
   }
 }
 
-/** The paginate plugin reads the body before we can: a body that is not JSON fails inside it. */
-async function* shapeChecked<T>(
-  pages: AsyncIterable<{ data: unknown }>,
-  listing: Listing<T>
-): AsyncGenerator<unknown[]> {
-  const notJson = `${listing.what} is not the expected JSON`
-  const iterator = pages[Symbol.asyncIterator]()
-  for (;;) {
-    let result: IteratorResult<{ data: unknown }>
-    try {
-      result = await iterator.next()
-    } catch (error) {
-      if (error instanceof TypeError || error instanceof SyntaxError)
-        throw new ResponseShapeError(notJson)
-      throw error
-    }
-    if (result.done) return
-    // The paginate plugin unwraps `{ total_count, <key>: [...] }` into the array itself.
-    if (!Array.isArray(result.value.data)) throw new ResponseShapeError(notJson)
-    yield result.value.data
+/** The listing's failures, each explained once with what was being listed. */
+export async function* explained<T>(pages: AsyncGenerator<T>, what: string): AsyncGenerator<T> {
+  try {
+    yield* pages
+  } catch (error) {
+    throw new Error(explain(error, what))
   }
+}
+
+/** One page: the first by route and parameters, the next ones by the `next` link GitHub gave. */
+async function fetchPage<T>(
+  client: Client,
+  listing: Listing<T>,
+  url: string | undefined
+): Promise<Page<T>> {
+  const expect: BodyCheck = data => pageProblem(data, listing)
+  const response = url
+    ? await client.request({ method: 'GET', url, request: { expect } })
+    : await client.request(listing.route, {
+        ...listing.params,
+        per_page: listing.perPage,
+        request: { expect }
+      })
+  const data = response.data as Record<string, unknown>
+  return {
+    items: (data[listing.key] as unknown[]).map(listing.parse),
+    totalCount: typeof data.total_count === 'number' ? data.total_count : undefined,
+    next: nextLink(response.headers.link, apiUrlOf(client), listing)
+  }
+}
+
+/**
+ * Why a page's body is not the documented object, or undefined when it is. Run by the client
+ * before the body is returned, so that a bad body is retried like a network fault.
+ */
+function pageProblem<T>(data: unknown, listing: Listing<T>): string | undefined {
+  const notJson = `${listing.what} is not the expected JSON`
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return notJson
+  const items = (data as Record<string, unknown>)[listing.key]
+  if (!Array.isArray(items)) return `${notJson} (no '${listing.key}' array)`
+  try {
+    for (const item of items) listing.id(listing.parse(item))
+  } catch (error) {
+    if (error instanceof ResponseShapeError) return `${notJson} (${error.message})`
+    throw error
+  }
+  return undefined
+}
+
+/**
+ * The `next` link, when it stays inside the API: same origin as `GITHUB_API_URL` and under its
+ * path (`/` on github.com, `/api/v3` on GHES; GitHub may name `/repositories/{id}/...`). A link
+ * anywhere else ends the listing with a warning; the token is never sent there.
+ */
+export function nextLink(
+  header: unknown,
+  apiUrl: string,
+  listing: { what: string }
+): string | undefined {
+  if (typeof header !== 'string') return undefined
+  const match = /<([^<>]*)>\s*;\s*rel="?next"?/.exec(header)
+  if (!match) return undefined
+  const api = new URL(apiUrl)
+  const base = api.pathname.replace(/\/+$/, '')
+  let next: URL
+  try {
+    next = new URL(match[1], api)
+  } catch {
+    next = new URL('invalid:')
+  }
+  if (next.origin !== api.origin || !(next.pathname + '/').startsWith(`${base}/`)) {
+    core.warning(
+      `${listing.what}: the next page's link leads outside the API (${escapeLog(next.origin, 100)}); stopped there`
+    )
+    return undefined
+  }
+  return next.href
 }

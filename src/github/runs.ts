@@ -1,7 +1,7 @@
 import type { RestEndpointMethodTypes } from '@octokit/rest'
 import { ResponseShapeError } from '../errors.js'
 import { cleanDate, cleanSha } from '../parse.js'
-import type { Client } from './client.js'
+import type { BodyCheck, Client } from './client.js'
 import { explain } from './failures.js'
 import { listPages } from './listing.js'
 
@@ -118,9 +118,11 @@ function toRun(raw: unknown): Run {
 
 export async function defaultBranch(client: Client, owner: string, repo: string): Promise<string> {
   try {
-    const { data } = await client.rest.repos.get({ owner, repo })
-    if (typeof data?.default_branch !== 'string')
-      throw new ResponseShapeError('the repository is not the expected JSON')
+    const expect: BodyCheck = data =>
+      typeof (data as { default_branch?: unknown } | null)?.default_branch === 'string'
+        ? undefined
+        : 'the repository is not the expected JSON'
+    const { data } = await client.rest.repos.get({ owner, repo, request: { expect } })
     return data.default_branch
   } catch (error) {
     throw new Error(explain(error, `Reading the default branch of ${owner}/${repo}`))

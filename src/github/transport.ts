@@ -1,0 +1,87 @@
+/**
+ * The one door every API request goes through (Octokit's `request.fetch`): the token only
+ * ever travels to the API's own origin, redirects included, and a response body is read in
+ * full, up to a cap, before Octokit sees it, so a connection that breaks mid-body is an error
+ * to retry rather than an empty answer.
+ */
+
+/** A page of 100 runs with long commit messages is about 1 MB; nothing the action reads is near this. */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024
+
+/** Redirects followed for one request; GitHub uses one (a renamed repository's 301). */
+const MAX_HOPS = 5
+
+const REDIRECTS = new Set([301, 302, 303, 307, 308])
+
+/** A body past the cap: the request fails at once, and is not retried (it would be as big again). */
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(`the response body is over the ${limit / 1024 / 1024} MiB cap`)
+    this.name = 'BodyTooLarge'
+  }
+}
+
+export interface TransportOptions {
+  /** `GITHUB_API_URL`: only its origin gets the token. */
+  apiUrl: string
+  maxBodyBytes?: number
+}
+
+/**
+ * Wraps `base` (Node's fetch or the proxy-aware one). A caller that asks for
+ * `redirect: 'manual'` (the artifact download, whose 302 goes to blob storage) gets the
+ * redirect itself, unread; any other redirect is followed here, hop by hop, and the
+ * `Authorization` header is dropped on every hop that leaves the API origin.
+ */
+export function guardedFetch(base: typeof fetch, options: TransportOptions): typeof fetch {
+  const apiOrigin = new URL(options.apiUrl).origin
+  const maxBytes = options.maxBodyBytes ?? MAX_BODY_BYTES
+  return async (input, init = {}) => {
+    let url = new URL(input instanceof Request ? input.url : String(input))
+    let request: RequestInit = { ...init, headers: new Headers(init.headers) }
+    for (let hop = 0; ; hop++) {
+      const headers = new Headers(request.headers)
+      if (url.origin !== apiOrigin) headers.delete('authorization')
+      const response = await base(url, { ...request, headers, redirect: 'manual' })
+      const location = response.headers.get('location')
+      if (!REDIRECTS.has(response.status) || !location || init.redirect === 'manual')
+        return init.redirect === 'manual' ? response : buffered(response, maxBytes)
+      await response.body?.cancel()
+      if (hop >= MAX_HOPS) throw new Error(`more than ${MAX_HOPS} redirects`)
+      url = new URL(location, url)
+      if (response.status === 303) request = { ...request, method: 'GET', body: undefined }
+      request = { ...request, headers }
+    }
+  }
+}
+
+/** The whole body in memory, at most `maxBytes`; a reset or a cut-off body rejects. */
+async function buffered(response: Response, maxBytes: number): Promise<Response> {
+  const declared = Number(response.headers.get('content-length'))
+  if (declared > maxBytes) {
+    await response.body?.cancel()
+    throw new BodyTooLarge(maxBytes)
+  }
+  const chunks: Uint8Array[] = []
+  let total = 0
+  if (response.body) {
+    const reader = response.body.getReader()
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      total += value.length
+      if (total > maxBytes) {
+        await reader.cancel()
+        throw new BodyTooLarge(maxBytes)
+      }
+      chunks.push(value)
+    }
+  }
+  const body = total > 0 || response.body ? Buffer.concat(chunks) : null
+  const status = response.status
+  return new Response(status === 204 || status === 205 || status === 304 ? null : body, {
+    status,
+    statusText: response.statusText,
+    headers: response.headers
+  })
+}
