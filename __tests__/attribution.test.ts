@@ -104,12 +104,14 @@ describe('the summary with a shift', () => {
 
   it('charts the whole history, the window in another colour, and the two levels', () => {
     expect(md).toContain('"plotColorPalette": "#b8c4d0, #4c78a8, #d62728, #ff7f0e"')
-    expect(md).toContain('  bar [179, 185, 183, 181, 182, 184, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]')
+    expect(md).toContain(`  bar [179, 185, 183, 181, 182, 184, ${Array(10).fill(-330).join(', ')}]`)
     expect(md).toContain(
-      '  bar [0, 0, 0, 0, 0, 0, 180, 182, 183, 181, 223, 220, 218, 222, 219, 221]'
+      `  bar [${Array(6).fill(-330).join(', ')}, 180, 182, 183, 181, 223, 220, 218, 222, 219, 221]`
     )
     expect(md).toContain(`  line [${[...Array(10).fill(182), ...Array(6).fill(220.5)].join(', ')}]`)
-    expect(md).toContain('levels before and after the shift (orange line)')
+    expect(md).toContain(
+      '<sub>grey bars: 6 older runs; blue bars: the window of the newest 10 · red line: the 300 s budget · orange line: the median before and after the shift</sub>'
+    )
     expect(md).toContain('· window 10 · min-runs 10 · history 16 samples</sub>')
   })
 

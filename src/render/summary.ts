@@ -79,8 +79,11 @@ const ORANGE = '#ff7f0e'
 
 /**
  * Bars per run against the budget line. With a history longer than the window, runs before the
- * window are grey bars and the window's blue (two bar series, each zero where the other
- * draws). With a shift, a third series draws the two levels, before and after the split.
+ * window are grey bars and the window's blue: two bar series, each drawing the other's runs
+ * as -top. A zero would still draw a stub (Mermaid's bars start below the 0 tick); a bar
+ * below the axis has a negative height, which SVG does not draw. With a shift, one more line
+ * draws the two levels, before and after the split. Past one series, the title shrinks and a
+ * legend follows the chart, since a long title is clipped.
  */
 function chart(report: Report, history: readonly Sample[]): string {
   const samples = [...history].reverse()
@@ -89,34 +92,44 @@ function chart(report: Report, history: readonly Sample[]): string {
   const values = samples.map(s => round(s.value))
   const top = Math.ceil(Math.max(budget, ...samples.map(s => s.value)) * 1.1)
   const series: { color: string; line: string }[] = []
+  const bar = (keep: (i: number) => boolean) =>
+    `bar [${values.map((v, i) => (keep(i) ? v : -top)).join(', ')}]`
   if (older > 0) {
-    series.push({
-      color: GREY,
-      line: `bar [${values.map((v, i) => (i < older ? v : 0)).join(', ')}]`
-    })
-    series.push({
-      color: BLUE,
-      line: `bar [${values.map((v, i) => (i < older ? 0 : v)).join(', ')}]`
-    })
+    series.push({ color: GREY, line: bar(i => i < older) })
+    series.push({ color: BLUE, line: bar(i => i >= older) })
   } else {
     series.push({ color: BLUE, line: `bar [${values.join(', ')}]` })
   }
   series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
   const levels = levelSeries(report.change, samples.length)
   if (levels) series.push({ color: ORANGE, line: `line [${levels.join(', ')}]` })
-  const bars = older > 0 ? 'bars; grey before the window' : 'bars'
-  const level = levels ? ', levels before and after the shift (orange line)' : ''
-  return [
+  const plain = older === 0 && !levels
+  const title = plain
+    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
+    : `Seconds per run against the ${round(budget)} s budget`
+  const diagram = [
     '```mermaid',
     // The palette is taken in plot order: one colour per series below.
     `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${series.map(s => s.color).join(', ')}"}}}}%%`,
     'xychart-beta',
-    `  title "Seconds per run (${bars}) against the ${round(budget)} s budget (line)${level}"`,
+    `  title "${title}"`,
     `  x-axis [${samples.map(s => `"#${s.run_number}"`).join(', ')}]`,
     `  y-axis "seconds" 0 --> ${top}`,
     ...series.map(s => `  ${s.line}`),
     '```'
   ].join('\n')
+  return plain ? diagram : `${diagram}\n\n${legend(report, older, !!levels)}`
+}
+
+function legend(report: Report, older: number, levels: boolean): string {
+  const parts = [
+    older > 0
+      ? `grey bars: ${plural(older, 'older run')}; blue bars: the window of the newest ${report.samples.length}`
+      : 'bars: seconds per run',
+    `red line: the ${round(report.budget)} s budget`,
+    levels ? 'orange line: the median before and after the shift' : ''
+  ]
+  return `<sub>${parts.filter(Boolean).join(' · ')}</sub>`
 }
 
 /** The median before the split over the runs before it, and after it over the rest. */
