@@ -41,6 +41,7 @@ mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.t
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflow_run?.id === runId" "a.name === name"
 mutate "budget boundary made strict" src/stats.ts "stats.median <= budget" "stats.median < budget"
 mutate "even median takes the lower middle" src/stats.ts "(sorted[mid - 1] + sorted[mid]) / 2" "sorted[mid - 1]"
+mutate "verdict judged over the whole history" src/check.ts "judge(history.slice(0, options.window)," "judge(history,"
 mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 
 npm run package >/dev/null 2>&1
