@@ -1,4 +1,8 @@
+import { execFile } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { samplesOf } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
@@ -101,5 +105,46 @@ describe('what changed, through dist/index.js', () => {
       level: 'error',
       message: expect.stringContaining("Input 'history' must be a whole number from 10 to 50")
     })
+  })
+})
+
+/** The operator command over a folder as `gh run download -D DIR` leaves it, newest run first. */
+function reportOverDir(
+  values: number[],
+  args: string[]
+): Promise<{ code: number; stdout: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'change-dir-'))
+  values.forEach((value, i) => {
+    const folder = join(dir, `helm-install-duration-${5000 - i}`)
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'install_to_ready_seconds.txt'), `${value}\n`)
+    const meta = { run_id: 5000 - i, run_number: 300 - i, sha: shaOf(5000 - i) }
+    writeFileSync(join(folder, 'metadata.json'), JSON.stringify(meta))
+  })
+  const bin = resolve(import.meta.dirname, '..', 'dist', 'report.js')
+  return new Promise(done => {
+    execFile(
+      process.env.E2E_NODE ?? process.execPath,
+      [bin, '--dir', dir, ...args],
+      { env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout) => done({ code: error ? Number(error.code) : 0, stdout })
+    )
+  })
+}
+
+describe('what changed, through the operator command', () => {
+  it('prints the change line, and gives the change outputs in --json', async () => {
+    const text = await reportOverDir(STEP, ['--window', '16'])
+    expect(text.code).toBe(0)
+    expect(text.stdout.split('\n')[1]).toMatch(
+      new RegExp(
+        `^   Slower since #295 \\(${shaOf(4995).slice(0, 7)}\\): \\+\\d+(\\.\\d)? s \\(100 s -> 200 s\\), p = 0\\.0\\d+; compare ${shaOf(4994).slice(0, 7)}\\.\\.\\.${shaOf(4995).slice(0, 7)}$`
+      )
+    )
+    const json = await reportOverDir(STEP, ['--window', '16', '--json'])
+    const outputs = JSON.parse(json.stdout) as Record<string, unknown>
+    expect(outputs['change-run-id']).toBe(4995)
+    expect(outputs['change-sha']).toBe(shaOf(4995))
+    expect(outputs['change-p']).toBeLessThan(0.05)
   })
 })

@@ -88,7 +88,9 @@ function comparison({ slowerThan, fasterThan, ties, of }: Standing): string {
 
 /** A result that is not a shift, with how many runs the test saw: `No shift (p = 0.4) · 16 runs tested`. */
 export function quietLine(change: Change, label?: string): string {
-  return `${changeLine(change.result, label)} · ${plural(change.count, 'run')} tested`
+  const line = changeLine(change.result, label)
+  // Too few already says how many there were.
+  return change.result.kind === 'too-few' ? line : `${line} · ${plural(change.count, 'run')} tested`
 }
 
 /**
