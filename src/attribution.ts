@@ -30,12 +30,8 @@ export function attribute(history: readonly Sample[], minShift: number): Attribu
     change.lastBefore = oldestFirst[result.index - 1]
   }
   const [newest, ...rest] = history
-  const standing = newest?.current
-    ? rankAgainst(
-        newest.value,
-        rest.map(s => s.value)
-      )
-    : undefined
+  const others = rest.map(s => s.value)
+  const standing = newest?.current ? rankAgainst(newest.value, others) : undefined
   return { history: [...history], change, ...(standing ? { standing } : {}) }
 }
 
