@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import * as shapes from './github-json.js'
 
 /**
  * A fake of the slice of GitHub's REST API the action uses, on loopback, with the shapes of
@@ -15,8 +16,8 @@ export interface FakeArtifact {
   expired?: boolean
   /** Reported size; defaults to the zip's real size. */
   sizeInBytes?: number
-  /** `workflow_run.id` reported for the artifact; defaults to its run. */
-  workflowRunId?: number
+  /** `workflow_run.id` reported for the artifact; defaults to its run; null: `workflow_run: null`. */
+  workflowRunId?: number | null
   /** `digest` reported; defaults to the zip's real sha256, `null` for none. */
   digest?: string | null
 }
@@ -24,12 +25,15 @@ export interface FakeArtifact {
 export interface FakeRun {
   id: number
   run_number: number
-  head_branch: string
+  /** Null as GitHub sends it for a run whose branch is gone. */
+  head_branch: string | null
   head_sha: string
   event: string
-  status: string
+  status: string | null
   conclusion: string | null
   created_at: string
+  /** 1 unless the run was re-run. */
+  run_attempt?: number
   /** Head repository: ours (default), another (a fork), or null (deleted fork). */
   head?: 'own' | 'fork' | 'null'
   artifacts: FakeArtifact[]
@@ -84,6 +88,14 @@ export interface FakeOptions {
   token?: string
   runs?: FakeRun[]
   latencyMs?: number
+  /** Path the REST API lives under: '' on api.github.com, '/api/v3' on GitHub Enterprise Server. */
+  apiPrefix?: string
+  /** `x-ratelimit-*` headers on every answer; GHES with rate limiting off sends none. */
+  rateLimitHeaders?: boolean
+  /** Artifacts carry a `digest`; GHES (and artifacts from upload-artifact v3) have none. */
+  digests?: boolean
+  /** The web origin in `html_url`s: https://github.com, or the GHES host. */
+  webUrl?: string
 }
 
 export class FakeGitHub {
@@ -96,6 +108,10 @@ export class FakeGitHub {
   readonly token: string
   runs: FakeRun[]
   latencyMs: number
+  readonly apiPrefix: string
+  readonly rateLimitHeaders: boolean
+  readonly digests: boolean
+  readonly webUrl: string
   faults: Fault[] = []
   readonly requests: RequestRecord[] = []
   private server?: Server
@@ -114,6 +130,23 @@ export class FakeGitHub {
     this.token = options.token ?? 'fake-token'
     this.runs = options.runs ?? []
     this.latencyMs = options.latencyMs ?? 0
+    this.apiPrefix = options.apiPrefix ?? ''
+    this.rateLimitHeaders = options.rateLimitHeaders ?? true
+    this.digests = options.digests ?? true
+    this.webUrl = options.webUrl ?? 'https://github.com'
+  }
+
+  /** The REST API's base URL, as the runner gives it in GITHUB_API_URL. */
+  get apiUrl(): string {
+    return this.url + this.apiPrefix
+  }
+
+  private get hosts(): shapes.Hosts {
+    return { api: this.apiUrl, web: this.webUrl }
+  }
+
+  private get own(): shapes.RepoFacts {
+    return { id: this.repoId, owner: this.owner, name: this.repo }
   }
 
   async start(port = 0): Promise<string> {
@@ -180,9 +213,10 @@ export class FakeGitHub {
     url: URL,
     authorization?: string
   ): [number, unknown, Record<string, string>?] {
-    const path = url.pathname
-    const blob = /^\/blob\/(\d+)$/.exec(path)
+    const blob = /^\/blob\/(\d+)$/.exec(url.pathname)
     if (blob) return this.blob(Number(blob[1]), url, authorization)
+    if (!url.pathname.startsWith(`${this.apiPrefix}/`)) return [404, { message: 'Not Found' }]
+    const path = url.pathname.slice(this.apiPrefix.length)
     if (authorization !== `token ${this.token}` && authorization !== `Bearer ${this.token}`) {
       return [
         401,
@@ -207,19 +241,14 @@ export class FakeGitHub {
     }
     match = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest)
     if (match) return this.listArtifacts(Number(match[1]), url)
+    if (rest === '/actions/artifacts') return this.listRepoArtifacts(url)
     match = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest)
     if (match) return this.download(Number(match[1]))
     return [404, { message: 'Not Found' }]
   }
 
   private repository() {
-    return {
-      id: this.repoId,
-      name: this.repo,
-      full_name: `${this.owner}/${this.repo}`,
-      default_branch: this.defaultBranch,
-      html_url: `https://github.com/${this.owner}/${this.repo}`
-    }
+    return shapes.fullRepository(this.hosts, this.own, this.defaultBranch)
   }
 
   private listRuns(url: URL): [number, unknown, Record<string, string>] {
@@ -233,50 +262,28 @@ export class FakeGitHub {
       .filter(r => !status || r.status === status || r.conclusion === status)
       .sort((a, b) => b.id - a.id)
     const items = matching.slice((page - 1) * perPage, page * perPage).map(r => this.runJson(r))
-    const last = Math.max(1, Math.ceil(matching.length / perPage))
-    const link = (p: number, rel: string) => {
-      const next = new URL(url)
-      next.searchParams.set('page', String(p))
-      return `<${next.href}>; rel="${rel}"`
-    }
-    const links = [
-      ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
-      ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])
-    ]
     return [
       200,
       { total_count: matching.length, workflow_runs: items },
-      links.length ? { link: links.join(', ') } : {}
+      pageLinks(url, page, perPage, matching.length)
     ]
   }
 
   private runJson(run: FakeRun) {
-    const own = { id: this.repoId, full_name: `${this.owner}/${this.repo}` }
     const head =
       run.head === 'fork'
-        ? { id: 9999, full_name: `mallory/${this.repo}` }
+        ? { id: 9999, owner: 'mallory', name: this.repo }
         : run.head === 'null'
           ? null
-          : own
-    return {
-      id: run.id,
-      name: 'chart',
-      run_number: run.run_number,
-      run_attempt: 1,
-      head_branch: run.head_branch,
-      head_sha: run.head_sha,
-      event: run.event,
-      status: run.status,
-      conclusion: run.conclusion,
-      workflow_id: this.workflowId,
-      created_at: run.created_at,
-      updated_at: run.created_at,
-      html_url: `https://github.com/${this.owner}/${this.repo}/actions/runs/${run.id}`,
-      path: `.github/workflows/${this.workflow}`,
-      pull_requests: [],
-      repository: own,
-      head_repository: head
-    }
+          : this.own
+    return shapes.workflowRun(this.hosts, {
+      ...run,
+      run_attempt: run.run_attempt ?? 1,
+      workflowId: this.workflowId,
+      workflowPath: `.github/workflows/${this.workflow}`,
+      repository: this.own,
+      headRepository: head
+    })
   }
 
   /** Artifact ids are the run id and the artifact's place in it: run 9000's first is 90000. */
@@ -296,34 +303,54 @@ export class FakeGitHub {
     if (!run) return [404, { message: 'Not Found' }]
     const name = url.searchParams.get('name')
     const artifacts = run.artifacts
-      .map((a, index) => ({ a, id: this.artifactId(run, index) }))
-      .filter(({ a }) => !name || a.name === name)
-      .map(({ a, id }) => {
-        return {
-          id,
-          node_id: `MDg6QXJ0aWZhY3Q${id}`,
-          name: a.name,
-          size_in_bytes: a.sizeInBytes ?? a.zip.length,
-          url: `${this.url}/repos/${this.owner}/${this.repo}/actions/artifacts/${id}`,
-          archive_download_url: `${this.url}/repos/${this.owner}/${this.repo}/actions/artifacts/${id}/zip`,
-          expired: a.expired ?? false,
-          digest:
-            a.digest === undefined
-              ? `sha256:${createHash('sha256').update(a.zip).digest('hex')}`
-              : a.digest,
-          created_at: run.created_at,
-          expires_at: run.created_at,
-          updated_at: run.created_at,
-          workflow_run: {
-            id: a.workflowRunId ?? run.id,
-            repository_id: this.repoId,
-            head_repository_id: this.repoId,
-            head_branch: run.head_branch,
-            head_sha: run.head_sha
-          }
-        }
-      })
+      .map((_a, index) => this.artifactJson(run, index))
+      .filter(a => !name || a.name === name)
     return [200, { total_count: artifacts.length, artifacts }]
+  }
+
+  /** `GET /repos/{owner}/{repo}/actions/artifacts`: every run's artifacts, newest first. */
+  private listRepoArtifacts(url: URL): [number, unknown, Record<string, string>] {
+    const q = url.searchParams
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
+    const page = Math.max(1, Number(q.get('page') ?? 1))
+    const matching = [...this.runs]
+      .sort((a, b) => b.id - a.id)
+      .flatMap(run => run.artifacts.map((_a, index) => this.artifactJson(run, index)))
+      .filter(a => !q.get('name') || a.name === q.get('name'))
+    return [
+      200,
+      {
+        total_count: matching.length,
+        artifacts: matching.slice((page - 1) * perPage, page * perPage)
+      },
+      pageLinks(url, page, perPage, matching.length)
+    ]
+  }
+
+  /** The one place artifact JSON is built, for both listings. */
+  private artifactJson(run: FakeRun, index: number) {
+    const a = run.artifacts[index]
+    const id = this.artifactId(run, index)
+    const digest = a.digest === undefined ? sha256(a.zip) : a.digest
+    return shapes.artifact(this.hosts, {
+      id,
+      name: a.name,
+      size_in_bytes: a.sizeInBytes ?? a.zip.length,
+      expired: a.expired ?? false,
+      created_at: run.created_at,
+      digest: this.digests ? digest : undefined,
+      workflowRun:
+        a.workflowRunId === null
+          ? null
+          : {
+              id: a.workflowRunId ?? run.id,
+              repository_id: this.repoId,
+              head_repository_id: this.repoId,
+              head_branch: run.head_branch ?? '',
+              head_sha: run.head_sha
+            },
+      repository: this.own
+    })
   }
 
   private download(id: number): [number, unknown, Record<string, string>?] {
@@ -358,6 +385,18 @@ export class FakeGitHub {
     const key = `${runId}-${request.name}`
     if (match[1] === 'CreateArtifact') {
       if (!runId || !request.name) return [400, { code: 'invalid_argument', msg: 'bad request' }]
+      // Artifact names are unique within a run, across its attempts, as on GitHub.
+      const taken = this.runs
+        .find(r => r.id === runId)
+        ?.artifacts.some(a => a.name === request.name)
+      if (taken || this.uploads.get(key)?.finalized)
+        return [
+          409,
+          {
+            code: 'already_exists',
+            msg: 'an artifact with this name already exists on the workflow run'
+          }
+        ]
       this.uploads.set(key, {
         name: request.name,
         runId,
@@ -405,6 +444,15 @@ export class FakeGitHub {
     return [201, '', { etag: '"1"', 'x-ms-request-id': '1' }]
   }
 
+  private rateLimit(): Record<string, string> {
+    return {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, 5000 - this.requests.length)),
+      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
+      'x-ratelimit-resource': 'core'
+    }
+  }
+
   private send(
     res: ServerResponse,
     status: number,
@@ -419,16 +467,30 @@ export class FakeGitHub {
     const isJson = !Buffer.isBuffer(body) && typeof body !== 'string'
     res.writeHead(status, {
       ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-      'x-ratelimit-limit': '5000',
-      'x-ratelimit-remaining': String(Math.max(0, 5000 - this.requests.length)),
-      'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 3600),
-      'x-ratelimit-resource': 'core',
+      ...(this.rateLimitHeaders ? this.rateLimit() : {}),
       ...headers,
       'content-length': String(payload.length)
     })
     res.end(payload)
   }
 }
+
+/** GitHub's Link header: next and last while there are more pages, first and prev after page 1. */
+function pageLinks(url: URL, page: number, perPage: number, total: number): Record<string, string> {
+  const last = Math.max(1, Math.ceil(total / perPage))
+  const link = (p: number, rel: string) => {
+    const next = new URL(url)
+    next.searchParams.set('page', String(p))
+    return `<${next.href}>; rel="${rel}"`
+  }
+  const links = [
+    ...(page < last ? [link(page + 1, 'next'), link(last, 'last')] : []),
+    ...(page > 1 ? [link(1, 'first'), link(page - 1, 'prev')] : [])
+  ]
+  return links.length ? { link: links.join(', ') } : {}
+}
+
+const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = []

@@ -56,7 +56,7 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
     HOME: dir,
     RUNNER_TEMP: dir,
     GITHUB_ACTIONS: 'true',
-    GITHUB_API_URL: fake.url,
+    GITHUB_API_URL: fake.apiUrl,
     GITHUB_SERVER_URL: 'https://github.com',
     GITHUB_REPOSITORY: `${fake.owner}/${fake.repo}`,
     GITHUB_WORKFLOW_REF: `${fake.owner}/${fake.repo}/.github/workflows/${fake.workflow}@refs/heads/main`,

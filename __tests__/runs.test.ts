@@ -24,7 +24,11 @@ describe('excludeReason', () => {
     [{ head_branch: 'feature' }, /another branch/],
     [{ id: 99 }, /current run/],
     [{ head_repository: { id: 2, full_name: 'mallory/r' } }, /fork/],
-    [{ head_repository: null }, /fork/]
+    [{ head_repository: null }, /fork/],
+    // The fields GitHub's description allows to be null, each alone.
+    [{ head_branch: null }, /another branch/],
+    [{ status: null }, /not completed \(null\)/],
+    [{ conclusion: null }, /conclusion none is not counted/]
   ])('skips %j', (change, reason) => {
     expect(excludeReason({ ...base, ...change } as Run, filter)).toMatch(reason)
   })

@@ -8,28 +8,11 @@ import { resolve } from 'node:path'
 import { existsSync } from 'node:fs'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
+import { DEMO_HISTORY } from '../__fixtures__/demo-history.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction } from '../__fixtures__/run-action.js'
 
-const history = makeRuns([
-  { value: 151, conclusion: 'failure' },
-  142,
-  { value: 190, conclusion: 'cancelled' },
-  138,
-  { value: 160, artifact: { expired: true } },
-  147,
-  {},
-  'Error: timed out waiting for the condition',
-  133,
-  { value: 145, head: 'fork' },
-  156,
-  129,
-  171,
-  140,
-  152,
-  137,
-  149
-])
+const history = makeRuns(DEMO_HISTORY)
 
 const fake = new FakeGitHub({ runs: history })
 await fake.start()

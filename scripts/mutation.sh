@@ -41,6 +41,10 @@ mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.t
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflow_run?.id === runId" "a.name === name"
 mutate "budget boundary made strict" src/stats.ts "stats.median <= budget" "stats.median < budget"
 mutate "even median takes the lower middle" src/stats.ts "(sorted[mid - 1] + sorted[mid]) / 2" "sorted[mid - 1]"
+mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (false) {"
+mutate "re-run 409 made a warning" src/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
+mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
+mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/check.ts "judge(history.slice(0, options.window)," "judge(history,"
 mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 

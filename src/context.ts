@@ -13,6 +13,8 @@ export interface RunnerContext {
   workflow: string
   repository: string
   serverUrl: string
+  /** GitHub Enterprise Server: no v4 artifact service, so `record` cannot upload there. */
+  isGhes: boolean
   runnerOs: string
   runnerTemp?: string
   eventName: string
@@ -25,6 +27,7 @@ export interface RunnerContext {
 /** Reads the runner context; a missing or garbled event payload is a problem to report, not a crash. */
 export function readRunnerContext(env: NodeJS.ProcessEnv): RunnerContext {
   const payload = readPayload(env.GITHUB_EVENT_PATH)
+  const serverUrl = (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, '')
   return {
     runId: positiveInteger(env.GITHUB_RUN_ID),
     runAttempt: positiveInteger(env.GITHUB_RUN_ATTEMPT) ?? 1,
@@ -33,12 +36,28 @@ export function readRunnerContext(env: NodeJS.ProcessEnv): RunnerContext {
     ref: env.GITHUB_REF ?? '',
     workflow: env.GITHUB_WORKFLOW ?? '',
     repository: env.GITHUB_REPOSITORY ?? '',
-    serverUrl: (env.GITHUB_SERVER_URL || 'https://github.com').replace(/\/+$/, ''),
+    serverUrl,
+    isGhes: isGhesServer(serverUrl),
     runnerOs: env.RUNNER_OS ?? '',
     runnerTemp: env.RUNNER_TEMP || undefined,
     eventName: env.GITHUB_EVENT_NAME ?? '',
     ...payload
   }
+}
+
+/**
+ * GitHub Enterprise Server is any server that is neither github.com nor GitHub Enterprise
+ * Cloud with data residency (`*.ghe.com`). `*.localhost` is not GHES either: that is the rule
+ * `@actions/artifact` itself applies, so the action never warns where the upload would work.
+ */
+export function isGhesServer(serverUrl: string): boolean {
+  let host: string
+  try {
+    host = new URL(serverUrl).hostname.toLowerCase()
+  } catch {
+    return false
+  }
+  return host !== 'github.com' && !host.endsWith('.ghe.com') && !host.endsWith('.localhost')
 }
 
 function positiveInteger(text: string | undefined): number | undefined {

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { check } from './check.js'
-import { readConfig, type Config } from './config.js'
+import { artifactNameFor, readConfig, type Config } from './config.js'
 import { readRunnerContext, type RunnerContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { readValue } from './files.js'
@@ -13,6 +13,7 @@ import {
 } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { isError } from './parse.js'
+import { ghesRecordWarning, uploadFailure } from './recording.js'
 import { escapeLog } from './render/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
@@ -78,14 +79,20 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
 
 /**
  * Uploads this run's sample. A failed upload costs one sample of future history, not this
- * run's verdict, so it warns instead of failing the step.
+ * run's verdict, so it warns instead of failing the step. GHES has no artifact service to
+ * upload to: that is said at once, before the check, and the check still runs.
  */
 export async function record(
   config: Config,
   context: RunnerContext,
   current: Sample | undefined
 ): Promise<void> {
+  if (context.isGhes) {
+    core.warning(ghesRecordWarning(config))
+    return
+  }
   if (!current) return
+  const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
     const { recordSample } = await import('./github/record.js')
     const recorded = await recordSample({
@@ -98,7 +105,9 @@ export async function record(
       `Recorded ${current.value} s as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`
     )
   } catch (error) {
-    core.warning(`Recording this run's sample failed: ${escapeLog(errorMessage(error))}`)
+    const note = uploadFailure(escapeLog(errorMessage(error)), name, context)
+    if (note.level === 'info') core.info(note.message)
+    else core.warning(note.message)
   }
 }
 

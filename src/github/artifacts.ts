@@ -35,8 +35,16 @@ export async function findArtifact(
     throw new SkipRun('the artifacts listing is not the expected JSON')
   const named = data.artifacts.filter(a => a.name === name && a.workflow_run?.id === runId)
   const live = named.find(a => !a.expired)
-  if (!live)
-    throw new SkipRun(named.length ? 'artifact expired' : 'no artifact named like the pattern')
+  if (!live) {
+    if (named.length) throw new SkipRun('artifact expired')
+    // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
+    const untied = data.artifacts.some(a => a.name === name && !a.workflow_run)
+    throw new SkipRun(
+      untied
+        ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
+        : 'no artifact named like the pattern'
+    )
+  }
   if (typeof live.size_in_bytes === 'number' && live.size_in_bytes > MAX_ZIP_BYTES) {
     throw new SkipRun(`artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
   }

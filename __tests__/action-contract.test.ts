@@ -1,0 +1,152 @@
+// action.yml and the README's Inputs and Outputs tables describe one interface: the same
+// names, and for inputs the same defaults. A README default written as one code span
+// (`300`) must equal action.yml's default exactly; one written in words ("the repository's
+// default branch", "same as `window`") is computed at run time, so action.yml's default
+// must be empty.
+//
+// The product contract (shared/spec/ACTION.md, beside the repository) is only reported on:
+// names it lists that neither file has yet, names not in it, and defaults that differ from
+// it. Those are work in progress, not a broken build.
+import { describe, expect, it } from '@jest/globals'
+import { existsSync, readFileSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parse } from 'yaml'
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..')
+const CONTRACT = join(root, '..', 'shared', 'spec', 'ACTION.md')
+
+interface Entry {
+  name: string
+  /** action.yml: the default as a string, '' when none. README: the cell's text. */
+  default: string
+}
+
+function fromActionYml(text: string): { inputs: Entry[]; outputs: Entry[] } {
+  const action = parse(text) as {
+    inputs?: Record<string, { default?: unknown } | null>
+    outputs?: Record<string, unknown>
+  }
+  const inputs = Object.entries(action.inputs ?? {}).map(([name, spec]) => ({
+    name,
+    default: spec?.default === undefined || spec.default === null ? '' : String(spec.default)
+  }))
+  const outputs = Object.keys(action.outputs ?? {}).map(name => ({ name, default: '' }))
+  return { inputs, outputs }
+}
+
+/** The rows of the first table under the Markdown heading `title`, as cells. */
+function tableUnder(markdown: string, title: string): string[][] {
+  const lines = markdown.split('\n')
+  const start = lines.findIndex(l => new RegExp(`^#{1,4}\\s+${title}\\b`, 'i').test(l))
+  if (start < 0) return []
+  const rows: string[][] = []
+  for (const line of lines.slice(start + 1)) {
+    if (/^#{1,4}\s/.test(line)) break
+    if (!line.trim().startsWith('|')) {
+      if (rows.length > 0) break
+      continue
+    }
+    const cells = line
+      .trim()
+      .replace(/^\||\|$/g, '')
+      .split(/(?<!\\)\|/)
+      .map(c => c.trim())
+    rows.push(cells)
+  }
+  return rows.slice(2) // the header row and the |---| row
+}
+
+const codeSpans = (cell: string): string[] => [...cell.matchAll(/`([^`]+)`/g)].map(m => m[1])
+
+/** One entry per name: a cell such as "`ci-low`, `ci-high`" names two. */
+function fromTable(rows: string[][]): Entry[] {
+  return rows.flatMap(([names = '', value = '']) =>
+    codeSpans(names).map(name => ({ name, default: value }))
+  )
+}
+
+function fromMarkdown(text: string): { inputs: Entry[]; outputs: Entry[] } {
+  return {
+    inputs: fromTable(tableUnder(text, 'Inputs')),
+    outputs: fromTable(tableUnder(text, 'Outputs'))
+  }
+}
+
+/** What a README default cell says the action.yml default is: a literal, or computed (''). */
+function literalDefault(cell: string): string {
+  const only = /^`([^`]*)`$/.exec(cell.trim())
+  return only ? only[1] : ''
+}
+
+const names = (entries: Entry[]): string[] => entries.map(e => e.name)
+const missingFrom = (a: Entry[], b: Entry[]): string[] =>
+  names(a).filter(n => !names(b).includes(n))
+
+const action = fromActionYml(readFileSync(join(root, 'action.yml'), 'utf8'))
+const readme = fromMarkdown(readFileSync(join(root, 'README.md'), 'utf8'))
+
+describe('action.yml and the README agree', () => {
+  it('the README has Inputs and Outputs tables that this test can read', () => {
+    expect(readme.inputs.length).toBeGreaterThan(0)
+    expect(readme.outputs.length).toBeGreaterThan(0)
+    expect(action.inputs.length).toBeGreaterThan(0)
+    expect(action.outputs.length).toBeGreaterThan(0)
+  })
+
+  for (const kind of ['inputs', 'outputs'] as const) {
+    it(`the same ${kind}`, () => {
+      expect({
+        [`${kind} in action.yml, not in the README`]: missingFrom(action[kind], readme[kind]),
+        [`${kind} in the README, not in action.yml`]: missingFrom(readme[kind], action[kind])
+      }).toEqual({
+        [`${kind} in action.yml, not in the README`]: [],
+        [`${kind} in the README, not in action.yml`]: []
+      })
+    })
+  }
+
+  it('the same defaults', () => {
+    const differ = action.inputs.flatMap(input => {
+      const row = readme.inputs.find(r => r.name === input.name)
+      if (!row || literalDefault(row.default) === input.default) return []
+      return [
+        `${input.name}: action.yml default ${JSON.stringify(input.default)}, ` +
+          `README ${JSON.stringify(row.default)}`
+      ]
+    })
+    expect(differ).toEqual([])
+  })
+
+  it('reports how far both are from the product contract (never fails)', () => {
+    if (!existsSync(CONTRACT)) {
+      console.log(`contract: ${CONTRACT} not found; nothing to report`)
+      return
+    }
+    const contract = fromMarkdown(readFileSync(CONTRACT, 'utf8'))
+    const lines: string[] = []
+    if (contract.inputs.length === 0) lines.push('no Inputs table found in the contract')
+    for (const kind of ['inputs', 'outputs'] as const) {
+      const built = [...action[kind], ...readme[kind]]
+      const notYet = missingFrom(contract[kind], built)
+      const extra = missingFrom(action[kind], contract[kind])
+      if (notYet.length > 0)
+        lines.push(`${kind} in the contract, not built yet: ${notYet.join(', ')}`)
+      if (extra.length > 0)
+        lines.push(`${kind} in action.yml, not in the contract: ${extra.join(', ')}`)
+    }
+    for (const input of action.inputs) {
+      const spec = contract.inputs.find(c => c.name === input.name)
+      if (spec && literalDefault(spec.default) !== input.default) {
+        lines.push(
+          `input ${input.name}: contract default ${JSON.stringify(spec.default)}, ` +
+            `action.yml ${JSON.stringify(input.default)}`
+        )
+      }
+    }
+    console.log(
+      `contract (${contract.inputs.length} inputs, ${contract.outputs.length} outputs):\n  ` +
+        (lines.length > 0 ? lines.join('\n  ') : 'action.yml and the README cover all of it')
+    )
+  })
+})
