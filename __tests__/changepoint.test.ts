@@ -9,8 +9,13 @@ import {
   sfc32,
   type ChangePoint
 } from '../src/changepoint.js'
-import { changeLine, formatP, standingLine } from '../src/changepoint-wording.js'
-import { flatSeries, populationMad, stepSeries, type Noise } from '../scripts/changepoint-series.js'
+import { changeLine, formatP, runLabel, standingLine } from '../src/render/change.js'
+import {
+  flatSeries,
+  populationMad,
+  stepSeries,
+  type Noise
+} from '../__fixtures__/changepoint-series.js'
 
 const none = { minShift: 0 }
 
@@ -55,7 +60,7 @@ describe('findChangePoint', () => {
     expect(result).toMatchObject({ kind: 'shift', index: 10 })
     expect(result.shift).toBeLessThan(-30)
     expect(result.z).toBeLessThan(0)
-    expect(changeLine(result, { number: 412, sha: 'abc1234ffff' })).toMatch(
+    expect(changeLine(result, runLabel(412, 'abc1234ffff'))).toMatch(
       /^Faster since #412 \(abc1234\): -\d/
     )
   })
@@ -265,7 +270,7 @@ describe('rankAgainst', () => {
 })
 
 describe('wording', () => {
-  const at = { number: 412, sha: 'abc1234deadbeef' }
+  const at = runLabel(412, 'abc1234deadbeef')
   const base = { index: 7, shift: 38, before: 182, after: 220, z: 3.1, p: 0.01 }
 
   it('names the run, shift, levels and p of a shift', () => {
@@ -275,7 +280,7 @@ describe('wording', () => {
     expect(
       changeLine({ kind: 'shift', ...base, shift: -12.25, before: 220, after: 207.75, z: -3 }, at)
     ).toBe('Faster since #412 (abc1234): -12.3 s (220 s -> 207.8 s), p = 0.01')
-    expect(changeLine({ kind: 'shift', ...base }, { number: 9, sha: '' })).toMatch(/since #9:/)
+    expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(/since #9:/)
     expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since sample 8:/)
   })
 

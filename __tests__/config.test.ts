@@ -94,3 +94,32 @@ describe('readValue', () => {
     })
   })
 })
+
+describe('history and min-shift (change-point attribution)', () => {
+  it('default to the window and 5% of the budget', () => {
+    expect(read({ 'github-token': 't', window: '12', budget: '400' })).toMatchObject({
+      history: 12,
+      minShift: 20
+    })
+  })
+
+  it('take a history from the window up to lookback, and any min-shift >= 0', () => {
+    const config = read({ 'github-token': 't', history: '50', 'min-shift': '0' })
+    expect(config).toMatchObject({ window: 10, history: 50, minShift: 0 })
+    expect(read({ 'github-token': 't', 'min-shift': '7.5' }).minShift).toBe(7.5)
+  })
+
+  it('keep working when the window is larger than lookback', () => {
+    expect(read({ 'github-token': 't', window: '60' }).history).toBe(60)
+  })
+
+  it.each([
+    ['history', '5', /'history' must be a whole number from 10 to 50, got "5"/],
+    ['history', '51', /'history' must be a whole number from 10 to 50/],
+    ['history', 'all', /'history' must be a whole number/],
+    ['min-shift', '-1', /'min-shift' must be a number of seconds >= 0, got "-1"/],
+    ['min-shift', '5%', /'min-shift' must be a number of seconds >= 0/]
+  ])('rejects %s %j naming the input', (name, value, message) => {
+    expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
+  })
+})

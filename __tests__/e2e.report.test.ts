@@ -71,6 +71,10 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
     expect(Object.keys(json(r)).sort()).toEqual([
       'budget',
+      'change-p',
+      'change-run-id',
+      'change-sha',
+      'change-shift',
       'ci-high',
       'ci-low',
       'count',

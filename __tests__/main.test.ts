@@ -56,6 +56,8 @@ const config = (change: Partial<Config> = {}): Config => ({
   minRuns: 3,
   budget: 300,
   lookback: 50,
+  history: 3,
+  minShift: 15,
   record: false,
   retentionDays: 90,
   allowForks: false,

@@ -1,8 +1,9 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
+import { withAttribution } from '../src/attribution.js'
 import { computeStats, decide } from '../src/stats.js'
 import { renderSummary } from '../src/render/summary.js'
 import type { Report } from '../src/types.js'
@@ -46,6 +47,24 @@ maybe('the summary chart in headless Chromium (mermaid-cli)', () => {
     const bytes = readFileSync(png)
     expect(bytes.subarray(1, 4).toString()).toBe('PNG')
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(300) // width
+  }, 120_000)
+
+  it('renders a history longer than the window, with the levels of a shift, to a PNG', async () => {
+    // 16 runs, newest first: 6 near 200 s after 10 near 100 s; the window is the newest 10.
+    const full = report([
+      201, 198, 203, 199, 202, 197, 101, 99, 103, 98, 100, 102, 97, 104, 100, 99
+    ])
+    const judged = { ...full, samples: full.samples.slice(0, 10) }
+    const md = renderSummary(withAttribution(judged, full.samples, 15))
+    const diagram = mermaidBlock(md) ?? ''
+    expect(diagram.match(/^ {2}bar \[/gm)).toHaveLength(2)
+    expect(diagram.match(/^ {2}line \[/gm)).toHaveLength(2)
+    const png = join(mkdtempSync(join(tmpdir(), 'chart-')), 'history.png')
+    await renderMermaid(diagram, png)
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(300)
+    if (process.env.KEEP_CHART) writeFileSync(process.env.KEEP_CHART, bytes)
   }, 120_000)
 
   it('reports a broken diagram as an error, so the check above can fail', async () => {

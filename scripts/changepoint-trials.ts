@@ -8,7 +8,13 @@ import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { format, resolveConfig } from 'prettier'
 import { DEFAULT_PERMUTATIONS, findChangePoint } from '../src/changepoint.js'
-import { flatSeries, NOISES, populationMad, stepSeries, type Noise } from './changepoint-series.js'
+import {
+  flatSeries,
+  NOISES,
+  populationMad,
+  stepSeries,
+  type Noise
+} from '../__fixtures__/changepoint-series.js'
 
 const TRIALS = Number(process.env.CP_TRIALS ?? 1000)
 const PERMUTATIONS = Number(process.env.CP_PERMUTATIONS ?? DEFAULT_PERMUTATIONS)

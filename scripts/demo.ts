@@ -18,7 +18,7 @@ const fake = new FakeGitHub({ runs: history })
 await fake.start()
 try {
   const budget = process.argv[2] ?? '300'
-  const result = await runAction(fake, { inputs: { budget, value: '144' } })
+  const result = await runAction(fake, { inputs: { budget, value: '144', history: '20' } })
   const out = resolve('.demo')
   mkdirSync(out, { recursive: true })
   writeFileSync(resolve(out, 'summary.md'), result.summary)

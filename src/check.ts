@@ -1,3 +1,4 @@
+import { withAttribution } from './attribution.js'
 import { artifactNameFor, type Config } from './config.js'
 import { SkipRun } from './errors.js'
 import { downloadArtifact, findArtifact } from './github/artifacts.js'
@@ -24,6 +25,8 @@ export type CheckOptions = Pick<
   | 'minRuns'
   | 'budget'
   | 'lookback'
+  | 'history'
+  | 'minShift'
   | 'allowForks'
 > & {
   /** Resolved: the input, or the repository's default branch. */
@@ -40,10 +43,13 @@ export type CheckOptions = Pick<
  */
 export const CONCURRENCY = 20
 
-/** Lists the history, reads the newest samples, and judges their median against the budget. */
+/**
+ * Lists the history, reads the newest samples, and judges their median against the budget.
+ * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
+ */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
   const ref = { owner: options.owner, repo: options.repo }
-  const wanted = options.window - (options.current ? 1 : 0)
+  const wanted = options.history - (options.current ? 1 : 0)
   const pages = explained(
     listRuns(client, { ...ref, ...options }),
     `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`
@@ -65,9 +71,10 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const collected = await collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
     excludeReason(run, { ...options, currentRunId: options.currentRunId })
   )
-  const samples = options.current ? [options.current, ...collected.samples] : collected.samples
+  const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
-  return judge(samples, collected.skipped, options, source)
+  const report = judge(history.slice(0, options.window), collected.skipped, options, source)
+  return withAttribution(report, history, options.minShift)
 }
 
 /**

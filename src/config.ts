@@ -27,6 +27,10 @@ export interface Config {
   minRuns: number
   budget: number
   lookback: number
+  /** Samples read for change-point attribution (>= window); the verdict uses the newest window. */
+  history: number
+  /** Seconds: the smallest level shift attribution reports. */
+  minShift: number
   value?: string
   record: boolean
   retentionDays: number
@@ -43,6 +47,8 @@ export type InputReader = (name: string) => string
 export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
   const [owner, repo] = repository(input('repository') || env.GITHUB_REPOSITORY || '')
   const window = integer(input, 'window', 10, 1, 1000)
+  const lookback = integer(input, 'lookback', 50, 1, 1000)
+  const budget = positive(input, 'budget', 300)
   const config: Config = {
     token: input('github-token') || env.GITHUB_TOKEN || '',
     owner,
@@ -55,8 +61,12 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     file: filePath(input('file') || 'install_to_ready_seconds.txt'),
     window,
     minRuns: integer(input, 'min-runs', window, 1, window),
-    budget: positive(input, 'budget', 300),
-    lookback: integer(input, 'lookback', 50, 1, 1000),
+    budget,
+    lookback,
+    // Never below the window (the verdict's samples are its newest); a window already larger
+    // than lookback keeps working, so the ceiling is whichever is larger.
+    history: integer(input, 'history', window, window, Math.max(window, lookback)),
+    minShift: nonNegative(input, 'min-shift', budget * 0.05),
     value: input('value') || undefined,
     record: flag(input, 'record', false),
     retentionDays: integer(input, 'retention-days', 90, 1, 400),
@@ -174,6 +184,16 @@ function positive(input: InputReader, name: string, fallback: number): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
     throw new InputError(name, `must be a positive number of seconds, got ${JSON.stringify(text)}`)
+  }
+  return value
+}
+
+function nonNegative(input: InputReader, name: string, fallback: number): number {
+  const text = input(name).trim()
+  if (text === '') return fallback
+  const value = Number(text)
+  if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
+    throw new InputError(name, `must be a number of seconds >= 0, got ${JSON.stringify(text)}`)
   }
   return value
 }

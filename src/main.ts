@@ -15,6 +15,7 @@ import { defaultBranch } from './github/runs.js'
 import { isError } from './parse.js'
 import { ghesRecordWarning, uploadFailure } from './recording.js'
 import { escapeLog } from './render/escape.js'
+import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
@@ -44,7 +45,7 @@ export async function run(): Promise<void> {
     })
     await recording
     core.info(describeUsage(usage))
-    await publish(report, config)
+    await publish(report, config, context.eventName)
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
@@ -120,17 +121,22 @@ async function branchOf(client: Client, config: Config, context: RunnerContext):
   return defaultBranch(client, config.owner, config.repo)
 }
 
+/** Events where this run's standing is the headline: one sample rarely moves the median. */
+const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
+
 /** Outputs, log lines, the job summary and the step's status, from the report. */
-export async function publish(report: Report, config: Config): Promise<void> {
+export async function publish(report: Report, config: Config, eventName = ''): Promise<void> {
   for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
 
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
   const line = headline(report)
   core.info(line)
+  for (const text of changeLines(report)) core.info(escapeLog(text, 400))
   const note = certainty(report)
   if (note) core.notice(note)
-  if (config.summary) await core.summary.addRaw(renderSummary(report)).write()
+  const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
+  if (config.summary) await core.summary.addRaw(renderSummary(report, { standingFirst })).write()
 
   if (report.verdict === 'breach' && config.failOnBreach)
     core.setFailed(`Rolling median breach: ${line}`)

@@ -1,3 +1,5 @@
+import type { ChangePoint, Standing } from './changepoint.js'
+
 /** One counted measurement: a run's sample, newest first in every list. */
 export interface Sample {
   run_id: number
@@ -56,4 +58,23 @@ export interface Report {
   skipped: Skip[]
   /** Where the samples came from, for the summary's heading. */
   source: string
+  /**
+   * Newest first: the window's samples and older ones up to `history`, read for change-point
+   * attribution only. Absent where no attribution ran.
+   */
+  history?: Sample[]
+  change?: Change
+  /** Where this run's own sample stands against the rest of the history. */
+  standing?: Standing
+}
+
+/** The change-point test over the history, with its split mapped back to runs. */
+export interface Change {
+  result: ChangePoint
+  /** Samples tested (the history's length). */
+  count: number
+  /** The first run after the split; absent when too few samples to test. */
+  firstAfter?: Sample
+  /** The last run before it: the compare view runs from its commit to firstAfter's. */
+  lastBefore?: Sample
 }

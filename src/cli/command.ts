@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util'
 import { check } from '../check.js'
 import { readConfig, type Config } from '../config.js'
 import { InputError, errorMessage } from '../errors.js'
+import { withAttribution } from '../attribution.js'
 import { createClient, DEFAULT_CLIENT_OPTIONS } from '../github/client.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
@@ -110,8 +111,9 @@ function usage(problem: string): CliResult {
 }
 
 async function fromDir(dir: string, config: Config): Promise<Report> {
-  const collected = await readLocalSamples(dir, config.file, config.window)
-  return judge(collected.samples, collected.skipped, config, dir)
+  const collected = await readLocalSamples(dir, config.file, config.history)
+  const report = judge(collected.samples.slice(0, config.window), collected.skipped, config, dir)
+  return withAttribution(report, collected.samples, config.minShift)
 }
 
 async function fromApi(config: Config): Promise<Report> {

@@ -1,3 +1,4 @@
+import { changeLines } from '../render/change.js'
 import { escapeLog } from '../render/escape.js'
 import {
   ICON,
@@ -15,6 +16,7 @@ import type { Report } from '../types.js'
 export function renderText(report: Report): string {
   const { stats } = report
   const lines = [`${ICON[report.verdict]} ${headline(report)}`]
+  for (const text of changeLines(report)) lines.push(`   ${escapeLog(text, 400)}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
   if (stats.count > 0) {

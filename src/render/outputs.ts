@@ -1,6 +1,20 @@
 import { round } from '../stats.js'
 import type { Report } from '../types.js'
 
+/** The change-point outputs: the run and commit after the shift, its size and p; null unless one was found. */
+function changeValues(report: Report) {
+  const change = report.change
+  const found = change?.result.kind === 'shift' ? change.result : undefined
+  const run = found ? change?.firstAfter : undefined
+  return {
+    'change-run-id': run ? run.run_id : null,
+    'change-sha': run ? run.head_sha || null : null,
+    'change-shift': found ? round(found.shift) : null,
+    // p is a count over 10,000; toPrecision trims the binary noise of the division.
+    'change-p': found ? Number(found.p.toPrecision(6)) : null
+  }
+}
+
 /** The action's outputs as typed values; the action writes them as strings, the CLI as JSON. */
 export function outputValues(report: Report) {
   const { stats } = report
@@ -21,7 +35,8 @@ export function outputValues(report: Report) {
     skipped: report.skipped.map(({ run_id, reason }) => ({ run_id, reason })),
     'ci-low': number(stats.ciLow),
     'ci-high': number(stats.ciHigh),
-    mad: number(stats.mad)
+    mad: number(stats.mad),
+    ...changeValues(report)
   }
 }
 

@@ -1,39 +1,142 @@
+import { splitCommits } from '../attribution.js'
 import { round } from '../stats.js'
-import type { Report, Sample } from '../types.js'
+import type { Change, Report, Sample } from '../types.js'
+import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
 import { escapeMarkdown as md } from './escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
+export interface SummaryOptions {
+  /**
+   * Put this run's standing first, above the change line: on a pull request one sample rarely
+   * moves the median, so how it ranks is the comparison the reader came for.
+   */
+  standingFirst?: boolean
+}
+
 /** The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is escaped. */
-export function renderSummary(report: Report): string {
-  const oldestFirst = [...report.samples].reverse()
+export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  const history = report.history ?? report.samples
   const note = certainty(report)
+  const standing = report.standing ? standingLine(report.standing) : ''
+  const shift = report.change?.result.kind === 'shift' ? shiftLine(report.change) : ''
   const parts = [
     `## ${ICON[report.verdict]} ${headline(report)}`,
+    ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
     spreadLine(report.stats),
-    oldestFirst.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
-    oldestFirst.length ? chart(oldestFirst, report.budget) : '',
+    report.change && !shift ? quietChangeLine(report.change) : '',
+    report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
+    history.length ? chart(report, history) : '',
     table(report.samples),
     skippedBlock(report),
-    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}</sub>`
+    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
 
-function chart(samples: Sample[], budget: number): string {
+/** The repository's web address, from a run's: `https://github.com/o/r/actions/runs/1` -> `https://github.com/o/r`. */
+function repoUrl(runUrl: string): string {
+  return runUrl.replace(/\/actions\/runs\/\d+.*$/, '')
+}
+
+/** `#412 (abc1234)` with the run and the commit linked. */
+function linkedRun(run: Sample): string {
+  const number = link(`#${run.run_number}`, run.html_url)
+  if (!run.head_sha) return number
+  const commit = link(
+    `\`${md(run.head_sha.slice(0, 7))}\``,
+    `${repoUrl(run.html_url)}/commit/${run.head_sha}`
+  )
+  return `${number} (${commit})`
+}
+
+/** The shift, linked, and the compare view of the commits either side (or why there is none). */
+function shiftLine(change: Change): string {
+  const after = change.firstAfter
+  const line = changeLine(change.result, after ? linkedRun(after) : undefined)
+  const commits = splitCommits(change)
+  if (!after || !commits) return line
+  if (commits.same) return `${line} · ${SAME_COMMIT}`
+  const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
+  const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
+  return `${line} · ${link(`compare \`${shown}\``, url)}`
+}
+
+/** No shift to report: said once, small, below the numbers. */
+function quietChangeLine(change: Change): string {
+  return `<sub>${quietLine(change, change.firstAfter && linkedRun(change.firstAfter))}</sub>`
+}
+
+function historyNote(report: Report): string {
+  const read = report.history?.length ?? 0
+  return read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
+}
+
+const BLUE = '#4c78a8'
+const GREY = '#b8c4d0'
+const RED = '#d62728'
+const ORANGE = '#ff7f0e'
+
+/**
+ * Bars per run against the budget line. With a history longer than the window, runs before the
+ * window are grey bars and the window's blue: two bar series, each drawing the other's runs
+ * as -top. A zero would still draw a stub (Mermaid's bars start below the 0 tick); a bar
+ * below the axis has a negative height, which SVG does not draw. With a shift, one more line
+ * draws the two levels, before and after the split. Past one series, the title shrinks and a
+ * legend follows the chart, since a long title is clipped.
+ */
+function chart(report: Report, history: readonly Sample[]): string {
+  const samples = [...history].reverse()
+  const { budget } = report
+  const older = samples.length - report.samples.length
+  const values = samples.map(s => round(s.value))
   const top = Math.ceil(Math.max(budget, ...samples.map(s => s.value)) * 1.1)
-  return [
+  const series: { color: string; line: string }[] = []
+  const bar = (keep: (i: number) => boolean) =>
+    `bar [${values.map((v, i) => (keep(i) ? v : -top)).join(', ')}]`
+  if (older > 0) {
+    series.push({ color: GREY, line: bar(i => i < older) })
+    series.push({ color: BLUE, line: bar(i => i >= older) })
+  } else {
+    series.push({ color: BLUE, line: `bar [${values.join(', ')}]` })
+  }
+  series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
+  const levels = levelSeries(report.change, samples.length)
+  if (levels) series.push({ color: ORANGE, line: `line [${levels.join(', ')}]` })
+  const plain = older === 0 && !levels
+  const title = plain
+    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
+    : `Seconds per run against the ${round(budget)} s budget`
+  const diagram = [
     '```mermaid',
-    // Bars in blue, the budget line in red: the palette is taken in plot order.
-    '%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "#4c78a8, #d62728"}}}}%%',
+    // The palette is taken in plot order: one colour per series below.
+    `%%{init: {"themeVariables": {"xyChart": {"plotColorPalette": "${series.map(s => s.color).join(', ')}"}}}}%%`,
     'xychart-beta',
-    `  title "Seconds per run (bars) against the ${round(budget)} s budget (line)"`,
+    `  title "${title}"`,
     `  x-axis [${samples.map(s => `"#${s.run_number}"`).join(', ')}]`,
     `  y-axis "seconds" 0 --> ${top}`,
-    `  bar [${samples.map(s => round(s.value)).join(', ')}]`,
-    `  line [${samples.map(() => round(budget)).join(', ')}]`,
+    ...series.map(s => `  ${s.line}`),
     '```'
   ].join('\n')
+  return plain ? diagram : `${diagram}\n\n${legend(report, older, !!levels)}`
+}
+
+function legend(report: Report, older: number, levels: boolean): string {
+  const parts = [
+    older > 0
+      ? `grey bars: ${plural(older, 'older run')}; blue bars: the window of the newest ${report.samples.length}`
+      : 'bars: seconds per run',
+    `red line: the ${round(report.budget)} s budget`,
+    levels ? 'orange line: the median before and after the shift' : ''
+  ]
+  return `<sub>${parts.filter(Boolean).join(' · ')}</sub>`
+}
+
+/** The median before the split over the runs before it, and after it over the rest. */
+function levelSeries(change: Change | undefined, length: number): number[] | undefined {
+  const result = change?.result
+  if (result?.kind !== 'shift' || change?.count !== length) return undefined
+  return Array.from({ length }, (_, i) => round(i < result.index ? result.before : result.after))
 }
 
 /** Only plain http(s) URLs of a conservative alphabet are linked; anything else stays text. */

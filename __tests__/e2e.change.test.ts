@@ -1,0 +1,150 @@
+import { execFile } from 'node:child_process'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { describe, expect, it } from '@jest/globals'
+import { samplesOf } from '../__fixtures__/run-action.js'
+import { useFakeGitHub } from '../__fixtures__/scenario.js'
+
+/** The fake's head_sha of a run: the SHA-1 of its id (see __fixtures__/history.ts). */
+const shaOf = (id: number) => createHash('sha1').update(String(id)).digest('hex')
+
+/** 6 newest runs near 200 s after 10 near 100 s: the first slow run is id 8995, number 995. */
+const SLOW = [201, 198, 203, 199, 202, 197]
+const FAST = [101, 99, 103, 98, 100, 102, 97, 104, 100, 99]
+const STEP = [...SLOW, ...FAST]
+const FLAT = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99, 102, 98, 100, 101, 99, 100]
+
+const CHANGE_OUTPUTS = ['change-run-id', 'change-sha', 'change-shift', 'change-p'] as const
+const changeOutputs = (outputs: Record<string, string>) =>
+  Object.fromEntries(CHANGE_OUTPUTS.map(name => [name, outputs[name]]))
+
+/** End to end: change-point attribution through dist/index.js against the fake GitHub API. */
+describe('what changed, through dist/index.js', () => {
+  const { run } = useFakeGitHub()
+
+  it('names the run and commit of a step, links the compare view, and judges only the window', async () => {
+    const r = await run(STEP, { inputs: { history: '16' } })
+    expect(r.code).toBe(0)
+    // The verdict is on the newest 10: 6 slow and 4 fast runs.
+    expect(r.outputs.count).toBe('10')
+    expect(samplesOf(r)).toEqual(STEP.slice(0, 10))
+    expect(r.outputs.median).toBe('197.5')
+    expect(r.outputs.verdict).toBe('pass')
+
+    expect(r.outputs['change-run-id']).toBe('8995')
+    expect(r.outputs['change-sha']).toBe(shaOf(8995))
+    expect(Number(r.outputs['change-shift'])).toBeGreaterThan(90)
+    expect(Number(r.outputs['change-shift'])).toBeLessThan(110)
+    expect(Number(r.outputs['change-p'])).toBeLessThan(0.05)
+
+    const base = 'https://github.com/tracecore/tracecore'
+    const line = r.summary.split('\n')[2]
+    expect(line).toMatch(/^Slower since \[#995\]/)
+    expect(line).toContain(`[#995](${base}/actions/runs/8995)`)
+    expect(line).toContain(`[\`${shaOf(8995).slice(0, 7)}\`](${base}/commit/${shaOf(8995)})`)
+    expect(line).toContain(`(${base}/compare/${shaOf(8994)}...${shaOf(8995)})`)
+    expect(line).toMatch(/: \+\d+(\.\d)? s \(100 s -> 200 s\), p = 0\.0\d+ · \[compare /)
+    // The chart shows all 16 runs, the 6 before the window in grey, and the two levels.
+    expect(r.summary).toContain('"plotColorPalette": "#b8c4d0, #4c78a8, #d62728, #ff7f0e"')
+    expect(r.summary).toContain(
+      `  line [${[...Array(10).fill(100), ...Array(6).fill(200)].join(', ')}]`
+    )
+    // The same line in the log.
+    expect(r.stdout).toContain(`Slower since #995 (${shaOf(8995).slice(0, 7)}): +`)
+  })
+
+  it('gives the same change outputs for the same history, every time', async () => {
+    const first = await run(STEP, { inputs: { history: '16' } })
+    const second = await run(STEP, { inputs: { history: '16' } })
+    expect(changeOutputs(second.outputs)).toEqual(changeOutputs(first.outputs))
+    expect(first.outputs['change-p']).not.toBe('')
+  })
+
+  it('leaves the change outputs empty on a flat history, and says so in small print', async () => {
+    const r = await run(FLAT, { inputs: { history: '16' } })
+    expect(changeOutputs(r.outputs)).toEqual({
+      'change-run-id': '',
+      'change-sha': '',
+      'change-shift': '',
+      'change-p': ''
+    })
+    expect(r.summary).toMatch(/<sub>No shift \(p = 0\.\d+\) · 16 runs tested<\/sub>/)
+    expect(r.summary).not.toContain('/compare/')
+  })
+
+  it('reports no shift smaller than min-shift', async () => {
+    const r = await run(STEP, { inputs: { history: '16', 'min-shift': '150' } })
+    expect(r.outputs['change-run-id']).toBe('')
+    expect(r.summary).toMatch(/No shift beyond the 150 s minimum: \+\d+(\.\d)? s since \[#995\]/)
+  })
+
+  it("says where this run's value stands, after the change line on a push", async () => {
+    const r = await run(STEP.slice(0, 15), { inputs: { history: '16', value: '260' } })
+    const blocks = r.summary.split('\n\n')
+    expect(blocks[1]).toMatch(/^Slower since \[#995\]/)
+    expect(blocks[2]).toBe('This run, 260 s, is slower than all of the last 15')
+    expect(r.stdout).toContain('This run, 260 s, is slower than all of the last 15')
+  })
+
+  it('puts the standing first on a pull request', async () => {
+    const r = await run(STEP.slice(0, 15), {
+      inputs: { history: '16', value: '150' },
+      env: { GITHUB_EVENT_NAME: 'pull_request' }
+    })
+    const blocks = r.summary.split('\n\n')
+    expect(blocks[1]).toBe('This run, 150 s, is slower than 9 of the last 15')
+    expect(blocks[2]).toMatch(/^Slower since \[#995\]/)
+  })
+
+  it('fails at once on a history shorter than the window, naming the input', async () => {
+    const r = await run(STEP, { inputs: { history: '5' } })
+    expect(r.code).toBe(1)
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining("Input 'history' must be a whole number from 10 to 50")
+    })
+  })
+})
+
+/** The operator command over a folder as `gh run download -D DIR` leaves it, newest run first. */
+function reportOverDir(
+  values: number[],
+  args: string[]
+): Promise<{ code: number; stdout: string }> {
+  const dir = mkdtempSync(join(tmpdir(), 'change-dir-'))
+  values.forEach((value, i) => {
+    const folder = join(dir, `helm-install-duration-${5000 - i}`)
+    mkdirSync(folder)
+    writeFileSync(join(folder, 'install_to_ready_seconds.txt'), `${value}\n`)
+    const meta = { run_id: 5000 - i, run_number: 300 - i, sha: shaOf(5000 - i) }
+    writeFileSync(join(folder, 'metadata.json'), JSON.stringify(meta))
+  })
+  const bin = resolve(import.meta.dirname, '..', 'dist', 'report.js')
+  return new Promise(done => {
+    execFile(
+      process.env.E2E_NODE ?? process.execPath,
+      [bin, '--dir', dir, ...args],
+      { env: { PATH: process.env.PATH ?? '' } },
+      (error, stdout) => done({ code: error ? Number(error.code) : 0, stdout })
+    )
+  })
+}
+
+describe('what changed, through the operator command', () => {
+  it('prints the change line, and gives the change outputs in --json', async () => {
+    const text = await reportOverDir(STEP, ['--window', '16'])
+    expect(text.code).toBe(0)
+    expect(text.stdout.split('\n')[1]).toMatch(
+      new RegExp(
+        `^   Slower since #295 \\(${shaOf(4995).slice(0, 7)}\\): \\+\\d+(\\.\\d)? s \\(100 s -> 200 s\\), p = 0\\.0\\d+; compare ${shaOf(4994).slice(0, 7)}\\.\\.\\.${shaOf(4995).slice(0, 7)}$`
+      )
+    )
+    const json = await reportOverDir(STEP, ['--window', '16', '--json'])
+    const outputs = JSON.parse(json.stdout) as Record<string, unknown>
+    expect(outputs['change-run-id']).toBe(4995)
+    expect(outputs['change-sha']).toBe(shaOf(4995))
+    expect(outputs['change-p']).toBeLessThan(0.05)
+  })
+})

@@ -1,0 +1,58 @@
+/**
+ * Change-point attribution over a run history: the pure test of `changepoint.ts`, mapped back
+ * to runs. No I/O; check.ts and the command's --dir reader both call it.
+ */
+import { findChangePoint, rankAgainst } from './changepoint.js'
+import type { Change, Report, Sample } from './types.js'
+
+export interface Attribution {
+  /** Newest first, as read: the window's samples and the older ones beyond it. */
+  history: Sample[]
+  change: Change
+  /** Only when the newest sample is this run's own `value`. */
+  standing?: Report['standing']
+}
+
+/**
+ * Tests the history (newest first, as every sample list) for one level shift and says where
+ * this run's own sample stands. The test reads the samples oldest first, so the split's index
+ * counts from the oldest run.
+ */
+export function attribute(history: readonly Sample[], minShift: number): Attribution {
+  const oldestFirst = [...history].reverse()
+  const result = findChangePoint(
+    oldestFirst.map(s => s.value),
+    { minShift }
+  )
+  const change: Change = { result, count: history.length }
+  if (result.kind !== 'too-few') {
+    change.firstAfter = oldestFirst[result.index]
+    change.lastBefore = oldestFirst[result.index - 1]
+  }
+  const [newest, ...rest] = history
+  const others = rest.map(s => s.value)
+  const standing = newest?.current ? rankAgainst(newest.value, others) : undefined
+  return { history: [...history], change, ...(standing ? { standing } : {}) }
+}
+
+/** The newest `window` samples are judged; all of `history` is attributed. */
+export function withAttribution(
+  report: Report,
+  history: readonly Sample[],
+  minShift: number
+): Report {
+  return { ...report, ...attribute(history, minShift) }
+}
+
+/**
+ * The commits either side of the split: `same` when both runs ran one commit (no code change
+ * behind the shift: a runner image or the cluster), undefined when either is unknown.
+ */
+export function splitCommits(
+  change: Change
+): { before: string; after: string; same: boolean } | undefined {
+  const before = change.lastBefore?.head_sha
+  const after = change.firstAfter?.head_sha
+  if (!before || !after) return undefined
+  return { before, after, same: before === after }
+}
