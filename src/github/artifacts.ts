@@ -20,8 +20,12 @@ export interface RepoRef {
 }
 
 /** The fields of a listed artifact that the action reads; the id must be a number. */
-interface ListedArtifact extends Artifact {
+export interface ListedArtifact extends Artifact {
   workflowRunId?: number
+  /** `workflow_run.head_repository_id`, when the listing names it. */
+  headRepositoryId?: number
+  /** `created_at` in ms since the epoch; NaN when absent or garbled. */
+  createdAt: number
 }
 
 /** Finds the run's artifact by name; only one whose `workflow_run.id` is that run counts. */
@@ -29,7 +33,8 @@ export async function findArtifact(
   client: Client,
   ref: RepoRef,
   runId: number,
-  name: string
+  name: string,
+  headRepositoryId?: number
 ): Promise<Artifact> {
   const named: ListedArtifact[] = []
   let untied = false
@@ -47,17 +52,30 @@ export async function findArtifact(
     untied ||= page.some(a => a.name === name && a.workflowRunId === undefined)
   }
   const live = named.find(a => !a.expired)
-  if (!live) {
-    if (named.length) throw new SkipRun('artifact expired')
-    // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
-    throw new SkipRun(
-      untied
-        ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
-        : 'no artifact named like the pattern'
-    )
-  }
+  if (!live) throw new SkipRun(absenceReason(named.length > 0, untied))
+  return usableArtifact(live, headRepositoryId)
+}
+
+/** Why a run has no artifact to read: every named one expired, none tied to it, or none. */
+export function absenceReason(expired: boolean, untied: boolean): string {
+  if (expired) return 'artifact expired'
+  // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
+  return untied
+    ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
+    : 'no artifact named like the pattern'
+}
+
+/**
+ * The rules a live artifact of the run must pass before it is downloaded, whichever listing
+ * found it: its size, and (where the listing names one) the same head repository as the run.
+ */
+export function usableArtifact(live: ListedArtifact, headRepositoryId?: number): Artifact {
   if (live.size_in_bytes > MAX_ZIP_BYTES) {
     throw new SkipRun(`artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
+  }
+  const both = live.headRepositoryId !== undefined && headRepositoryId !== undefined
+  if (both && live.headRepositoryId !== headRepositoryId) {
+    throw new SkipRun("artifact's head repository is not the run's")
   }
   return {
     id: live.id,
@@ -68,18 +86,22 @@ export async function findArtifact(
   }
 }
 
-function toArtifact(raw: unknown): ListedArtifact {
-  const a = raw as Partial<Record<keyof Artifact | 'workflow_run', unknown>> | null
+/** Checks one untrusted artifact of either listing and keeps the fields the action reads. */
+export function toArtifact(raw: unknown): ListedArtifact {
+  const a = raw as Partial<Record<keyof Artifact | 'workflow_run' | 'created_at', unknown>> | null
   if (typeof a !== 'object' || a === null || typeof a.id !== 'number')
     throw new ResponseShapeError('an artifact without a numeric id')
-  const run = a.workflow_run as { id?: unknown } | null | undefined
+  const run = a.workflow_run as { id?: unknown; head_repository_id?: unknown } | null | undefined
   return {
     id: a.id,
     name: typeof a.name === 'string' ? a.name : '',
     size_in_bytes: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : 0,
     expired: a.expired !== false,
     digest: typeof a.digest === 'string' ? a.digest : undefined,
-    workflowRunId: typeof run?.id === 'number' ? run.id : undefined
+    workflowRunId: typeof run?.id === 'number' ? run.id : undefined,
+    headRepositoryId:
+      typeof run?.head_repository_id === 'number' ? run.head_repository_id : undefined,
+    createdAt: typeof a.created_at === 'string' ? Date.parse(a.created_at) : NaN
   }
 }
 

@@ -22,12 +22,16 @@ export interface Listing<T> {
   perPage: number
   /** Names the listing in messages, e.g. `the workflow runs listing`. */
   what: string
+  /** Called when the listing ends at its true end (an empty page, or one with no next link). */
+  onComplete?: () => void
 }
 
 interface Page<T> {
   items: T[]
   totalCount?: number
   next?: string
+  /** GitHub named no next page: this is the last one. */
+  last: boolean
 }
 
 /** The most pages one pass may read: enough for `maxItems` and one page of shift. */
@@ -70,6 +74,7 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
         reread = number - 1
         break
       }
+      if (page.items.length === 0 || (page.last && !restarted)) listing.onComplete?.()
       if (page.items.length === 0) return
       const fresh: T[] = []
       for (const item of page.items) {
@@ -130,7 +135,8 @@ async function fetchPage<T>(
   return {
     items: (data[listing.key] as unknown[]).map(listing.parse),
     totalCount: typeof data.total_count === 'number' ? data.total_count : undefined,
-    next: nextLink(response.headers.link, apiUrlOf(client), listing)
+    next: nextLink(response.headers.link, apiUrlOf(client), listing),
+    last: !/rel="?next"?/.test(String(response.headers.link ?? ''))
   }
 }
 
