@@ -145,6 +145,8 @@ export interface RunFacts {
   status: string | null
   conclusion: string | null
   created_at: string
+  /** When the run last changed (for a completed run, when it completed); created_at if unset. */
+  updated_at?: string
   workflowId: number
   workflowPath: string
   repository: RepoFacts
@@ -176,7 +178,7 @@ export function workflowRun(hosts: Hosts, run: RunFacts) {
     html_url: `${hosts.web}/${full}/actions/runs/${run.id}`,
     pull_requests: [],
     created_at: run.created_at,
-    updated_at: run.created_at,
+    updated_at: run.updated_at ?? run.created_at,
     run_started_at: run.created_at,
     jobs_url: `${api}/jobs`,
     logs_url: `${api}/logs`,

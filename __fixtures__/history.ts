@@ -54,3 +54,25 @@ export function makeRuns(
     }
   })
 }
+
+/**
+ * Another workflow's runs, one half an hour after each of ours, each uploading `perRun`
+ * artifacts: in the repository-wide listing they interleave with ours, as a busy
+ * repository's do. Their runs are not in our workflow's listing.
+ */
+export function otherWorkflowRuns(ours: FakeRun[], perRun = 2): FakeRun[] {
+  return ours.map((run, i) => {
+    const created = new Date(Date.parse(run.created_at) + 30 * 60_000).toISOString()
+    return {
+      ...run,
+      id: 500_000 + i,
+      workflow: 'lint.yml',
+      created_at: created,
+      updated_at: created,
+      artifacts: Array.from({ length: perRun }, (_, k) => ({
+        name: `report-${k}`,
+        zip: sampleZip('not a sample\n')
+      }))
+    }
+  })
+}

@@ -100,6 +100,7 @@ export async function restoreSamples(
     const outcome = await Promise.race([restore(scope), timeout])
     if (outcome !== 'timeout') return outcome
     core.info(`Sample cache: no answer in ${RESTORE_TIMEOUT_MS / 1000} s; reading every artifact`)
+    abandoned()
   } catch (error) {
     core.info(
       `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
@@ -144,6 +145,21 @@ function readBook(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
+/**
+ * The cache client has no deadline of its own: a call abandoned on a hung service would keep
+ * the step alive until the job's timeout. Once one is abandoned, the process ends soon after
+ * run() has returned, with the exit code it set; a process with nothing pending ends sooner.
+ */
+function abandoned(): void {
+  setTimeout(() => process.exit(), ABANDON_GRACE_MS).unref()
+}
+
+/** Time given, once a cache call was abandoned, for the rest of the step to finish. */
+const ABANDON_GRACE_MS = 5_000
+
+/** The longest a save may take; it runs after the outputs are written. */
+export const SAVE_TIMEOUT_MS = 60_000
+
 export interface SaveRequest {
   scope: CacheScope
   lookback: number
@@ -156,16 +172,38 @@ export interface SaveRequest {
  * id and attempt. Never throws: a save that fails costs the next check some downloads.
  */
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), SAVE_TIMEOUT_MS)
+  })
   try {
-    const cache = await cacheModule()
-    const root = cacheFolder()
-    const path = join(root, BOOK_PATH)
-    mkdirSync(dirname(path), { recursive: true })
-    writeFileSync(path, book.serialize(scopeText(request.scope), request.lookback))
-    const key = `${keyPrefix(request.scope)}${request.runId}-${request.runAttempt}`
-    const id = await cache.saveCache([BOOK_PATH], key)
-    if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
+    const saved = await Promise.race([save(book, request), timeout])
+    if (saved === 'timeout') {
+      core.info(`Sample cache: not saved, no answer in ${SAVE_TIMEOUT_MS / 1000} s`)
+      abandoned()
+    }
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function save(book: SampleBook, request: SaveRequest): Promise<void> {
+  const cache = await cacheModule()
+  const root = cacheFolder()
+  const path = join(root, BOOK_PATH)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, book.serialize(scopeText(request.scope), request.lookback))
+  const key = `${keyPrefix(request.scope)}${request.runId}-${request.runAttempt}`
+  // The library finds relative paths from the working directory and archives them relative
+  // to GITHUB_WORKSPACE: both are the private folder while it runs, the last thing the step does.
+  const previous = process.cwd()
+  process.chdir(root)
+  try {
+    const id = await cache.saveCache([BOOK_PATH], key)
+    if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
+  } finally {
+    process.chdir(previous)
   }
 }
