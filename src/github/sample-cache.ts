@@ -41,6 +41,13 @@ export function keyPrefix(scope: CacheScope): string {
 /** The longest a restore may hold up the check; past it the check reads every artifact. */
 export const RESTORE_TIMEOUT_MS = 30_000
 
+/** The longest a save may take; it runs after the outputs are written. */
+export const SAVE_TIMEOUT_MS = 60_000
+
+/** Test-only knob for the hang cases, as the client's; unset on real runners. */
+const deadline = (fallback: number) =>
+  Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
+
 type CacheModule = typeof import('@actions/cache')
 let loaded: Promise<CacheModule> | undefined
 
@@ -92,14 +99,15 @@ export async function restoreSamples(
     core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
     return undefined
   }
+  const limit = deadline(RESTORE_TIMEOUT_MS)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), RESTORE_TIMEOUT_MS)
+    timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
     const outcome = await Promise.race([restore(scope), timeout])
     if (outcome !== 'timeout') return outcome
-    core.info(`Sample cache: no answer in ${RESTORE_TIMEOUT_MS / 1000} s; reading every artifact`)
+    core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
     abandoned()
   } catch (error) {
     core.info(
@@ -157,9 +165,6 @@ function abandoned(): void {
 /** Time given, once a cache call was abandoned, for the rest of the step to finish. */
 const ABANDON_GRACE_MS = 5_000
 
-/** The longest a save may take; it runs after the outputs are written. */
-export const SAVE_TIMEOUT_MS = 60_000
-
 export interface SaveRequest {
   scope: CacheScope
   lookback: number
@@ -172,14 +177,15 @@ export interface SaveRequest {
  * id and attempt. Never throws: a save that fails costs the next check some downloads.
  */
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
+  const limit = deadline(SAVE_TIMEOUT_MS)
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), SAVE_TIMEOUT_MS)
+    timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
     const saved = await Promise.race([save(book, request), timeout])
     if (saved === 'timeout') {
-      core.info(`Sample cache: not saved, no answer in ${SAVE_TIMEOUT_MS / 1000} s`)
+      core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
       abandoned()
     }
   } catch (error) {
