@@ -105,7 +105,7 @@ async function measureAction(
     blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
     cacheCalls: fake.cache.calls.length,
     dataMs: last - first,
-    roundTrips: (last - first) / LATENCY_MS,
+    roundTrips: (last - first) / fake.latencyMs,
     coldMs: first - r.startedAt,
     totalMs: finished - r.startedAt,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
@@ -158,7 +158,7 @@ async function measureSequential(
     blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
     cacheCalls: 0,
     dataMs,
-    roundTrips: dataMs / LATENCY_MS
+    roundTrips: dataMs / fake.latencyMs
   }
 }
 
@@ -189,6 +189,11 @@ async function repeat(
 
 const fake = new FakeGitHub({ latencyMs: LATENCY_MS })
 await fake.start()
+/** Round trips are counted at a latency where the CPU's few tens of ms no longer blur them. */
+const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)
+const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
+await slow.start()
+const depthRows: string[] = []
 const rows: string[] = []
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
 
@@ -251,6 +256,28 @@ try {
     await scenario(`window ${window}`, window)
   if (!process.env.BENCH_SKIP_NAMED)
     await scenario(`window 200, artifact-name ${FIXED_NAME}`, 200, FIXED_NAME)
+  // Round trips of a window-10 check: cold, warm, and warm with one new run.
+  const depth = async (kind: string, target: string, prepare: () => Promise<void> | void) => {
+    const m = await repeat(3, prepare, () => measureAction(slow, 10))
+    depthRows.push(
+      `| window 10 | ${kind} | ${fmt(m.dataMs)} | ${fmt(m.roundTrips, 1)} | ${target} |`
+    )
+    console.log(depthRows.at(-1))
+  }
+  const freshSlow = () => {
+    slow.runs = busyHistory()
+    slow.cache.reset()
+  }
+  await depth('cold', '<= 3', freshSlow)
+  await depth('warm, nothing new', '2', async () => {
+    freshSlow()
+    await measureAction(slow, 10)
+  })
+  await depth('warm, one new run', '–', async () => {
+    freshSlow()
+    await measureAction(slow, 10)
+    slow.runs = withNewRun(slow.runs)
+  })
   if (!process.env.BENCH_SKIP_BOMB) {
     // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
     const bomb = await zeroBomb(1 << 30)
@@ -272,6 +299,7 @@ try {
   }
 } finally {
   await fake.stop()
+  await slow.stop()
 }
 
 const header = [
@@ -294,6 +322,14 @@ const report = [
   '',
   ...header,
   ...rows,
+  '',
+  `## Round trips to the verdict`,
+  '',
+  `At ${RT_LATENCY_MS} ms per request, where the process's own CPU time (Node's start, loading the cache client, parsing) no longer blurs the count: the data phase divided by the latency, median of 3. Cold: both listings and the cache lookup at once, then the 302, then the blob. Warm: the listings and the cache lookup at once, then the cache entry's download. One new run adds its 302 and blob behind the cache entry (a download waits for the entry, so that a warm check never downloads what the entry holds).`,
+  '',
+  '| history | check | data phase ms | round trips | target |',
+  '|---|---|--:|--:|--:|',
+  ...depthRows,
   ''
 ].join('\n')
 writeFileSync(resolve('bench', 'results.md'), report)

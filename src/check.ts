@@ -4,6 +4,7 @@ import { SkipRun } from './errors.js'
 import { ArtifactIndex } from './github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact } from './github/artifacts.js'
 import type { Client } from './github/client.js'
+import { requestDispatched } from './github/transport.js'
 import { explain, httpStatus } from './github/failures.js'
 import { explained } from './github/listing.js'
 import { excludeReason, listRuns, type Run } from './github/runs.js'
@@ -96,14 +97,19 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
     excludeReason(run, { ...options, currentRunId: options.currentRunId })
   )
-  // Started after both listings, so that loading the cache client delays neither.
-  if (options.readBook) book = options.readBook()
+  // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
+  // tens of ms) overlaps their round trip instead of delaying it.
+  const readBook = options.readBook
+  if (readBook) book = onTheWire().then(() => readBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
   const report = judge(history.slice(0, options.window), collected.skipped, options, source)
   return withAttribution(report, history, options.minShift)
 }
+
+/** Both listings are handed to fetch a turn of the event loop apart: this waits for the second. */
+const onTheWire = () => requestDispatched().then(() => new Promise(setImmediate))
 
 type Read = { value: number } | { skip: string }
 

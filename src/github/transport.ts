@@ -21,6 +21,18 @@ export class BodyTooLarge extends Error {
   }
 }
 
+let dispatched: () => void = () => undefined
+const firstDispatch = new Promise<void>(resolve => (dispatched = resolve))
+
+/**
+ * Settles once the first API request has been handed to fetch (the first fetch of a process
+ * also loads its HTTP client, tens of ms): CPU-bound work started after it overlaps the
+ * round trip instead of delaying the request.
+ */
+export function requestDispatched(): Promise<void> {
+  return firstDispatch
+}
+
 export interface TransportOptions {
   /** `GITHUB_API_URL`: only its origin gets the token. */
   apiUrl: string
@@ -42,7 +54,9 @@ export function guardedFetch(base: typeof fetch, options: TransportOptions): typ
     for (let hop = 0; ; hop++) {
       const headers = new Headers(request.headers)
       if (url.origin !== apiOrigin) headers.delete('authorization')
-      const response = await base(url, { ...request, headers, redirect: 'manual' })
+      const pending = base(url, { ...request, headers, redirect: 'manual' })
+      dispatched()
+      const response = await pending
       const location = response.headers.get('location')
       if (!REDIRECTS.has(response.status) || !location || init.redirect === 'manual')
         return init.redirect === 'manual' ? response : buffered(response, maxBytes)
