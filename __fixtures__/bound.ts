@@ -50,13 +50,14 @@ export function requestBound(fake: FakeGitHub, query: BoundQuery): Bound {
   return { api: runPages + artifactPages(fake, oldest, query) + downloads, blobs: downloads }
 }
 
-const nameOf = (run: FakeRun, query: BoundQuery) =>
-  query.name ?? `helm-install-duration-${run.id}`
+const nameOf = (run: FakeRun, query: BoundQuery) => query.name ?? `helm-install-duration-${run.id}`
 
 /** Pages of the repository listing (newest first) down to an artifact older than `oldest`. */
 function artifactPages(fake: FakeGitHub, oldest: FakeRun | undefined, query: BoundQuery): number {
   const listed = fake.runs
-    .flatMap(run => run.artifacts.map(a => ({ ...a, at: Date.parse(a.createdAt ?? run.created_at) })))
+    .flatMap(run =>
+      run.artifacts.map(a => ({ ...a, at: Date.parse(a.createdAt ?? run.created_at) }))
+    )
     .filter(a => !query.name || a.name === query.name)
     .sort((a, b) => b.at - a.at)
   if (!oldest) return 1

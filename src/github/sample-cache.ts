@@ -45,8 +45,7 @@ export const RESTORE_TIMEOUT_MS = 30_000
 export const SAVE_TIMEOUT_MS = 60_000
 
 /** Test-only knob for the hang cases, as the client's; unset on real runners. */
-const deadline = (fallback: number) =>
-  Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
+const deadline = (fallback: number) => Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
 
 type CacheModule = typeof import('@actions/cache')
 let loaded: Promise<CacheModule> | undefined
