@@ -3,9 +3,10 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv, cacheVersion, type CacheEntry } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
-import { makeRuns, type RunSpec } from '../__fixtures__/history.js'
+import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { BOOK_PATH, keyPrefix } from '../src/github/sample-cache.js'
 
@@ -290,5 +291,37 @@ describe('the sample cache, through dist/index.js', () => {
     expect(saves(bare)).toBe(0)
     await check({ fake: bare })
     expect(downloads(bare)).toBe(11)
+  })
+})
+
+/** The bench's rows, counted exactly: bench/results.md reports the same figures with times. */
+describe('requests of the bench’s checks, cold, warm and warm with one new run', () => {
+  it.each([
+    [10, 12, 2, 3],
+    [200, 214, 14, 15]
+  ])('window %i: %i API requests cold, %i warm, %i after one new run', async (window, ...api) => {
+    const [coldApi, warmApi, newApi] = api
+    const inputs = { window: String(window), lookback: '500', budget: '300' }
+    fake.runs = busyHistory()
+    const cold = await check({ inputs })
+    const bound = requestBound(fake, { window, lookback: 500 })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual(bound)
+    expect(bound.api).toBe(coldApi)
+    expect(fake.cache.calls.map(c => c.call)).toEqual([
+      'GetCacheEntryDownloadURL',
+      'CreateCacheEntry',
+      'upload',
+      'FinalizeCacheEntryUpload'
+    ])
+
+    const warm = await check({ inputs })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: warmApi, blobs: 0 })
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(fake.cache.calls.map(c => c.call)).toEqual(['GetCacheEntryDownloadURL', 'download'])
+
+    fake.runs = withNewRun(fake.runs)
+    await check({ inputs })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: newApi, blobs: 1 })
+    expect(fake.cache.count()).toBe(5)
   })
 })

@@ -12,8 +12,8 @@ import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
-import { FakeGitHub, type FakeRun } from '../__fixtures__/github-server.js'
-import { makeRuns, otherWorkflowRuns, type RunSpec } from '../__fixtures__/history.js'
+import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { busyHistory, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
 
@@ -22,31 +22,6 @@ const REPEATS = Number(process.env.BENCH_REPEATS ?? 5)
 const LOOKBACK = 500
 const RSS_HOOK = resolve(import.meta.dirname, 'rss-hook.mjs')
 const FIXED_NAME = 'helm-install-duration'
-
-/**
- * 500 runs of ours, newest first: of every 5, 3 hold a counted sample, 1 has none, 1 was
- * cancelled (its sample does not count); another workflow uploads 2 artifacts between each
- * two of ours. Every run completed long before the listing lag.
- */
-function busyHistory(name?: string): FakeRun[] {
-  const specs: RunSpec[] = Array.from({ length: LOOKBACK }, (_, i) => {
-    const value = 120 + ((i * 37) % 90)
-    const artifact = name ? { artifact: { name } } : {}
-    if (i % 5 === 3) return {}
-    if (i % 5 === 4) return { value, conclusion: 'cancelled', ...artifact }
-    return { value, ...artifact }
-  })
-  const ours = makeRuns(specs)
-  return [...ours, ...otherWorkflowRuns(ours, 2)]
-}
-
-/** One new successful run with a sample, an hour after the newest. */
-function withNewRun(runs: FakeRun[], name?: string): FakeRun[] {
-  const newest = Math.max(...runs.filter(r => !r.workflow).map(r => r.id))
-  const [run] = makeRuns([{ value: 150, ...(name ? { artifact: { name } } : {}) }], newest + 1)
-  run.created_at = run.updated_at = '2026-11-01T01:00:00Z'
-  return [run, ...runs]
-}
 
 interface Measure {
   api: number
