@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
 import { clientOptionsOf, pickFetch, type Client } from './client.js'
+import { OVER_CAP, readStream } from './transport.js'
 import { listPages } from './listing.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
@@ -187,25 +188,14 @@ async function readCapped(
   maxBytes: number
 ): Promise<Buffer> {
   if (!stream) throw new SkipRun('artifact download was empty')
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = stream.getReader()
+  let zip: Buffer | typeof OVER_CAP
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.length
-      if (total > maxBytes) {
-        await reader.cancel()
-        throw new SkipRun(`artifact download passed the ${maxBytes}-byte cap`)
-      }
-      chunks.push(value)
-    }
+    zip = await readStream(stream, maxBytes)
   } catch (error) {
-    if (error instanceof SkipRun) throw error
     throw new DownloadFault(`artifact download broke off (${errorName(error)})`)
   }
-  return Buffer.concat(chunks)
+  if (zip === OVER_CAP) throw new SkipRun(`artifact download passed the ${maxBytes}-byte cap`)
+  return zip
 }
 
 function verifyDigest(zip: Buffer, digest: string | undefined): void {

@@ -76,26 +76,39 @@ async function buffered(response: Response, maxBytes: number): Promise<Response>
     await response.body?.cancel()
     throw new BodyTooLarge(maxBytes)
   }
-  const chunks: Uint8Array[] = []
-  let total = 0
-  if (response.body) {
-    const reader = response.body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.length
-      if (total > maxBytes) {
-        await reader.cancel()
-        throw new BodyTooLarge(maxBytes)
-      }
-      chunks.push(value)
-    }
-  }
-  const body = total > 0 || response.body ? Buffer.concat(chunks) : null
+  const body = response.body ? await readStream(response.body, maxBytes) : null
+  if (body === OVER_CAP) throw new BodyTooLarge(maxBytes)
   const status = response.status
   return new Response(status === 204 || status === 205 || status === 304 ? null : body, {
     status,
     statusText: response.statusText,
     headers: response.headers
   })
+}
+
+/** What `readStream` answers for a stream longer than its cap (the stream is cancelled). */
+export const OVER_CAP = Symbol('over the cap')
+
+/**
+ * A whole stream in memory, at most `maxBytes`: past that it is cancelled and `OVER_CAP` is
+ * answered, so that no body is ever held whole before its size is known. A reset or a cut-off
+ * stream rejects.
+ */
+export async function readStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number
+): Promise<Buffer | typeof OVER_CAP> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return Buffer.concat(chunks)
+    total += value.length
+    if (total > maxBytes) {
+      await reader.cancel()
+      return OVER_CAP
+    }
+    chunks.push(value)
+  }
 }
