@@ -207,6 +207,8 @@ export interface ArtifactFacts {
   size_in_bytes: number
   expired: boolean
   created_at: string
+  /** When it expires (or expired); created_at when unset. */
+  expires_at?: string
   /** `sha256:…`, null for none, or undefined to leave the field out (GHES has no digests). */
   digest?: string | null
   /** Null when the run behind the artifact is unknown; the schema allows it. */
@@ -233,7 +235,7 @@ export function artifact(hosts: Hosts, a: ArtifactFacts) {
     expired: a.expired,
     ...(a.digest === undefined ? {} : { digest: a.digest }),
     created_at: a.created_at,
-    expires_at: a.created_at,
+    expires_at: a.expires_at ?? a.created_at,
     updated_at: a.created_at,
     workflow_run: a.workflowRun
   }

@@ -23,6 +23,8 @@ export interface FakeArtifact {
   digest?: string | null
   /** When the upload started; defaults to the run's created_at. */
   createdAt?: string
+  /** When it expires; defaults to 90 days from now, or created_at for an expired one. */
+  expiresAt?: string
 }
 
 export interface FakeRun {
@@ -391,6 +393,8 @@ export class FakeGitHub {
       size_in_bytes: a.sizeInBytes ?? a.zip.length,
       expired: a.expired ?? false,
       created_at: a.createdAt ?? run.created_at,
+      // Retention runs from now, so a history dated in the past stays unexpired.
+      expires_at: a.expiresAt ?? (a.expired ? run.created_at : inDays(90)),
       digest: this.digests ? digest : undefined,
       workflowRun:
         a.workflowRunId === null
@@ -550,6 +554,8 @@ function pageLinks(url: URL, page: number, perPage: number, total: number): Reco
 /** A fork's repository id, and the one its artifacts still name once the fork is deleted. */
 const FORK_ID = 9999
 const DELETED_FORK_ID = 9998
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`
 

@@ -2,7 +2,12 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { FakeGitHub, type Answer, type FakeRun } from '../__fixtures__/github-server.js'
 import { makeRuns, otherWorkflowRuns, type RunSpec } from '../__fixtures__/history.js'
 import { sampleZip } from '../__fixtures__/zip.js'
-import { ArtifactIndex, LISTING_LAG_MS, type IndexedRun } from '../src/github/artifact-index.js'
+import {
+  ArtifactIndex,
+  LISTING_LAG_MS,
+  type IndexedRun,
+  type Resolution
+} from '../src/github/artifact-index.js'
 import { createClient, type Client } from '../src/github/client.js'
 
 /**
@@ -185,5 +190,101 @@ describe('the repository-wide artifact listing joined to runs', () => {
     other[0].artifacts.push({ name: 'late', zip: sampleZip('x') })
     const results = await resolveAll(indexOf([...ours, ...other]), ours)
     expect(results.map(r => (r && 'artifact' in r ? r.artifact.id : r))).toEqual([90000, 89990])
+  })
+})
+
+describe('the listing’s word on absence, tried as an adversary would', () => {
+  const hundredFifty = () => makeRuns(Array.from({ length: 150 }, (_, i) => i + 1))
+  const wronglySkipped = (runs: FakeRun[], results: Resolution[], gone: number[] = []) =>
+    runs.filter((run, i) => !gone.includes(run.id) && results[i] && 'skip' in results[i])
+
+  it('allows for the order slack before concluding absence across a page boundary', async () => {
+    const ours = makeRuns([1, 2])
+    const t1 = Date.parse(ours[1].created_at)
+    const at = (ms: number) => new Date(ms).toISOString()
+    // Run 8999's artifact was uploaded 10 s after the run began; another workflow's artifact,
+    // dated 20 s before the run began, is listed ahead of it, ending page 1: 30 s out of
+    // order, within the slack.
+    ours[1].artifacts[0].createdAt = at(t1 + 10_000)
+    const other: FakeRun = {
+      ...ours[1],
+      id: 500_000,
+      workflow: 'lint.yml',
+      artifacts: [
+        ...Array.from({ length: 98 }, (_, k) => ({
+          name: `f${k}`,
+          zip: sampleZip('x'),
+          createdAt: at(t1 + 60_000 + k)
+        })),
+        { name: 'early', zip: sampleZip('x'), createdAt: at(t1 + 20_000) }
+      ]
+    }
+    const index = indexOf([...ours, other])
+    fake.faults = [
+      {
+        path: /\/actions\/artifacts\?/,
+        times: 9,
+        passThrough: true,
+        rewrite: (answer: Answer) => {
+          const body = answer.body as { artifacts: { name: string; created_at: string }[] }
+          for (const a of body.artifacts) if (a.name === 'early') a.created_at = at(t1 - 20_000)
+          return answer
+        }
+      }
+    ]
+    const [, second] = await resolveAll(index, ours)
+    expect(second).toEqual({ artifact: expect.objectContaining({ id: 89990 }) })
+  })
+
+  it('is not complete on a last page while total_count promises more', async () => {
+    const runs = hundredFifty()
+    const index = indexOf(runs, TEMPLATE, 200)
+    fake.faults = [
+      {
+        path: /\/actions\/artifacts\?/,
+        times: 1,
+        passThrough: true,
+        rewrite: (answer: Answer) => {
+          const headers = { ...answer.headers }
+          delete headers.link
+          return { ...answer, headers }
+        }
+      }
+    ]
+    expect(wronglySkipped(runs, await resolveAll(index, runs))).toEqual([])
+  })
+
+  it('is not complete at an empty page in the middle', async () => {
+    const runs = hundredFifty()
+    const index = indexOf(runs, TEMPLATE, 200)
+    fake.faults = [
+      {
+        path: /\/actions\/artifacts\?.*\bpage=2\b/,
+        times: 1,
+        passThrough: true,
+        rewrite: (answer: Answer) => ({
+          ...answer,
+          body: { ...(answer.body as object), artifacts: [] }
+        })
+      }
+    ]
+    expect(wronglySkipped(runs, await resolveAll(index, runs))).toEqual([])
+  })
+
+  it('trusts no absence once the listing shrinks again while it is read a second time', async () => {
+    const runs = hundredFifty()
+    const index = indexOf(runs, TEMPLATE, 200)
+    const drop = (id: number) => (f: FakeGitHub) => {
+      const run = f.runs.find(r => r.id === id)
+      if (run) run.artifacts = []
+    }
+    // Each deletion above the offset pulls one artifact past the page boundary unread.
+    const page2 = /\/actions\/artifacts\?.*\bpage=2\b/
+    fake.faults = [
+      { path: page2, times: 1, passThrough: true, before: drop(8990) },
+      { path: page2, times: 1, passThrough: true, before: drop(8980) }
+    ]
+    const results = await resolveAll(index, runs)
+    expect(wronglySkipped(runs, results, [8990, 8980])).toEqual([])
   })
 })

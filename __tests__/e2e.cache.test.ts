@@ -8,7 +8,7 @@ import { cacheEnv, cacheVersion, type CacheEntry } from '../__fixtures__/cache-s
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
-import { BOOK_PATH, keyPrefix } from '../src/github/sample-cache.js'
+import { BOOK_PATH, keyPrefix, scopeText } from '../src/github/sample-cache.js'
 
 /**
  * The sample cache through dist/index.js against the fake's Actions cache service, as
@@ -118,8 +118,7 @@ function seedBook(content: string, suffix = 'seeded'): void {
   fake.cache.seed(`${keyPrefix(SCOPE)}${suffix}`, cacheVersion([BOOK_PATH]), archive)
 }
 
-const scopeText = () =>
-  [`${SCOPE.owner}/${SCOPE.repo}`, SCOPE.workflow, SCOPE.artifactName, SCOPE.file].join('\n')
+const scopeOf = () => scopeText(SCOPE)
 
 describe('the sample cache, through dist/index.js', () => {
   it('a warm check downloads nothing, costs the two listings, and gives the same outputs', async () => {
@@ -132,7 +131,9 @@ describe('the sample cache, through dist/index.js', () => {
     expect(entry.key).toBe(`${keyPrefix(SCOPE)}${nextRunId - 1}-1`)
     // Each value is bound to the artifact id and digest read from the API; content reasons too.
     const book = bookOf(entry)
-    expect(book.scope).toBe(scopeText())
+    expect(book.scope).toBe(
+      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 1'
+    )
     expect(book.entries).toHaveLength(11)
     expect(book.entries).toContainEqual({
       run_id: 8999,
@@ -202,7 +203,7 @@ describe('the sample cache, through dist/index.js', () => {
       'a negative value',
       JSON.stringify({
         schema: 'helm-rolling-action/samples@1',
-        scope: scopeText(),
+        scope: scopeOf(),
         entries: [
           { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: -1 }
         ]
@@ -213,7 +214,7 @@ describe('the sample cache, through dist/index.js', () => {
       'an extra field',
       JSON.stringify({
         schema: 'helm-rolling-action/samples@1',
-        scope: scopeText(),
+        scope: scopeOf(),
         entries: [
           {
             run_id: 9000,
@@ -247,7 +248,7 @@ describe('the sample cache, through dist/index.js', () => {
     seedBook(
       JSON.stringify({
         schema: 'helm-rolling-action/samples@1',
-        scope: scopeText(),
+        scope: scopeOf(),
         entries: [
           { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: 1 }
         ]
@@ -281,6 +282,19 @@ describe('the sample cache, through dist/index.js', () => {
     expect(r.outputs).toEqual(cold.outputs)
     expect(r.code).toBe(cold.code)
     expect(r.stdout).toMatch(/Sample cache: (no answer|not saved, no answer) in 0.5 s/)
+  })
+
+  it('counts an artifact past its expires_at as expired, cold and warm alike', async () => {
+    await check()
+    // The listing's flag lags the date: it still says expired: false.
+    fake.runs[0].artifacts[0].expiresAt = '2026-11-02T00:00:00Z'
+    const warm = await check()
+    const cold = await check({ inputs: { cache: 'false' } })
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(JSON.parse(cold.outputs.skipped)).toContainEqual({
+      run_id: 9000,
+      reason: 'artifact expired'
+    })
   })
 
   it('keeps no sample of an artifact without a digest (GHES, upload-artifact v3)', async () => {

@@ -37,6 +37,11 @@ const warnings = (r: ActionResult) =>
 const cancelled = (n: number): RunSpec[] =>
   Array.from({ length: n }, () => ({ value: 1, conclusion: 'cancelled' }))
 const noSample = (n: number): RunSpec[] => Array.from({ length: n }, () => ({}))
+/** 100 runs: of every 5, 3 hold a sample, 1 none, 1 cancelled (the bench's mix). */
+const busySparse = (): RunSpec[] =>
+  Array.from({ length: 100 }, (_, i) =>
+    i % 5 === 3 ? {} : i % 5 === 4 ? { value: 1, conclusion: 'cancelled' } : { value: 100 + i }
+  )
 
 describe('pagination that shifts, loops or leaves the API', () => {
   const { fake, run } = useFakeGitHub()
@@ -78,6 +83,42 @@ describe('pagination that shifts, loops or leaves the API', () => {
     expect(r.code).toBe(0)
     expect(samplesOf(r)).toEqual([100, 100, 400])
     expect(r.outputs.verdict).toBe('pass')
+  })
+
+  it('fails clearly when the runs listing shrinks again while it is read a second time', async () => {
+    const history: (RunSpec | number)[] = [...cancelled(99), 100, 100, 400, 400]
+    const r = await run(history, {
+      inputs: twoPageInputs,
+      faults: [runRerunBeforePage2(8995), runRerunBeforePage2(8990)]
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs.verdict).toBeUndefined()
+    expect(errors(r)).toEqual([
+      expect.stringMatching(
+        /^Listing runs .*lost items again while it was read a second time.*run the check again$/
+      )
+    ])
+  })
+
+  it('gives the same verdict when a page of the repository artifact listing comes back empty', async () => {
+    const inputs = { window: '30', lookback: '500' }
+    const good = await run(busySparse(), { busy: 2, inputs })
+    const r = await run(busySparse(), {
+      busy: 2,
+      inputs,
+      faults: [
+        {
+          path: /\/actions\/artifacts\?.*\bpage=2\b/,
+          times: 1,
+          passThrough: true,
+          rewrite: answer => ({ ...answer, body: { ...(answer.body as object), artifacts: [] } })
+        }
+      ]
+    })
+    expect(good.outputs.count).toBe('30')
+    expect(r.outputs).toEqual(good.outputs)
+    // The runs past the empty page were asked on their own.
+    expect(fake.apiCalls().some(c => /\/runs\/\d+\/artifacts/.test(c))).toBe(true)
   })
 
   it('stops at a page that brings no new run (a next link back to itself)', async () => {

@@ -31,6 +31,15 @@ describe('the sample book', () => {
     expect(book.lookup({ id: 4, digest: D2 }, 4)).toMatchObject({ skip: expect.any(String) })
   })
 
+  it('learns no reason too long to store, so that it never writes an entry it would refuse', () => {
+    const book = new SampleBook()
+    const nested = `build/${'d/'.repeat(150)}install_to_ready_seconds.txt`
+    book.learn({ id: 1, digest: D1 }, 1, { skip: `not at the top level (found ${nested})` })
+    book.learn({ id: 2, digest: D2 }, 2, { value: 5 })
+    expect(book.learned).toBe(1)
+    expect(parseBook(book.serialize(SCOPE, 10), SCOPE)).toHaveLength(1)
+  })
+
   it('saves what it restored and learned, pruned to the newest lookback runs', () => {
     const book = new SampleBook([
       { run_id: 1, artifact_id: 10, digest: D1, value: 1 },

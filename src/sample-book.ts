@@ -49,9 +49,13 @@ export class SampleBook {
     return known?.run_id === runId ? known : undefined
   }
 
-  /** Keeps an outcome this check read, when its artifact carries a digest to bind it to. */
+  /**
+   * Keeps an outcome this check read, when its artifact carries a digest to bind it to and
+   * the outcome is one a restore accepts (a reason too long to store is read again instead).
+   */
   learn(artifact: ArtifactKey, runId: number, read: { value: number } | { skip: string }): void {
     if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+    if ('skip' in read && !isReason(read.skip)) return
     const outcome: Outcome = {
       run_id: runId,
       artifact_id: artifact.id,
@@ -119,10 +123,11 @@ function toOutcome(raw: unknown): Outcome | undefined {
   if (typeof o.digest !== 'string' || !DIGEST.test(o.digest)) return undefined
   const base = { run_id: o.run_id, artifact_id: o.artifact_id, digest: o.digest }
   if ('value' in o) return isSampleValue(o.value) ? { ...base, value: o.value } : undefined
-  return typeof o.skip === 'string' && o.skip.length > 0 && o.skip.length <= MAX_REASON_LENGTH
-    ? { ...base, skip: o.skip }
-    : undefined
+  return isReason(o.skip) ? { ...base, skip: o.skip } : undefined
 }
+
+const isReason = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_REASON_LENGTH
 
 const isId = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) > 0
 

@@ -64,7 +64,8 @@ export class ArtifactIndex {
   private readonly untiedNames = new Set<string>()
   /** created_at of the oldest artifact read so far. */
   private oldest = Infinity
-  private ordered = true
+  /** The listing proves absence: newest first, and nothing slipped past a page boundary. */
+  private trusted = true
   /** The listing reached its last page: every artifact there is has been read. */
   private complete = false
   /** No more pages will be read: the listing ended, failed, or stopped paying for itself. */
@@ -93,7 +94,8 @@ export class ArtifactIndex {
       maxItems: (this.maxPages + 1) * perPage,
       perPage,
       what: 'the repository artifacts listing',
-      onComplete: () => (this.complete = true)
+      onComplete: () => (this.complete = true),
+      onUnstable: () => (this.trusted = false)
     })
   }
 
@@ -131,13 +133,16 @@ export class ArtifactIndex {
     const headRepositoryId = run.head_repository?.id
     if (live) return settle(() => ({ artifact: usableArtifact(live, headRepositoryId) }))
     // Every artifact of a run was created after the run was: once the listing has reached
-    // older ones, any of this run's that it holds have been read.
-    const passed = this.ordered && (this.complete || this.oldest < Date.parse(run.created_at))
+    // ones older by more than the order it keeps, any of this run's that it holds were read.
+    const before = this.oldest + ORDER_SLACK_MS < Date.parse(run.created_at)
+    const passed = this.trusted && (this.complete || before)
     if (!passed) return this.done ? undefined : 'wait'
     // The listing holds what it will ever hold of this run only after the lag.
     const settled = Date.parse(run.updated_at) + LISTING_LAG_MS <= this.now()
     if (!settled) return undefined
-    return { skip: absenceReason(named.length > 0, this.untiedNames.has(name)) }
+    // Only a name that holds the run id ties an artifact with no workflow_run to this run.
+    const untied = this.options.template.includes('{run_id}') && this.untiedNames.has(name)
+    return { skip: absenceReason(named.length > 0, untied) }
   }
 
   /** One page at a time, shared by every run waiting on it. */
@@ -173,7 +178,7 @@ export class ArtifactIndex {
   }
 
   private add(artifact: ListedArtifact): void {
-    if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.ordered = false
+    if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false
     this.oldest = Math.min(this.oldest, artifact.createdAt)
     if (artifact.workflowRunId === undefined) {
       this.untiedNames.add(artifact.name)

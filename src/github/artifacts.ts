@@ -89,7 +89,9 @@ export function usableArtifact(live: ListedArtifact, headRepositoryId?: number):
 
 /** Checks one untrusted artifact of either listing and keeps the fields the action reads. */
 export function toArtifact(raw: unknown): ListedArtifact {
-  const a = raw as Partial<Record<keyof Artifact | 'workflow_run' | 'created_at', unknown>> | null
+  const a = raw as Partial<
+    Record<keyof Artifact | 'workflow_run' | 'created_at' | 'expires_at', unknown>
+  > | null
   if (typeof a !== 'object' || a === null || typeof a.id !== 'number')
     throw new ResponseShapeError('an artifact without a numeric id')
   const run = a.workflow_run as { id?: unknown; head_repository_id?: unknown } | null | undefined
@@ -97,7 +99,9 @@ export function toArtifact(raw: unknown): ListedArtifact {
     id: a.id,
     name: typeof a.name === 'string' ? a.name : '',
     size_in_bytes: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : 0,
-    expired: a.expired !== false,
+    // The flag may lag the date: an artifact past its expiry is expired, whichever says so
+    // first, so that a check with the cache and one without agree.
+    expired: a.expired !== false || Date.parse(String(a.expires_at)) <= Date.now(),
     digest: typeof a.digest === 'string' ? a.digest : undefined,
     workflowRunId: typeof run?.id === 'number' ? run.id : undefined,
     headRepositoryId:

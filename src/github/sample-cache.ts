@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { errorMessage, SkipRun } from '../errors.js'
 import { readSmallFile } from '../files.js'
+import { SAMPLE_READER_VERSION } from '../parse.js'
 import { escapeLog } from '../render/escape.js'
 import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
 
@@ -29,7 +30,8 @@ export interface CacheScope {
 /** The scope as stored in the file, checked on every restore. */
 export function scopeText(scope: CacheScope): string {
   const repository = `${scope.owner}/${scope.repo}`.toLowerCase()
-  return [repository, scope.workflow, scope.artifactName, scope.file].join('\n')
+  const reader = `reader ${SAMPLE_READER_VERSION}`
+  return [repository, scope.workflow, scope.artifactName, scope.file, reader].join('\n')
 }
 
 /** Entries of one scope share this prefix; restore takes the newest of them. */
