@@ -55,7 +55,7 @@ mutate "listing page cap removed" src/github/listing.ts "const cap = pageCap(lis
 mutate "repository listing joins any run's artifact" src/github/artifact-index.ts "(this.byRun.get(run.id) ?? []).filter(a => a.name === name)" "[...this.byRun.values()].flat().filter(a => a.name === name)"
 mutate "repository listing lag margin removed" src/github/artifact-index.ts "Date.parse(run.updated_at) + LISTING_LAG_MS <= this.now()" "Date.parse(run.updated_at) + 0 <= this.now()"
 mutate "repository listing order check removed" src/github/artifact-index.ts "if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false" "void ORDER_SLACK_MS"
-mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (false) {"
+mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (both && false) {"
 mutate "cache value not bound to the digest" src/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
 mutate "cache caches artifacts without a digest" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
     const outcome" "const outcome"
