@@ -1,20 +1,67 @@
-import type { RunSpec } from './history.js'
+import type { FakeGitHub, FakeRun } from './github-server.js'
+
+export interface Bound {
+  /** REST API requests: listing pages and one artifact download (its 302) per sample read. */
+  api: number
+  /** Blob downloads: one per sample read. */
+  blobs: number
+}
+
+export interface BoundQuery {
+  window: number
+  lookback: number
+  /** Samples already known (the cache): counted, but not downloaded. */
+  known?: (run: FakeRun) => boolean
+  /** The artifact name's listing filter, when the name holds no run id. */
+  name?: string
+}
+
+const COUNTED = new Set(['success', 'failure'])
 
 /**
- * The fewest requests any reader needs to find `window` samples in a history (newest first):
- * one list call per 100 runs examined, one artifact lookup per eligible run examined, and a
- * 302 plus a blob download per sample. Cancelled runs are known from the listing alone.
+ * The fewest requests any reader needs to find `window` samples in the fake's history when
+ * every run is settled: the runs listing's pages (lookback of them at most, 100 a page), the
+ * repository-wide artifact listing's pages down to the first artifact older than the oldest
+ * run that needs one, and a 302 plus a blob per sample not already known. A model of GitHub's
+ * listings, written apart from the action, so the end-to-end tests can hold it to it.
  */
-export function requestBound(history: RunSpec[], window: number, perPage = 100): number {
+export function requestBound(fake: FakeGitHub, query: BoundQuery): Bound {
+  const perPage = Math.min(100, query.lookback)
+  const ours = fake.runs
+    .filter(r => (r.workflow ?? fake.workflow) === fake.workflow)
+    .filter(r => r.status === 'completed' && r.head_branch === fake.defaultBranch)
+    .sort((a, b) => b.id - a.id)
+    .slice(0, query.lookback)
   let examined = 0
-  let lookups = 0
   let samples = 0
-  for (const run of history) {
-    if (samples >= window) break
+  let downloads = 0
+  let oldest: FakeRun | undefined
+  for (const run of ours) {
+    if (samples >= query.window) break
     examined++
-    if (run.conclusion === 'cancelled' || run.conclusion === 'skipped') continue
-    lookups++
-    if (run.value !== undefined) samples++
+    if (!COUNTED.has(run.conclusion ?? '')) continue
+    oldest = run
+    const artifact = run.artifacts.find(a => a.name === nameOf(run, query))
+    if (!artifact) continue
+    samples++
+    if (!query.known?.(run)) downloads++
   }
-  return Math.ceil(examined / perPage) + lookups + 2 * samples
+  const runPages = Math.max(1, Math.ceil(examined / perPage))
+  return { api: runPages + artifactPages(fake, oldest, query) + downloads, blobs: downloads }
+}
+
+const nameOf = (run: FakeRun, query: BoundQuery) => query.name ?? `helm-install-duration-${run.id}`
+
+/** Pages of the repository listing (newest first) down to an artifact older than `oldest`. */
+function artifactPages(fake: FakeGitHub, oldest: FakeRun | undefined, query: BoundQuery): number {
+  const listed = fake.runs
+    .flatMap(run =>
+      run.artifacts.map(a => ({ ...a, at: Date.parse(a.createdAt ?? run.created_at) }))
+    )
+    .filter(a => !query.name || a.name === query.name)
+    .sort((a, b) => b.at - a.at)
+  if (!oldest) return 1
+  const before = listed.findIndex(a => a.at < Date.parse(oldest.created_at))
+  const needed = before === -1 ? listed.length : before + 1
+  return Math.max(1, Math.ceil(needed / 100))
 }

@@ -6,6 +6,15 @@ import { makeRuns } from './history.js'
  * the `Fault`s that make the fake behave so; tests combine them.
  */
 
+/** The repository-wide artifact listing, any page. */
+export const REPO_ARTIFACTS = /\/actions\/artifacts\?/
+
+/**
+ * The repository-wide artifact listing fails on every try (a 502): the check asks each run's
+ * own artifact listing instead, so faults of that listing can be tried.
+ */
+export const repoListingDown = (): Fault => ({ path: REPO_ARTIFACTS, times: 999, status: 502 })
+
 /** The runs listing, first page or any other. */
 export const RUNS = /\/actions\/workflows\/[^/]+\/runs/
 export const RUNS_PAGE = (page: number) =>

@@ -145,6 +145,8 @@ export interface RunFacts {
   status: string | null
   conclusion: string | null
   created_at: string
+  /** When the run last changed (for a completed run, when it completed); created_at if unset. */
+  updated_at?: string
   workflowId: number
   workflowPath: string
   repository: RepoFacts
@@ -176,7 +178,7 @@ export function workflowRun(hosts: Hosts, run: RunFacts) {
     html_url: `${hosts.web}/${full}/actions/runs/${run.id}`,
     pull_requests: [],
     created_at: run.created_at,
-    updated_at: run.created_at,
+    updated_at: run.updated_at ?? run.created_at,
     run_started_at: run.created_at,
     jobs_url: `${api}/jobs`,
     logs_url: `${api}/logs`,
@@ -205,6 +207,8 @@ export interface ArtifactFacts {
   size_in_bytes: number
   expired: boolean
   created_at: string
+  /** When it expires (or expired); created_at when unset. */
+  expires_at?: string
   /** `sha256:…`, null for none, or undefined to leave the field out (GHES has no digests). */
   digest?: string | null
   /** Null when the run behind the artifact is unknown; the schema allows it. */
@@ -231,7 +235,7 @@ export function artifact(hosts: Hosts, a: ArtifactFacts) {
     expired: a.expired,
     ...(a.digest === undefined ? {} : { digest: a.digest }),
     created_at: a.created_at,
-    expires_at: a.created_at,
+    expires_at: a.expires_at ?? a.created_at,
     updated_at: a.created_at,
     workflow_run: a.workflowRun
   }

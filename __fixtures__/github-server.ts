@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo, Socket } from 'node:net'
+import { FakeCacheService } from './cache-service.js'
 import * as shapes from './github-json.js'
 
 /**
@@ -20,6 +21,10 @@ export interface FakeArtifact {
   workflowRunId?: number | null
   /** `digest` reported; defaults to the zip's real sha256, `null` for none. */
   digest?: string | null
+  /** When the upload started; defaults to the run's created_at. */
+  createdAt?: string
+  /** When it expires; defaults to 90 days from now, or created_at for an expired one. */
+  expiresAt?: string
 }
 
 export interface FakeRun {
@@ -32,6 +37,13 @@ export interface FakeRun {
   status: string | null
   conclusion: string | null
   created_at: string
+  /** When it completed; defaults to created_at. */
+  updated_at?: string
+  /**
+   * Another workflow of the repository: its runs are not in our workflow's listing, but its
+   * artifacts interleave with ours in the repository-wide listing.
+   */
+  workflow?: string
   /** 1 unless the run was re-run. */
   run_attempt?: number
   /** Head repository: ours (default), another (a fork), or null (deleted fork). */
@@ -135,6 +147,8 @@ export class FakeGitHub {
   private sockets = new Set<Socket>()
   private blobs = new Map<number, FakeArtifact>()
   readonly uploads = new Map<string, Upload>()
+  /** The Actions cache service (v2) and its blob store: see cache-service.ts. */
+  readonly cache = new FakeCacheService(() => this.url)
   url = ''
 
   constructor(options: FakeOptions = {}) {
@@ -184,9 +198,11 @@ export class FakeGitHub {
     )
   }
 
-  /** Requests served, without the blob hops, as "GET /path" lines. */
+  /** Requests served, without the blob hops and the cache service, as "GET /path" lines. */
   apiCalls(): string[] {
-    return this.requests.filter(r => !r.path.startsWith('/blob/')).map(r => `${r.method} ${r.path}`)
+    return this.requests
+      .filter(r => !r.path.startsWith('/blob/') && !this.cache.serves(r.path))
+      .map(r => `${r.method} ${r.path}`)
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -220,11 +236,13 @@ export class FakeGitHub {
         )
       }
     }
-    const [status, answer, headers] = url.pathname.startsWith('/twirp/')
-      ? this.twirp(url.pathname, body, req.headers.authorization)
-      : url.pathname.startsWith('/devstoreaccount1/')
-        ? this.blobUpload(url, body)
-        : this.route(record.method, url, req.headers.authorization)
+    const [status, answer, headers] = this.cache.serves(url.pathname)
+      ? await this.cache.handle(record.method, url, req.headers, body)
+      : url.pathname.startsWith('/twirp/')
+        ? this.twirp(url.pathname, body, req.headers.authorization)
+        : url.pathname.startsWith('/devstoreaccount1/')
+          ? this.blobUpload(url, body)
+          : this.route(record.method, url, req.headers.authorization)
     let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
@@ -289,6 +307,7 @@ export class FakeGitHub {
     const page = Math.max(1, Number(q.get('page') ?? 1))
     const status = q.get('status')
     const matching = this.runs
+      .filter(r => (r.workflow ?? this.workflow) === this.workflow)
       .filter(r => !q.get('branch') || r.head_branch === q.get('branch'))
       .filter(r => !q.get('event') || r.event === q.get('event'))
       .filter(r => !status || r.status === status || r.conclusion === status)
@@ -301,13 +320,14 @@ export class FakeGitHub {
     ]
   }
 
+  /** The run's head repository: ours, a fork's, or null (a deleted fork). */
+  private headOf(run: FakeRun): shapes.RepoFacts | null {
+    if (run.head === 'fork') return { id: FORK_ID, owner: 'mallory', name: this.repo }
+    return run.head === 'null' ? null : this.own
+  }
+
   runJson(run: FakeRun) {
-    const head =
-      run.head === 'fork'
-        ? { id: 9999, owner: 'mallory', name: this.repo }
-        : run.head === 'null'
-          ? null
-          : this.own
+    const head = this.headOf(run)
     return shapes.workflowRun(this.hosts, {
       ...run,
       run_attempt: run.run_attempt ?? 1,
@@ -340,15 +360,18 @@ export class FakeGitHub {
     return [200, { total_count: artifacts.length, artifacts }]
   }
 
-  /** `GET /repos/{owner}/{repo}/actions/artifacts`: every run's artifacts, newest first. */
+  /**
+   * `GET /repos/{owner}/{repo}/actions/artifacts`: every workflow's artifacts, newest first
+   * (by when the upload started, as GitHub orders them), so other workflows' interleave.
+   */
   private listRepoArtifacts(url: URL): [number, unknown, Record<string, string>] {
     const q = url.searchParams
     const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
     const page = Math.max(1, Number(q.get('page') ?? 1))
-    const matching = [...this.runs]
-      .sort((a, b) => b.id - a.id)
+    const matching = this.runs
       .flatMap(run => run.artifacts.map((_a, index) => this.artifactJson(run, index)))
       .filter(a => !q.get('name') || a.name === q.get('name'))
+      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
     return [
       200,
       {
@@ -369,7 +392,9 @@ export class FakeGitHub {
       name: a.name,
       size_in_bytes: a.sizeInBytes ?? a.zip.length,
       expired: a.expired ?? false,
-      created_at: run.created_at,
+      created_at: a.createdAt ?? run.created_at,
+      // Retention runs from now, so a history dated in the past stays unexpired.
+      expires_at: a.expiresAt ?? (a.expired ? run.created_at : inDays(90)),
       digest: this.digests ? digest : undefined,
       workflowRun:
         a.workflowRunId === null
@@ -377,7 +402,7 @@ export class FakeGitHub {
           : {
               id: a.workflowRunId ?? run.id,
               repository_id: this.repoId,
-              head_repository_id: this.repoId,
+              head_repository_id: this.headOf(run)?.id ?? DELETED_FORK_ID,
               head_branch: run.head_branch ?? '',
               head_sha: run.head_sha
             },
@@ -525,6 +550,12 @@ function pageLinks(url: URL, page: number, perPage: number, total: number): Reco
   ]
   return links.length ? { link: links.join(', ') } : {}
 }
+
+/** A fork's repository id, and the one its artifacts still name once the fork is deleted. */
+const FORK_ID = 9999
+const DELETED_FORK_ID = 9998
+
+const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
 
 const sha256 = (data: Buffer) => `sha256:${createHash('sha256').update(data).digest('hex')}`
 

@@ -54,3 +54,51 @@ export function makeRuns(
     }
   })
 }
+
+/**
+ * Another workflow's runs, one half an hour after each of ours, each uploading `perRun`
+ * artifacts: in the repository-wide listing they interleave with ours, as a busy
+ * repository's do. Their runs are not in our workflow's listing.
+ */
+export function otherWorkflowRuns(ours: FakeRun[], perRun = 2): FakeRun[] {
+  return ours.map((run, i) => {
+    const created = new Date(Date.parse(run.created_at) + 30 * 60_000).toISOString()
+    return {
+      ...run,
+      id: 500_000 + i,
+      workflow: 'lint.yml',
+      created_at: created,
+      updated_at: created,
+      artifacts: Array.from({ length: perRun }, (_, k) => ({
+        name: `report-${k}`,
+        zip: sampleZip('not a sample\n')
+      }))
+    }
+  })
+}
+
+/**
+ * The bench's busy repository: `runs` runs of ours, newest first, of every 5 of which 3 hold
+ * a counted sample, 1 has none, and 1 was cancelled (its sample does not count); another
+ * workflow uploads 2 artifacts between each two of ours. Every run completed long before the
+ * listing lag.
+ */
+export function busyHistory(name?: string, runs = 500): FakeRun[] {
+  const specs: RunSpec[] = Array.from({ length: runs }, (_, i) => {
+    const value = 120 + ((i * 37) % 90)
+    const artifact = name ? { artifact: { name } } : {}
+    if (i % 5 === 3) return {}
+    if (i % 5 === 4) return { value, conclusion: 'cancelled', ...artifact }
+    return { value, ...artifact }
+  })
+  const ours = makeRuns(specs)
+  return [...ours, ...otherWorkflowRuns(ours, 2)]
+}
+
+/** One new successful run with a sample, an hour after the newest. */
+export function withNewRun(runs: FakeRun[], name?: string): FakeRun[] {
+  const newest = Math.max(...runs.filter(r => !r.workflow).map(r => r.id))
+  const [run] = makeRuns([{ value: 150, ...(name ? { artifact: { name } } : {}) }], newest + 1)
+  run.created_at = run.updated_at = '2026-11-01T01:00:00Z'
+  return [run, ...runs]
+}

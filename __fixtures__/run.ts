@@ -11,6 +11,7 @@ export function makeRun(id: number, change: Partial<Run> = {}): Run {
     status: 'completed',
     conclusion: 'success',
     created_at: '2026-11-01T00:00:00Z',
+    updated_at: '2026-11-01T00:05:00Z',
     html_url: `https://github.com/o/r/actions/runs/${id}`,
     repository: { id: 1, full_name: 'o/r' },
     head_repository: { id: 1, full_name: 'o/r' },

@@ -1,10 +1,14 @@
 import { afterAll, beforeAll } from '@jest/globals'
-import { FakeGitHub, type Fault } from './github-server.js'
-import { makeRuns, type RunSpec } from './history.js'
+import { FakeGitHub, type FakeRun, type Fault } from './github-server.js'
+import { makeRuns, otherWorkflowRuns, type RunSpec } from './history.js'
 import { runAction, type ActionResult, type RunOptions } from './run-action.js'
 
 export interface Scenario extends RunOptions {
   faults?: Fault[]
+  /** Artifacts another workflow uploads per run of ours, interleaved in the repository listing. */
+  busy?: number
+  /** Changes the runs once made (timestamps, ids) before the action runs. */
+  amend?: (runs: FakeRun[]) => void
 }
 
 /** One fake GitHub for a test file; each scenario sets its history and faults afresh. */
@@ -21,6 +25,8 @@ export function useFakeGitHub(): {
   })
   const run = async (specs: (RunSpec | number | string)[], scenario: Scenario = {}) => {
     fake.runs = makeRuns(specs)
+    if (scenario.busy) fake.runs.push(...otherWorkflowRuns(fake.runs, scenario.busy))
+    scenario.amend?.(fake.runs)
     fake.faults = scenario.faults ?? []
     fake.requests.length = 0
     return runAction(fake, {

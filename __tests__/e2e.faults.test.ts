@@ -12,6 +12,7 @@ import {
   oddHeaders,
   oversizedBody,
   redirect,
+  repoListingDown,
   resetAfterHeaders,
   runCompletesBeforePage2,
   runRerunBeforePage2,
@@ -36,6 +37,11 @@ const warnings = (r: ActionResult) =>
 const cancelled = (n: number): RunSpec[] =>
   Array.from({ length: n }, () => ({ value: 1, conclusion: 'cancelled' }))
 const noSample = (n: number): RunSpec[] => Array.from({ length: n }, () => ({}))
+/** 100 runs: of every 5, 3 hold a sample, 1 none, 1 cancelled (the bench's mix). */
+const busySparse = (): RunSpec[] =>
+  Array.from({ length: 100 }, (_, i) =>
+    i % 5 === 3 ? {} : i % 5 === 4 ? { value: 1, conclusion: 'cancelled' } : { value: 100 + i }
+  )
 
 describe('pagination that shifts, loops or leaves the API', () => {
   const { fake, run } = useFakeGitHub()
@@ -77,6 +83,42 @@ describe('pagination that shifts, loops or leaves the API', () => {
     expect(r.code).toBe(0)
     expect(samplesOf(r)).toEqual([100, 100, 400])
     expect(r.outputs.verdict).toBe('pass')
+  })
+
+  it('fails clearly when the runs listing shrinks again while it is read a second time', async () => {
+    const history: (RunSpec | number)[] = [...cancelled(99), 100, 100, 400, 400]
+    const r = await run(history, {
+      inputs: twoPageInputs,
+      faults: [runRerunBeforePage2(8995), runRerunBeforePage2(8990)]
+    })
+    expect(r.code).toBe(1)
+    expect(r.outputs.verdict).toBeUndefined()
+    expect(errors(r)).toEqual([
+      expect.stringMatching(
+        /^Listing runs .*lost items again while it was read a second time.*run the check again$/
+      )
+    ])
+  })
+
+  it('gives the same verdict when a page of the repository artifact listing comes back empty', async () => {
+    const inputs = { window: '30', lookback: '500' }
+    const good = await run(busySparse(), { busy: 2, inputs })
+    const r = await run(busySparse(), {
+      busy: 2,
+      inputs,
+      faults: [
+        {
+          path: /\/actions\/artifacts\?.*\bpage=2\b/,
+          times: 1,
+          passThrough: true,
+          rewrite: answer => ({ ...answer, body: { ...(answer.body as object), artifacts: [] } })
+        }
+      ]
+    })
+    expect(good.outputs.count).toBe('30')
+    expect(r.outputs).toEqual(good.outputs)
+    // The runs past the empty page were asked on their own.
+    expect(fake.apiCalls().some(c => /\/runs\/\d+\/artifacts/.test(c))).toBe(true)
   })
 
   it('stops at a page that brings no new run (a next link back to itself)', async () => {
@@ -173,7 +215,7 @@ describe('pagination that shifts, loops or leaves the API', () => {
     })
     expect(r.code).toBe(0)
     expect(samplesOf(r)).toEqual(GOOD)
-    const [first, second] = fake.requests
+    const [first, second] = fake.requests.filter(q => /\/runs\?/.test(q.path))
     expect(second.path).toMatch(/^\/repositories\/1001\//)
     expect([first.authorization, second.authorization]).toEqual([
       `token ${fake.token}`,
@@ -234,7 +276,7 @@ describe('cut-off, empty and oversized bodies', () => {
   it('retries a reset on one run’s artifact listing: the breach stays a breach', async () => {
     const r = await run([400, 400, 100, 100, 100], {
       inputs: window3,
-      faults: [resetAfterHeaders(/\/runs\/9000\/artifacts/, 1)]
+      faults: [repoListingDown(), resetAfterHeaders(/\/runs\/9000\/artifacts/, 1)]
     })
     expect(r.code).toBe(1)
     expect(r.outputs.verdict).toBe('breach')
@@ -250,7 +292,7 @@ describe('cut-off, empty and oversized bodies', () => {
     async (_label, path) => {
       const r = await run([400, 400, 100, 100, 100], {
         inputs: window3,
-        faults: [resetAfterHeaders(path, 99)]
+        faults: [repoListingDown(), resetAfterHeaders(path, 99)]
       })
       expect(r.code).toBe(1)
       expect(r.outputs.verdict).toBeUndefined()
@@ -305,7 +347,7 @@ describe('rate limits and odd headers', () => {
   it('caps the wait on a 429 from one run’s artifact listing too, failing the check', async () => {
     const r = await run(GOOD, {
       inputs: window3,
-      faults: [bare429(/\/runs\/9000\/artifacts/, 1, '3600')]
+      faults: [repoListingDown(), bare429(/\/runs\/9000\/artifacts/, 1, '3600')]
     })
     expect(r.code).toBe(1)
     expect(errors(r)).toEqual([
@@ -325,7 +367,8 @@ describe('rate limits and odd headers', () => {
     expect(r.code).toBe(0)
     expect(r.outputs.verdict).toBe('pass')
     expect(r.summary).toContain('pass')
-    expect(r.stdout).toMatch(/^GitHub API: 7 requests$/m)
+    // Both listings and three downloads: the repository listing answers for every run.
+    expect(r.stdout).toMatch(/^GitHub API: 5 requests$/m)
   })
 
   it('names no reset time it cannot read when the primary limit is spent', async () => {

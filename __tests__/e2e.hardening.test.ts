@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
+import { repoListingDown } from '../__fixtures__/faults.js'
 import { buildZip, hostileZips, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
 import { samplesOf, skippedOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
@@ -103,13 +104,20 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
     expect(samplesOf(allowed)).toEqual([1, 2, 101])
   })
 
-  it("ignores an artifact whose workflow_run.id is another run's", async () => {
-    const r = await run([{ value: 1, artifact: { workflowRunId: 1234 } }, ...GOOD], {
-      inputs: { window: '3' }
-    })
-    expect(samplesOf(r)).toEqual(GOOD)
-    expect(reasons(r)).toEqual(['no artifact named like the pattern'])
-  })
+  it.each([
+    ['the repository listing', []],
+    ["the run's own listing", [repoListingDown()]]
+  ])(
+    "ignores an artifact whose workflow_run.id is another run's, found through %s",
+    async (_l, faults) => {
+      const r = await run([{ value: 1, artifact: { workflowRunId: 1234 } }, ...GOOD], {
+        inputs: { window: '3' },
+        faults
+      })
+      expect(samplesOf(r)).toEqual(GOOD)
+      expect(reasons(r)).toEqual(['no artifact named like the pattern'])
+    }
+  )
 
   it('skips a zip whose SHA-256 does not match the digest, and accepts one without a digest', async () => {
     const r = await run(
@@ -196,7 +204,9 @@ describe('API faults (dist/index.js against the fake API)', () => {
     })
     expect(r.code).toBe(1)
     expect(r.stdout).toMatch(/::error::.*rate limit is exhausted until 2026-11-25T07:00:00.000Z/)
-    expect(fake.apiCalls()).toHaveLength(1)
+    // The two listings start together; nothing is asked after the refusal.
+    expect(fake.apiCalls().filter(c => c.includes('/workflows/'))).toHaveLength(1)
+    expect(fake.apiCalls()).toHaveLength(2)
   })
 
   it.each([
@@ -288,7 +298,8 @@ describe('API faults (dist/index.js against the fake API)', () => {
     })
     expect(r.code).toBe(1)
     expect(r.annotations[0].message).toMatch(/Listing runs of workflow chart.yml .*abort|timeout/i)
-    expect(fake.apiCalls()).toHaveLength(4) // the first try and three retries
+    // The first try and three retries of the runs listing.
+    expect(fake.apiCalls().filter(c => c.includes('/workflows/'))).toHaveLength(4)
     expect(Date.now() - started).toBeLessThan(30_000)
   })
 

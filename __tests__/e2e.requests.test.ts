@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { requestBound } from '../__fixtures__/bound.js'
+import type { FakeRun } from '../__fixtures__/github-server.js'
 import type { RunSpec } from '../__fixtures__/history.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 
@@ -7,6 +8,7 @@ import { useFakeGitHub } from '../__fixtures__/scenario.js'
 describe('requests made by dist/index.js', () => {
   const { fake, run } = useFakeGitHub()
   const full = Array.from({ length: 200 }, (_, i) => 100 + i)
+  // The bench's history: of every 5 runs, 3 hold a counted sample, 1 none, 1 was cancelled.
   const sparse: RunSpec[] = Array.from({ length: 500 }, (_, i) =>
     i % 5 === 3 ? {} : i % 5 === 4 ? { value: 1, conclusion: 'cancelled' } : { value: 100 + i }
   )
@@ -14,54 +16,112 @@ describe('requests made by dist/index.js', () => {
   const kinds = () => {
     const calls = fake.requests.map(r => r.path)
     return {
-      lists: calls.filter(p => p.includes('/workflows/')).length,
+      runLists: calls.filter(p => p.includes('/workflows/')).length,
+      artifactLists: calls.filter(p => /\/actions\/artifacts\?/.test(p)).length,
       lookups: calls.filter(p => /\/runs\/\d+\/artifacts/.test(p)).length,
       redirects: calls.filter(p => /\/artifacts\/\d+\/zip/.test(p)).length,
       blobs: calls.filter(p => p.startsWith('/blob/')).length,
-      total: calls.length,
-      distinct: new Set(calls).size
+      api: fake.apiCalls().length,
+      distinct: new Set(calls).size,
+      total: calls.length
     }
   }
 
-  it('N=10 over a full history: one list call, then one lookup and one download per sample', async () => {
+  it('N=10 over a full history: both listings, then one download per sample', async () => {
     const r = await run(full)
     expect(r.outputs.count).toBe('10')
     expect(kinds()).toEqual({
-      lists: 1,
-      lookups: 10,
+      runLists: 1,
+      artifactLists: 1,
+      lookups: 0,
       redirects: 10,
       blobs: 10,
-      total: 31,
-      distinct: 31
+      api: 12,
+      distinct: 22,
+      total: 22
     })
-    // The one page asks for no more runs than lookback.
-    expect(fake.requests[0].path).toContain('per_page=50')
-    // Blob downloads are not API requests: the log counts the 21 that are.
-    expect(r.stdout).toMatch(/^GitHub API: 21 requests; \d+ left until \d\d:\d\d UTC$/m)
+    // The runs page asks for no more runs than lookback; the artifacts page for 100.
+    expect(fake.apiCalls().find(c => c.includes('/workflows/'))).toContain('per_page=50')
+    expect(fake.apiCalls().find(c => c.includes('/actions/artifacts?'))).toContain('per_page=100')
+    // Blob downloads are not API requests: the log counts the 12 that are.
+    expect(r.stdout).toMatch(/^GitHub API: 12 requests; \d+ left until \d\d:\d\d UTC$/m)
   })
 
   it('with this run as the newest sample it reads one run less', async () => {
     await run(full, { inputs: { value: '120' } })
-    expect(kinds()).toMatchObject({ lookups: 9, redirects: 9, blobs: 9, total: 28 })
+    expect(kinds()).toMatchObject({ redirects: 9, blobs: 9, api: 11, lookups: 0 })
   })
 
   it.each([10, 50, 200])(
-    'N=%i over a sparse history of 500 runs meets the lower bound exactly',
+    'N=%i over a sparse history of 500 runs in a busy repository meets the bound exactly',
     async window => {
-      const r = await run(sparse, { inputs: { window: String(window), lookback: '500' } })
+      const r = await run(sparse, { busy: 2, inputs: { window: String(window), lookback: '500' } })
       expect(r.outputs.count).toBe(String(window))
       const counted = kinds()
-      expect(counted.total).toBe(requestBound(sparse, window))
+      const bound = requestBound(fake, { window, lookback: 500 })
+      expect({ api: counted.api, blobs: counted.blobs }).toEqual(bound)
+      expect(counted.lookups).toBe(0)
       expect(counted.distinct).toBe(counted.total)
     }
   )
 
-  it('stops at lookback, listing no runs beyond it', async () => {
+  it('filters the repository listing by name when the name holds no run id', async () => {
+    const named: RunSpec[] = sparse.map(spec =>
+      'value' in spec ? { ...spec, artifact: { name: 'helm-install-duration' } } : spec
+    )
+    const r = await run(named, {
+      busy: 2,
+      inputs: { window: '200', lookback: '500', 'artifact-name': 'helm-install-duration' }
+    })
+    expect(r.outputs.count).toBe('200')
+    expect(fake.apiCalls().find(c => c.includes('/actions/artifacts?'))).toContain(
+      'name=helm-install-duration'
+    )
+    const bound = requestBound(fake, {
+      window: 200,
+      lookback: 500,
+      name: 'helm-install-duration'
+    })
+    expect({ api: kinds().api, blobs: kinds().blobs }).toEqual(bound)
+  })
+
+  it('stops at lookback, listing no runs beyond it, and asks no run on its own', async () => {
     const r = await run(
       Array.from({ length: 300 }, () => ({})),
       { inputs: { lookback: '150' } }
     )
     expect(r.outputs.verdict).toBe('insufficient')
-    expect(kinds()).toMatchObject({ lists: 2, lookups: 150 })
+    // The repository has no artifacts at all: its one empty page answers for every run.
+    expect(kinds()).toMatchObject({ runLists: 2, artifactLists: 1, lookups: 0 })
+  })
+
+  it('asks a run that completed within the listing lag on its own, and no other', async () => {
+    // The newest run has no artifact in the listing and completed a minute ago: the listing
+    // may not show its artifact yet, so its absence proves nothing.
+    const justNow = (runs: FakeRun[]) => {
+      const recent = new Date(Date.now() - 60_000).toISOString()
+      runs[0].created_at = recent
+      runs[0].updated_at = recent
+    }
+    const r = await run([{}, 101, 102, 103], { inputs: { window: '3' }, amend: justNow })
+    expect(r.outputs.count).toBe('3')
+    expect(kinds()).toMatchObject({ lookups: 1, redirects: 3 })
+    expect(fake.apiCalls()).toContain(
+      'GET /repos/tracecore/tracecore/actions/runs/9000/artifacts?name=helm-install-duration-9000&per_page=100'
+    )
+    // Past the margin, the listing alone says that it has none.
+    await run([{}, 101, 102, 103], { inputs: { window: '3' } })
+    expect(kinds()).toMatchObject({ lookups: 0, redirects: 3 })
+  })
+
+  it('costs at most two requests more than asking each run when other artifacts crowd the listing', async () => {
+    const r = await run(sparse.slice(0, 40), { busy: 150, inputs: { window: '10' } })
+    expect(r.outputs.count).toBe('10')
+    const counted = kinds()
+    // Asking each run: the runs page, one lookup per counted run examined, one 302 per sample.
+    const examined = 16
+    const eligible = sparse.slice(0, examined).filter(s => s.conclusion !== 'cancelled').length
+    expect(counted.api).toBeLessThanOrEqual(1 + eligible + 10 + 2)
+    expect(counted.lookups).toBeGreaterThan(0)
   })
 })

@@ -64,6 +64,7 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnBreach: true,
   failOnInsufficient: false,
   summary: true,
+  cache: false,
   ...change
 })
 

@@ -1,43 +1,39 @@
 /**
- * `npm run bench`: the bundled action against the sequential approach of the shell script it
- * replaces (`gh run download` in a loop), both on the project's fake GitHub API with 50 ms of
- * latency per request. Counts requests as well as time, since the token's hourly request
- * budget, not the CPU, is what runs out. Prints a Markdown table and writes bench/results.md.
+ * `npm run bench`: what a check costs against the token's 1,000 requests an hour, cold (no
+ * cache entry), warm (nothing new since the last check) and warm with one new run, on the
+ * project's fake GitHub with 50 ms of latency per request. Counts REST API requests, blob
+ * downloads and cache-service calls apart, measures round trips to the verdict, and keeps the
+ * sequential baseline (the shell script's `gh` loop: a lookup per run). Writes
+ * bench/results.md.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
+import { cacheEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
-import { makeRuns, type RunSpec } from '../__fixtures__/history.js'
+import { busyHistory, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
-
-class Skip extends Error {}
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5)
 const LOOKBACK = 500
 const RSS_HOOK = resolve(import.meta.dirname, 'rss-hook.mjs')
-
-/** 500 runs, newest first: of every 5, 3 hold a sample, 1 has no artifact, 1 was cancelled. */
-function sparseHistory(): RunSpec[] {
-  return Array.from({ length: LOOKBACK }, (_, i) => {
-    const value = 120 + ((i * 37) % 90)
-    if (i % 5 === 3) return {}
-    if (i % 5 === 4) return { value, conclusion: 'cancelled' }
-    return { value }
-  })
-}
+const FIXED_NAME = 'helm-install-duration'
 
 interface Measure {
-  requests: number
-  ms: number
-  rssMb?: number
+  api: number
+  blobs: number
+  cacheCalls: number
+  /** From the first request to the last one before the verdict (the save comes after). */
+  dataMs: number
+  roundTrips: number
   coldMs?: number
   totalMs?: number
-  verdict?: string
+  rssMb?: number
+  loadMs?: number
   count?: number
 }
 
@@ -46,33 +42,59 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[s.length >> 1] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2
 }
 
-async function measureAction(fake: FakeGitHub, window: number): Promise<Measure> {
+let runId = 20_000
+const SAVE_CALLS = /CacheService\/(CreateCacheEntry|FinalizeCacheEntryUpload)|^\/cacheblob\/.*sp=cw/
+
+async function measureAction(
+  fake: FakeGitHub,
+  window: number,
+  inputs: Record<string, string> = {}
+): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
+  const id = runId++
+  const service = cacheEnv(fake, id)
+  // runAction's own private RUNNER_TEMP stays.
+  delete service.RUNNER_TEMP
   fake.requests.length = 0
+  fake.cache.calls.length = 0
   const r = await runAction(fake, {
-    inputs: { window: String(window), lookback: String(LOOKBACK), summary: 'false' },
-    env: { RSS_FILE: rssFile },
+    inputs: { window: String(window), lookback: String(LOOKBACK), summary: 'false', ...inputs },
+    env: {
+      ...service,
+      GITHUB_RUN_ID: String(id),
+      GITHUB_REF: 'refs/heads/main',
+      RSS_FILE: rssFile
+    },
     nodeArgs: ['--import', RSS_HOOK]
   })
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
     throw new Error(`action failed: ${r.stdout}${r.stderr}`)
-  const first = Math.min(...fake.requests.map(q => q.at))
-  const last = Math.max(...fake.requests.map(q => q.doneAt ?? q.at))
+  const toVerdict = fake.requests.filter(q => !SAVE_CALLS.test(q.path))
+  const first = Math.min(...toVerdict.map(q => q.at))
+  const last = Math.max(...toVerdict.map(q => q.doneAt ?? q.at))
+  const loaded = /Sample cache: client loaded in (\d+) ms/.exec(r.stdout)
   return {
-    requests: fake.requests.length,
-    ms: last - first,
+    api: fake.apiCalls().length,
+    blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
+    cacheCalls: fake.cache.calls.length,
+    dataMs: last - first,
+    roundTrips: (last - first) / fake.latencyMs,
     coldMs: first - r.startedAt,
     totalMs: finished - r.startedAt,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
-    verdict: r.outputs.verdict,
+    loadMs: loaded ? Number(loaded[1]) : undefined,
     count: Number(r.outputs.count)
   }
 }
 
 /** The shell script's way: list, then for each run look up and download its artifact, in turn. */
-async function measureSequential(fake: FakeGitHub, window: number): Promise<Measure> {
+async function measureSequential(
+  fake: FakeGitHub,
+  window: number,
+  name?: string
+): Promise<Measure> {
   fake.requests.length = 0
   const headers = { authorization: `token ${fake.token}` }
   const api = `${fake.url}/repos/${fake.owner}/${fake.repo}/actions`
@@ -92,7 +114,7 @@ async function measureSequential(fake: FakeGitHub, window: number): Promise<Meas
       seen++
       if (!['success', 'failure'].includes(run.conclusion)) continue
       const lookup = await fetch(
-        `${api}/runs/${run.id}/artifacts?name=helm-install-duration-${run.id}`,
+        `${api}/runs/${run.id}/artifacts?name=${name ?? `helm-install-duration-${run.id}`}`,
         { headers }
       )
       const { artifacts } = (await lookup.json()) as { artifacts: { id: number }[] }
@@ -105,91 +127,184 @@ async function measureSequential(fake: FakeGitHub, window: number): Promise<Meas
       if (++found >= window) break
     }
   }
-  return { requests: fake.requests.length, ms: Date.now() - started }
+  const dataMs = Date.now() - started
+  return {
+    api: fake.apiCalls().length,
+    blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
+    cacheCalls: 0,
+    dataMs,
+    roundTrips: dataMs / fake.latencyMs
+  }
 }
 
-async function repeat(times: number, measure: () => Promise<Measure>): Promise<Measure> {
+async function repeat(
+  times: number,
+  prepare: () => Promise<void> | void,
+  measure: () => Promise<Measure>
+): Promise<Measure> {
   const all: Measure[] = []
-  for (let i = 0; i < times; i++) all.push(await measure())
+  for (let i = 0; i < times; i++) {
+    await prepare()
+    all.push(await measure())
+  }
   const pick = (f: (m: Measure) => number | undefined) => {
     const xs = all.map(f).filter((x): x is number => x !== undefined)
     return xs.length ? median(xs) : undefined
   }
   return {
     ...all[0],
-    ms: pick(m => m.ms) ?? 0,
+    dataMs: pick(m => m.dataMs) ?? 0,
+    roundTrips: pick(m => m.roundTrips) ?? 0,
     coldMs: pick(m => m.coldMs),
     totalMs: pick(m => m.totalMs),
+    loadMs: pick(m => m.loadMs),
     rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined
   }
 }
 
 const fake = new FakeGitHub({ latencyMs: LATENCY_MS })
 await fake.start()
+/** Round trips are counted at a latency where the CPU's few tens of ms no longer blur them. */
+const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)
+const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
+await slow.start()
+const depthRows: string[] = []
 const rows: string[] = []
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
-try {
-  const sizes = (process.env.BENCH_SIZES ?? '10,50,200').split(',').map(Number)
-  for (const window of sizes) {
-    fake.runs = makeRuns(sparseHistory())
-    const action = await repeat(REPEATS, () => measureAction(fake, window))
-    const sequential = await repeat(Math.min(REPEATS, 3), () => measureSequential(fake, window))
-    const bound = requestBound(sparseHistory(), window)
-    rows.push(
-      `| N=${window} | ${action.count} | ${action.requests} (bound ${bound}) | ${sequential.requests} | ${fmt(action.ms)} | ${fmt(sequential.ms)} | ${fmt(sequential.ms / action.ms, 1)}x | ${fmt(action.coldMs)} | ${fmt(action.totalMs)} | ${fmt(action.rssMb, 1)} |`
-    )
-    console.log(rows.at(-1))
+
+/** Targets from the cost issue, by window: cold, warm, warm with one new run. */
+const TARGETS: Record<number, [number, number, number]> = { 10: [13, 3, 4], 200: [210, 10, 11] }
+
+function row(label: string, kind: string, m: Measure, target?: number, sequential?: Measure) {
+  const perHour = Math.floor(1000 / m.api)
+  const met =
+    target === undefined ? '' : m.api <= target ? ` (<= ${target} ✓)` : ` (<= ${target} ✗)`
+  const speedUp = sequential ? `${fmt(sequential.dataMs / m.dataMs, 1)}x` : '–'
+  rows.push(
+    `| ${label} | ${kind} | ${m.count ?? '–'} | ${m.api}${met} | ${m.blobs} | ${m.cacheCalls} | ${perHour} | ${fmt(m.roundTrips, 1)} | ${fmt(m.dataMs)} | ${sequential ? `${sequential.api} / ${fmt(sequential.dataMs)}` : '–'} | ${speedUp} | ${fmt(m.loadMs)} | ${fmt(m.coldMs)} | ${fmt(m.totalMs)} | ${fmt(m.rssMb, 1)} |`
+  )
+  console.log(rows.at(-1))
+}
+
+async function scenario(label: string, window: number, name?: string): Promise<void> {
+  const inputs: Record<string, string> = name ? { 'artifact-name': name } : {}
+  const fresh = () => {
+    fake.runs = busyHistory(name)
+    fake.cache.reset()
   }
-  // The chain's physical depth: every run has a sample, so list -> lookup -> 302 -> blob.
-  const full: RunSpec[] = Array.from({ length: 100 }, (_, i) => ({ value: 120 + i }))
-  fake.runs = makeRuns(full)
-  const dense = await repeat(REPEATS, () => measureAction(fake, 10))
-  const denseSequential = await repeat(Math.min(REPEATS, 3), () => measureSequential(fake, 10))
-  rows.push(
-    `| N=10, every run has a sample | ${dense.count} | ${dense.requests} (bound ${requestBound(full, 10)}) | ${denseSequential.requests} | ${fmt(dense.ms)} | ${fmt(denseSequential.ms)} | ${fmt(denseSequential.ms / dense.ms, 1)}x | ${fmt(dense.coldMs)} | ${fmt(dense.totalMs)} | ${fmt(dense.rssMb, 1)} |`
+  const cold = await repeat(REPEATS, fresh, () => measureAction(fake, window, inputs))
+  fresh()
+  const sequential = await repeat(
+    Math.min(REPEATS, 3),
+    () => undefined,
+    () => measureSequential(fake, window, name)
   )
-  console.log(rows.at(-1))
-  if (process.env.BENCH_SKIP_BOMB) throw new Skip()
-  // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
-  const bomb = await zeroBomb(1 << 30)
-  const hostile = makeRuns([
-    {
-      value: 0,
-      artifact: {
-        zip: buildZip([{ name: 'install_to_ready_seconds.txt', data: '', raw: bomb }]),
-        sizeInBytes: 400
-      }
+  const bound = requestBound(fake, { window, lookback: LOOKBACK, name })
+  if (cold.api !== bound.api)
+    throw new Error(`${label}: cold check made ${cold.api}, bound ${bound.api}`)
+  const targets = name ? undefined : TARGETS[window]
+  row(label, 'cold', cold, targets?.[0], sequential)
+  // Warm: the entry the cold check saved, and nothing new since.
+  const warm = await repeat(
+    REPEATS,
+    async () => {
+      fresh()
+      await measureAction(fake, window, inputs)
     },
-    ...sparseHistory().slice(1)
-  ])
-  fake.runs = hostile
-  const bombRun = await repeat(Math.min(REPEATS, 3), () => measureAction(fake, 10))
-  rows.push(
-    `| N=10, 1 GiB bomb | ${bombRun.count} | ${bombRun.requests} | – | ${fmt(bombRun.ms)} | – | – | ${fmt(bombRun.coldMs)} | ${fmt(bombRun.totalMs)} | ${fmt(bombRun.rssMb, 1)} |`
+    () => measureAction(fake, window, inputs)
   )
-  console.log(rows.at(-1))
-} catch (error) {
-  if (!(error instanceof Skip)) throw error
+  row(label, 'warm, nothing new', warm, targets?.[1])
+  const warmPlusOne = await repeat(
+    REPEATS,
+    async () => {
+      fresh()
+      await measureAction(fake, window, inputs)
+      fake.runs = withNewRun(fake.runs, name)
+    },
+    () => measureAction(fake, window, inputs)
+  )
+  row(label, 'warm, one new run', warmPlusOne, targets?.[2])
+}
+
+try {
+  for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number))
+    await scenario(`window ${window}`, window)
+  if (!process.env.BENCH_SKIP_NAMED)
+    await scenario(`window 200, artifact-name ${FIXED_NAME}`, 200, FIXED_NAME)
+  // Round trips of a window-10 check: cold, warm, and warm with one new run.
+  const depth = async (kind: string, target: string, prepare: () => Promise<void> | void) => {
+    const m = await repeat(3, prepare, () => measureAction(slow, 10))
+    depthRows.push(
+      `| window 10 | ${kind} | ${fmt(m.dataMs)} | ${fmt(m.roundTrips, 1)} | ${target} |`
+    )
+    console.log(depthRows.at(-1))
+  }
+  const freshSlow = () => {
+    slow.runs = busyHistory()
+    slow.cache.reset()
+  }
+  await depth('cold', '<= 3', freshSlow)
+  await depth('warm, nothing new', '2', async () => {
+    freshSlow()
+    await measureAction(slow, 10)
+  })
+  await depth('warm, one new run', '–', async () => {
+    freshSlow()
+    await measureAction(slow, 10)
+    slow.runs = withNewRun(slow.runs)
+  })
+  if (!process.env.BENCH_SKIP_BOMB) {
+    // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
+    const bomb = await zeroBomb(1 << 30)
+    const hostile = busyHistory()
+    hostile[0].artifacts[0] = {
+      name: hostile[0].artifacts[0].name,
+      zip: buildZip([{ name: 'install_to_ready_seconds.txt', data: '', raw: bomb }]),
+      sizeInBytes: 400
+    }
+    const bombRun = await repeat(
+      Math.min(REPEATS, 3),
+      () => {
+        fake.runs = hostile
+        fake.cache.reset()
+      },
+      () => measureAction(fake, 10)
+    )
+    row('window 10, 1 GiB bomb', 'cold', bombRun)
+  }
 } finally {
   await fake.stop()
+  await slow.stop()
 }
 
 const header = [
-  '| history | samples | requests: action | requests: sequential | data phase ms: action | data phase ms: sequential | speed-up | cold start ms | action total ms | peak RSS MB |',
-  '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
+  '| history | check | samples | API requests (target) | blob downloads | cache-service calls | checks an hour in 1,000 requests | round trips to the verdict | data phase ms | sequential: API requests / ms | speed-up | cache client load ms | cold start ms | total ms | peak RSS MB |',
+  '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
 ]
 const node = execFileSync(process.execPath, ['--version']).toString().trim()
-const bundleKb = Math.round(statSync(DIST).size / 1024)
+const kib = (path: string) => Math.round(statSync(path).size / 1024)
 const report = [
   `# Benchmark results`,
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${node}, ${LATENCY_MS} ms latency per request, lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${bundleKb} KiB.`,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${node}, ${LATENCY_MS} ms latency per request (API, blob and cache service alike), lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${kib(DIST)} KiB.`,
   '',
-  'History: 500 completed runs, newest first; of every 5, 3 hold a sample, 1 has no artifact, 1 was cancelled.',
-  '"bound" is the lower bound: one list call per 100 runs examined plus, per sample, one lookup, one 302 and one blob.',
+  'History: 500 completed runs of the workflow, newest first; of every 5, 3 hold a counted sample, 1 has no artifact, 1 was cancelled (its artifact does not count). Another workflow uploads 2 artifacts between each two of our runs, so the repository-wide listing holds 2.8 artifacts per run of ours. Every run completed long before the listing-lag margin.',
+  '',
+  '- **cold**: no cache entry; **warm, nothing new**: the entry the cold check saved, same history; **warm, one new run**: that entry, and one new run with a sample on top.',
+  '- **API requests** are REST calls (listing pages, and the 302 of each artifact download); blob downloads and cache-service calls are not API requests and are counted apart. Every cold figure equals the bound of `__fixtures__/bound.ts` (the runs pages, the repository listing down to the oldest run needed, a download per sample), or the bench stops.',
+  '- **round trips to the verdict**: the data phase (first request to the last one before the verdict; the cache save comes after the outputs) divided by the latency.',
+  '- **sequential**: the shell script’s way, a lookup per run, then the download, one at a time; no cache.',
   '',
   ...header,
   ...rows,
+  '',
+  `## Round trips to the verdict`,
+  '',
+  `At ${RT_LATENCY_MS} ms per request, where the process's own CPU time (Node's start, loading the cache client, parsing) no longer blurs the count: the data phase divided by the latency, median of 3. Cold: both listings and the cache lookup at once, then the 302, then the blob. Warm: the listings and the cache lookup at once, then the cache entry's download. One new run adds its 302 and blob behind the cache entry (a download waits for the entry, so that a warm check never downloads what the entry holds).`,
+  '',
+  '| history | check | data phase ms | round trips | target |',
+  '|---|---|--:|--:|--:|',
+  ...depthRows,
   ''
 ].join('\n')
 writeFileSync(resolve('bench', 'results.md'), report)

@@ -7,6 +7,8 @@ survivors=0
 
 mutate() {
   local what=$1 file=$2 from=$3 to=$4 backup
+  # ONLY=regex runs the mutants whose description matches (e.g. ONLY='cache|listing').
+  if [[ -n ${ONLY:-} && ! $what =~ $ONLY ]]; then return; fi
   backup=$(mktemp)
   cp "$file" "$backup"
   FROM=$from TO=$to node -e '
@@ -35,7 +37,7 @@ mutate() {
 
 mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
 mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
-mutate "download cap removed" src/github/artifacts.ts "if (total > maxBytes) {" "if (total > 1e12) {"
+mutate "download cap removed" src/github/artifacts.ts "zip = await readStream(stream, maxBytes)" "zip = await readStream(stream, 1e12)"
 mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
 mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false && actual !== expected)"
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
@@ -50,6 +52,15 @@ mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointA
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"
 mutate "next-link origin check removed" src/github/listing.ts "if (next.origin !== api.origin || " "if (false && "
 mutate "listing page cap removed" src/github/listing.ts "const cap = pageCap(listing)" "const cap = 1e9"
+mutate "repository listing joins any run's artifact" src/github/artifact-index.ts "(this.byRun.get(run.id) ?? []).filter(a => a.name === name)" "[...this.byRun.values()].flat().filter(a => a.name === name)"
+mutate "repository listing lag margin removed" src/github/artifact-index.ts "Date.parse(run.updated_at) + LISTING_LAG_MS <= this.now()" "Date.parse(run.updated_at) + 0 <= this.now()"
+mutate "repository listing order check removed" src/github/artifact-index.ts "if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false" "void ORDER_SLACK_MS"
+mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (both && false) {"
+mutate "cache value not bound to the digest" src/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
+mutate "cache caches artifacts without a digest" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+    const outcome" "const outcome"
+mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return { ...base, value: o.value as number }"
+mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"

@@ -1,13 +1,16 @@
 import { withAttribution } from './attribution.js'
 import { artifactNameFor, type Config } from './config.js'
 import { SkipRun } from './errors.js'
-import { downloadArtifact, findArtifact } from './github/artifacts.js'
+import { ArtifactIndex } from './github/artifact-index.js'
+import { downloadArtifact, findArtifact, type Artifact } from './github/artifacts.js'
 import type { Client } from './github/client.js'
+import { requestDispatched } from './github/transport.js'
 import { explain, httpStatus } from './github/failures.js'
 import { explained } from './github/listing.js'
 import { excludeReason, listRuns, type Run } from './github/runs.js'
 import { readZipEntry } from './github/zip.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+import type { SampleBook } from './sample-book.js'
 import { collectSamples } from './samples.js'
 import { judge } from './stats.js'
 import type { Report, Sample } from './types.js'
@@ -35,6 +38,11 @@ export type CheckOptions = Pick<
   /** This run's own sample, counted as the newest. */
   current?: Sample
   timeoutMs: number
+  /**
+   * Called once the listings have started: the samples read by earlier checks (the Actions
+   * cache), which this check adds to. Undefined: every artifact is downloaded.
+   */
+  readBook?: () => Promise<SampleBook | undefined>
 }
 
 /**
@@ -50,31 +58,75 @@ export const CONCURRENCY = 20
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
   const ref = { owner: options.owner, repo: options.repo }
   const wanted = options.history - (options.current ? 1 : 0)
+  const index = new ArtifactIndex(client, {
+    ref,
+    template: options.artifactName,
+    lookback: options.lookback
+  })
+  index.prefetch()
   const pages = explained(
     listRuns(client, { ...ref, ...options }),
     `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`
   )
+  let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
+
+  // The repository-wide listing answers for most runs; a run it cannot tell about (too
+  // recent, or the listing stopped) is asked on its own.
+  const locate = async (run: Run): Promise<Artifact> => {
+    const resolved = await index.resolve(run)
+    if (resolved && 'skip' in resolved) throw new SkipRun(resolved.skip)
+    if (resolved) return resolved.artifact
+    const name = artifactNameFor(options.artifactName, run.id)
+    return findArtifact(client, ref, run.id, name, run.head_repository?.id)
+  }
 
   const fetchSample = async (run: Run): Promise<number> => {
-    const name = artifactNameFor(options.artifactName, run.id)
     try {
-      const artifact = await findArtifact(client, ref, run.id, name)
+      const artifact = await locate(run)
+      const known = artifact.digest ? (await book)?.lookup(artifact, run.id) : undefined
+      if (known) return valueOf(known)
       const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
-      const parsed = parseSample(await readZipEntry(zip, options.file, MAX_SAMPLE_BYTES))
-      if (isError(parsed)) throw new SkipRun(`${options.file}: ${parsed.error}`)
-      return parsed
+      const read = await readSample(zip, options.file)
+      if (artifact.digest) (await book)?.learn(artifact, run.id, read)
+      return valueOf(read)
     } catch (error) {
       throw toSkip(error, run)
     }
   }
 
-  const collected = await collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
+  const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
     excludeReason(run, { ...options, currentRunId: options.currentRunId })
   )
+  // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
+  // tens of ms) overlaps their round trip instead of delaying it.
+  const readBook = options.readBook
+  if (readBook) book = onTheWire().then(() => readBook())
+  const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
   const report = judge(history.slice(0, options.window), collected.skipped, options, source)
   return withAttribution(report, history, options.minShift)
+}
+
+/** Both listings are handed to fetch a turn of the event loop apart: this waits for the second. */
+const onTheWire = () => requestDispatched().then(() => new Promise(setImmediate))
+
+type Read = { value: number } | { skip: string }
+
+/** The sample in the artifact's zip, or the content reason it has none: both are cacheable. */
+async function readSample(zip: Buffer, file: string): Promise<Read> {
+  try {
+    const parsed = parseSample(await readZipEntry(zip, file, MAX_SAMPLE_BYTES))
+    return isError(parsed) ? { skip: `${file}: ${parsed.error}` } : { value: parsed }
+  } catch (error) {
+    if (error instanceof SkipRun) return { skip: error.message }
+    throw error
+  }
+}
+
+function valueOf(read: { value?: number; skip?: string }): number {
+  if (read.value === undefined) throw new SkipRun(read.skip ?? 'no sample')
+  return read.value
 }
 
 /**

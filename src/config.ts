@@ -38,6 +38,8 @@ export interface Config {
   failOnBreach: boolean
   failOnInsufficient: boolean
   summary: boolean
+  /** Keep parsed samples in the Actions cache, bound to artifact id and digest. */
+  cache: boolean
 }
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
@@ -73,7 +75,8 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     allowForks: flag(input, 'allow-forks', false),
     failOnBreach: flag(input, 'fail-on-breach', true),
     failOnInsufficient: flag(input, 'fail-on-insufficient', false),
-    summary: flag(input, 'summary', true)
+    summary: flag(input, 'summary', true),
+    cache: flag(input, 'cache', true)
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')

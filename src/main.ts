@@ -12,6 +12,7 @@ import {
   type Usage
 } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
+import { restoreSamples, saveSamples } from './github/sample-cache.js'
 import { isError } from './parse.js'
 import { ghesRecordWarning, uploadFailure } from './recording.js'
 import { escapeLog } from './render/escape.js'
@@ -19,6 +20,7 @@ import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
+import type { SampleBook } from './sample-book.js'
 import type { Report, Sample } from './types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
@@ -36,16 +38,22 @@ export async function run(): Promise<void> {
     // The upload and the check are independent (the check never reads this run back), so
     // they run side by side.
     const recording = config.record ? record(config, context, current) : undefined
+    let restoring: Promise<SampleBook | undefined> | undefined
     const report = await check(client, {
       ...config,
       branch: config.branch ?? (await branchOf(client, config, context)),
       currentRunId: context.runId,
       current,
-      timeoutMs: clientOptions.timeoutMs
+      timeoutMs: clientOptions.timeoutMs,
+      readBook: config.cache
+        ? () => (restoring = restoreSamples(config, context.isGhes))
+        : undefined
     })
     await recording
     core.info(describeUsage(usage))
     await publish(report, config, context.eventName)
+    // After the outputs: the verdict never waits on a save.
+    await saveBook(await restoring, config, context)
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
@@ -111,6 +119,30 @@ export async function record(
     if (note.level === 'info') core.info(note.message)
     else core.warning(note.message)
   }
+}
+
+/**
+ * Saves what this check read anew, from default-branch runs only: every branch can restore
+ * the default branch's entries, so pull-request scopes would only clutter the cache.
+ */
+export async function saveBook(
+  book: SampleBook | undefined,
+  config: Config,
+  context: RunnerContext
+): Promise<void> {
+  if (!book?.learned || !context.runId) return
+  const home = context.payloadRepository
+  const ownRepository = home?.fullName.toLowerCase() === context.repository.toLowerCase()
+  if (!home || !ownRepository || context.ref !== `refs/heads/${home.defaultBranch}`) {
+    core.info('Sample cache: not saved from a run off the default branch')
+    return
+  }
+  await saveSamples(book, {
+    scope: config,
+    lookback: config.lookback,
+    runId: context.runId,
+    runAttempt: context.runAttempt
+  })
 }
 
 /** The event payload names the default branch for free; only another repository costs a call. */

@@ -7,6 +7,13 @@ export const MAX_SAMPLE_BYTES = 64
  */
 export const MAX_SAMPLE_SECONDS = 31_536_000
 
+/**
+ * What reading an artifact yields depends on this code (the parser and the zip reader): the
+ * sample cache keys its entries by this number, so bump it whenever either changes what an
+ * artifact yields, and no entry read by older code is used.
+ */
+export const SAMPLE_READER_VERSION = 1
+
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /**

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
 import { clientOptionsOf, pickFetch, type Client } from './client.js'
+import { OVER_CAP, readStream } from './transport.js'
 import { listPages } from './listing.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
@@ -20,8 +21,12 @@ export interface RepoRef {
 }
 
 /** The fields of a listed artifact that the action reads; the id must be a number. */
-interface ListedArtifact extends Artifact {
+export interface ListedArtifact extends Artifact {
   workflowRunId?: number
+  /** `workflow_run.head_repository_id`, when the listing names it. */
+  headRepositoryId?: number
+  /** `created_at` in ms since the epoch; NaN when absent or garbled. */
+  createdAt: number
 }
 
 /** Finds the run's artifact by name; only one whose `workflow_run.id` is that run counts. */
@@ -29,7 +34,8 @@ export async function findArtifact(
   client: Client,
   ref: RepoRef,
   runId: number,
-  name: string
+  name: string,
+  headRepositoryId?: number
 ): Promise<Artifact> {
   const named: ListedArtifact[] = []
   let untied = false
@@ -47,17 +53,30 @@ export async function findArtifact(
     untied ||= page.some(a => a.name === name && a.workflowRunId === undefined)
   }
   const live = named.find(a => !a.expired)
-  if (!live) {
-    if (named.length) throw new SkipRun('artifact expired')
-    // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
-    throw new SkipRun(
-      untied
-        ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
-        : 'no artifact named like the pattern'
-    )
-  }
+  if (!live) throw new SkipRun(absenceReason(named.length > 0, untied))
+  return usableArtifact(live, headRepositoryId)
+}
+
+/** Why a run has no artifact to read: every named one expired, none tied to it, or none. */
+export function absenceReason(expired: boolean, untied: boolean): string {
+  if (expired) return 'artifact expired'
+  // The schema allows `workflow_run: null`; such an artifact cannot be tied to this run.
+  return untied
+    ? 'artifact names no workflow run (workflow_run is null), so it cannot count for this run'
+    : 'no artifact named like the pattern'
+}
+
+/**
+ * The rules a live artifact of the run must pass before it is downloaded, whichever listing
+ * found it: its size, and (where the listing names one) the same head repository as the run.
+ */
+export function usableArtifact(live: ListedArtifact, headRepositoryId?: number): Artifact {
   if (live.size_in_bytes > MAX_ZIP_BYTES) {
     throw new SkipRun(`artifact is ${live.size_in_bytes} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
+  }
+  const both = live.headRepositoryId !== undefined && headRepositoryId !== undefined
+  if (both && live.headRepositoryId !== headRepositoryId) {
+    throw new SkipRun("artifact's head repository is not the run's")
   }
   return {
     id: live.id,
@@ -68,18 +87,26 @@ export async function findArtifact(
   }
 }
 
-function toArtifact(raw: unknown): ListedArtifact {
-  const a = raw as Partial<Record<keyof Artifact | 'workflow_run', unknown>> | null
+/** Checks one untrusted artifact of either listing and keeps the fields the action reads. */
+export function toArtifact(raw: unknown): ListedArtifact {
+  const a = raw as Partial<
+    Record<keyof Artifact | 'workflow_run' | 'created_at' | 'expires_at', unknown>
+  > | null
   if (typeof a !== 'object' || a === null || typeof a.id !== 'number')
     throw new ResponseShapeError('an artifact without a numeric id')
-  const run = a.workflow_run as { id?: unknown } | null | undefined
+  const run = a.workflow_run as { id?: unknown; head_repository_id?: unknown } | null | undefined
   return {
     id: a.id,
     name: typeof a.name === 'string' ? a.name : '',
     size_in_bytes: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : 0,
-    expired: a.expired !== false,
+    // The flag may lag the date: an artifact past its expiry is expired, whichever says so
+    // first, so that a check with the cache and one without agree.
+    expired: a.expired !== false || Date.parse(String(a.expires_at)) <= Date.now(),
     digest: typeof a.digest === 'string' ? a.digest : undefined,
-    workflowRunId: typeof run?.id === 'number' ? run.id : undefined
+    workflowRunId: typeof run?.id === 'number' ? run.id : undefined,
+    headRepositoryId:
+      typeof run?.head_repository_id === 'number' ? run.head_repository_id : undefined,
+    createdAt: typeof a.created_at === 'string' ? Date.parse(a.created_at) : NaN
   }
 }
 
@@ -165,25 +192,14 @@ async function readCapped(
   maxBytes: number
 ): Promise<Buffer> {
   if (!stream) throw new SkipRun('artifact download was empty')
-  const chunks: Uint8Array[] = []
-  let total = 0
-  const reader = stream.getReader()
+  let zip: Buffer | typeof OVER_CAP
   try {
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.length
-      if (total > maxBytes) {
-        await reader.cancel()
-        throw new SkipRun(`artifact download passed the ${maxBytes}-byte cap`)
-      }
-      chunks.push(value)
-    }
+    zip = await readStream(stream, maxBytes)
   } catch (error) {
-    if (error instanceof SkipRun) throw error
     throw new DownloadFault(`artifact download broke off (${errorName(error)})`)
   }
-  return Buffer.concat(chunks)
+  if (zip === OVER_CAP) throw new SkipRun(`artifact download passed the ${maxBytes}-byte cap`)
+  return zip
 }
 
 function verifyDigest(zip: Buffer, digest: string | undefined): void {

@@ -22,12 +22,24 @@ export interface Listing<T> {
   perPage: number
   /** Names the listing in messages, e.g. `the workflow runs listing`. */
   what: string
+  /**
+   * Called when the listing ends at its true end: an empty page or one with no next link, once
+   * as many distinct items as `total_count` promised have been read.
+   */
+  onComplete?: () => void
+  /**
+   * Called when the listing shrinks again while it is read a second time, so an item may have
+   * slipped past a page boundary unseen. Without it, that fails the listing.
+   */
+  onUnstable?: () => void
 }
 
 interface Page<T> {
   items: T[]
   totalCount?: number
   next?: string
+  /** GitHub named no next page: this is the last one. */
+  last: boolean
 }
 
 /** The most pages one pass may read: enough for `maxItems` and one page of shift. */
@@ -45,7 +57,8 @@ export function pageCap(listing: Pick<Listing<unknown>, 'maxItems' | 'perPage'>)
  * - when `total_count` changes between pages, the listing starts again from page 1, once, so a
  *   run pushed from one page to the one already read is not lost; after that restart, a run
  *   newer than the last one yielded (it completed after the listing began) is left out with a
- *   note, keeping the newest-first order (run and artifact ids grow with creation);
+ *   note, keeping the newest-first order (run and artifact ids grow with creation); should it
+ *   shrink again during that second pass, `onUnstable` is told, or the listing fails;
  * - it stops at an empty page, at a page that brings no new id (a `next` link that points back),
  *   after `pageCap` pages per pass, and at a `next` link that leaves the API (with a warning).
  */
@@ -61,6 +74,7 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
     let total: number | undefined
     let next: string | undefined
     let shifted = false
+    let stable = true
     for (let number = 1; number <= cap; number++) {
       const page = await fetchPage(client, listing, next)
       if (number === 1) total = page.totalCount
@@ -69,8 +83,12 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
         shifted = true
         reread = number - 1
         break
+      } else if (page.totalCount !== total) {
+        // Growth only pushes items down (read twice, de-duplicated); a shrink pulls one past
+        // the page boundary unread.
+        if ((page.totalCount ?? 0) < (total ?? 0)) stable = unstable(listing)
+        total = page.totalCount
       }
-      if (page.items.length === 0) return
       const fresh: T[] = []
       for (const item of page.items) {
         const id = listing.id(item)
@@ -82,6 +100,9 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
         }
         fresh.push(item)
       }
+      const end = page.items.length === 0 || page.last
+      if (end && stable && total !== undefined && seen.size >= total) listing.onComplete?.()
+      if (page.items.length === 0) return
       const wanted = fresh.slice(0, listing.maxItems - yielded)
       if (wanted.length > 0) {
         yielded += wanted.length
@@ -101,6 +122,17 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
     if (!shifted) return
     restarted = true
   }
+}
+
+/** Reports a second shrink to the caller, or fails the listing when it has no way to cope. */
+function unstable(listing: Pick<Listing<unknown>, 'what' | 'onUnstable'>): false {
+  if (!listing.onUnstable)
+    throw new Error(
+      `${listing.what} lost items again while it was read a second time (runs re-run or deleted meanwhile), so one may be missing; run the check again`
+    )
+  core.info(`${listing.what} shrank again while it was read a second time`)
+  listing.onUnstable()
+  return false
 }
 
 /** The listing's failures, each explained once with what was being listed. */
@@ -130,7 +162,8 @@ async function fetchPage<T>(
   return {
     items: (data[listing.key] as unknown[]).map(listing.parse),
     totalCount: typeof data.total_count === 'number' ? data.total_count : undefined,
-    next: nextLink(response.headers.link, apiUrlOf(client), listing)
+    next: nextLink(response.headers.link, apiUrlOf(client), listing),
+    last: !/rel="?next"?/.test(String(response.headers.link ?? ''))
   }
 }
 

@@ -17,7 +17,7 @@ interface RepositoryRef {
 /** The fields of a workflow run that the check reads; everything else is ignored. */
 export type Run = Pick<
   ListedRun,
-  'id' | 'run_number' | 'head_sha' | 'event' | 'created_at' | 'html_url'
+  'id' | 'run_number' | 'head_sha' | 'event' | 'created_at' | 'updated_at' | 'html_url'
 > & {
   head_branch: string | null
   status: string | null
@@ -106,6 +106,8 @@ function toRun(raw: unknown): Run {
     status: typeof run.status === 'string' ? run.status : null,
     conclusion: typeof run.conclusion === 'string' ? run.conclusion : null,
     created_at: cleanDate(run.created_at),
+    // When the run last changed: for a completed run, when it completed.
+    updated_at: cleanDate(run.updated_at),
     html_url:
       typeof run.html_url === 'string' && /^https?:\/\//.test(run.html_url) ? run.html_url : '',
     repository: { id: run.repository.id, full_name: String(run.repository.full_name ?? '') },

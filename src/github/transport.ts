@@ -21,6 +21,18 @@ export class BodyTooLarge extends Error {
   }
 }
 
+let dispatched: () => void = () => undefined
+const firstDispatch = new Promise<void>(resolve => (dispatched = resolve))
+
+/**
+ * Settles once the first API request has been handed to fetch (the first fetch of a process
+ * also loads its HTTP client, tens of ms): CPU-bound work started after it overlaps the
+ * round trip instead of delaying the request.
+ */
+export function requestDispatched(): Promise<void> {
+  return firstDispatch
+}
+
 export interface TransportOptions {
   /** `GITHUB_API_URL`: only its origin gets the token. */
   apiUrl: string
@@ -42,7 +54,9 @@ export function guardedFetch(base: typeof fetch, options: TransportOptions): typ
     for (let hop = 0; ; hop++) {
       const headers = new Headers(request.headers)
       if (url.origin !== apiOrigin) headers.delete('authorization')
-      const response = await base(url, { ...request, headers, redirect: 'manual' })
+      const pending = base(url, { ...request, headers, redirect: 'manual' })
+      dispatched()
+      const response = await pending
       const location = response.headers.get('location')
       if (!REDIRECTS.has(response.status) || !location || init.redirect === 'manual')
         return init.redirect === 'manual' ? response : buffered(response, maxBytes)
@@ -62,26 +76,39 @@ async function buffered(response: Response, maxBytes: number): Promise<Response>
     await response.body?.cancel()
     throw new BodyTooLarge(maxBytes)
   }
-  const chunks: Uint8Array[] = []
-  let total = 0
-  if (response.body) {
-    const reader = response.body.getReader()
-    for (;;) {
-      const { done, value } = await reader.read()
-      if (done) break
-      total += value.length
-      if (total > maxBytes) {
-        await reader.cancel()
-        throw new BodyTooLarge(maxBytes)
-      }
-      chunks.push(value)
-    }
-  }
-  const body = total > 0 || response.body ? Buffer.concat(chunks) : null
+  const body = response.body ? await readStream(response.body, maxBytes) : null
+  if (body === OVER_CAP) throw new BodyTooLarge(maxBytes)
   const status = response.status
   return new Response(status === 204 || status === 205 || status === 304 ? null : body, {
     status,
     statusText: response.statusText,
     headers: response.headers
   })
+}
+
+/** What `readStream` answers for a stream longer than its cap (the stream is cancelled). */
+export const OVER_CAP = Symbol('over the cap')
+
+/**
+ * A whole stream in memory, at most `maxBytes`: past that it is cancelled and `OVER_CAP` is
+ * answered, so that no body is ever held whole before its size is known. A reset or a cut-off
+ * stream rejects.
+ */
+export async function readStream(
+  stream: ReadableStream<Uint8Array>,
+  maxBytes: number
+): Promise<Buffer | typeof OVER_CAP> {
+  const chunks: Uint8Array[] = []
+  let total = 0
+  const reader = stream.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) return Buffer.concat(chunks)
+    total += value.length
+    if (total > maxBytes) {
+      await reader.cancel()
+      return OVER_CAP
+    }
+    chunks.push(value)
+  }
 }

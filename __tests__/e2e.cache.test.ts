@@ -1,0 +1,341 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { requestBound } from '../__fixtures__/bound.js'
+import { cacheEnv, cacheVersion, type CacheEntry } from '../__fixtures__/cache-service.js'
+import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
+import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
+import { BOOK_PATH, keyPrefix, scopeText } from '../src/github/sample-cache.js'
+
+/**
+ * The sample cache through dist/index.js against the fake's Actions cache service, as
+ * `@actions/cache` talks to it on github.com: what a warm check costs, that it never changes
+ * a verdict, when it saves, and that a bad entry or a failing service only costs downloads.
+ */
+
+const SCOPE = {
+  owner: 'tracecore',
+  repo: 'tracecore',
+  workflow: 'chart.yml',
+  artifactName: 'helm-install-duration-{run_id}',
+  file: 'install_to_ready_seconds.txt'
+}
+
+/** 14 runs: samples, a garbage artifact, one without an artifact, a cancelled one. */
+const HISTORY: (RunSpec | number | string)[] = [
+  310,
+  'not a number',
+  290,
+  {},
+  305,
+  { value: 1, conclusion: 'cancelled' },
+  280,
+  { value: 320, conclusion: 'failure' },
+  270,
+  300,
+  260,
+  295,
+  250,
+  240
+]
+
+let nextRunId = 9100
+
+interface CacheRun {
+  inputs?: Record<string, string>
+  env?: Record<string, string>
+  fake?: FakeGitHub
+}
+
+function newFake(options: ConstructorParameters<typeof FakeGitHub>[0] = {}): FakeGitHub {
+  const fake = new FakeGitHub(options)
+  fake.runs = makeRuns(HISTORY)
+  return fake
+}
+
+const fake = newFake()
+const bare = newFake({ digests: false })
+beforeAll(async () => {
+  await fake.start()
+  await bare.start()
+})
+afterAll(async () => {
+  await fake.stop()
+  await bare.stop()
+})
+beforeEach(() => {
+  fake.runs = makeRuns(HISTORY)
+  fake.faults = []
+  fake.cache.reset()
+})
+
+/** One check on a default-branch push with the cache service reachable. */
+async function check(options: CacheRun = {}): Promise<ActionResult> {
+  const target = options.fake ?? fake
+  const runId = nextRunId++
+  const service = cacheEnv(target, runId)
+  // runAction's own private RUNNER_TEMP stays.
+  delete service.RUNNER_TEMP
+  target.requests.length = 0
+  target.cache.calls.length = 0
+  return runAction(target, {
+    inputs: { window: '10', budget: '290', ...options.inputs },
+    env: {
+      ...service,
+      GITHUB_RUN_ID: String(runId),
+      GITHUB_REF: 'refs/heads/main',
+      HELM_ROLLING_RETRY_UNIT_MS: '10',
+      HELM_ROLLING_TIMEOUT_MS: '2000',
+      ...options.env
+    }
+  })
+}
+
+const downloads = (target = fake) => target.requests.filter(r => r.path.startsWith('/blob/')).length
+const saves = (target = fake) => target.cache.count('CreateCacheEntry')
+
+/** The samples file inside a saved entry: zstd, then tar, as `@actions/cache` wrote it. */
+function bookOf(entry: CacheEntry): { scope: string; entries: Record<string, unknown>[] } {
+  const text = execFileSync('sh', ['-c', `zstd -dcq | tar -xO ${BOOK_PATH}`], {
+    input: entry.archive
+  })
+  return JSON.parse(text.toString()) as { scope: string; entries: Record<string, unknown>[] }
+}
+
+/** An entry written by someone else into the default branch's scope. */
+function seedBook(content: string, suffix = 'seeded'): void {
+  const dir = mkdtempSync(join(tmpdir(), 'helm-rolling-seed-'))
+  const path = join(dir, BOOK_PATH)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, content)
+  const archive = execFileSync('sh', [
+    '-c',
+    `tar --posix -cf - -C "${dir}" ${BOOK_PATH} | zstd -T0 -q -c`
+  ])
+  fake.cache.seed(`${keyPrefix(SCOPE)}${suffix}`, cacheVersion([BOOK_PATH]), archive)
+}
+
+const scopeOf = () => scopeText(SCOPE)
+
+describe('the sample cache, through dist/index.js', () => {
+  it('a warm check downloads nothing, costs the two listings, and gives the same outputs', async () => {
+    const cold = await check()
+    expect(cold.code).toBe(1)
+    expect(cold.outputs.verdict).toBe('breach')
+    expect(downloads()).toBe(11)
+    expect(saves()).toBe(1)
+    const [entry] = fake.cache.entries()
+    expect(entry.key).toBe(`${keyPrefix(SCOPE)}${nextRunId - 1}-1`)
+    // Each value is bound to the artifact id and digest read from the API; content reasons too.
+    const book = bookOf(entry)
+    expect(book.scope).toBe(
+      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 1'
+    )
+    expect(book.entries).toHaveLength(11)
+    expect(book.entries).toContainEqual({
+      run_id: 8999,
+      artifact_id: 89990,
+      digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      skip: 'install_to_ready_seconds.txt: content is not one non-negative number'
+    })
+
+    const warm = await check()
+    expect(downloads()).toBe(0)
+    expect(fake.apiCalls()).toHaveLength(2)
+    expect(fake.cache.count('GetCacheEntryDownloadURL')).toBe(1)
+    expect(fake.cache.count('download')).toBe(1)
+    expect(saves()).toBe(0)
+    expect(warm.code).toBe(cold.code)
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(warm.summary).toBe(cold.summary)
+    // The cache is saved after the verdict is out.
+    const headline = cold.stdout.search(/^breach: median/m)
+    expect(headline).toBeGreaterThan(-1)
+    expect(cold.stdout.indexOf('Sample cache: saved 11 new samples')).toBeGreaterThan(headline)
+  })
+
+  it('after one new run it downloads that one only, and saves an entry that holds all', async () => {
+    await check()
+    const [newest] = makeRuns([330], 9001)
+    newest.created_at = newest.updated_at = '2026-11-01T01:00:00Z'
+    fake.runs.unshift(newest)
+    const warm = await check()
+    expect(downloads()).toBe(1)
+    expect(fake.apiCalls()).toHaveLength(3)
+    expect(saves()).toBe(1)
+    expect(bookOf(fake.cache.entries().at(-1) as CacheEntry).entries).toHaveLength(12)
+    // The same history judged with no cache at all.
+    const cold = await check({ inputs: { cache: 'false' } })
+    expect(fake.cache.calls).toHaveLength(0)
+    expect(downloads()).toBe(11)
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(samplesOf(warm)[0]).toBe(330)
+  })
+
+  it('saves nothing from a pull request, yet reads the default branch’s entry', async () => {
+    await check()
+    // A run the entry does not hold yet: the pull request reads it, and keeps it to itself.
+    const [newest] = makeRuns([330], 9001)
+    newest.created_at = newest.updated_at = '2026-11-01T01:00:00Z'
+    fake.runs.unshift(newest)
+    const pr = await check({
+      env: { GITHUB_REF: 'refs/pull/7/merge', GITHUB_EVENT_NAME: 'pull_request' },
+      inputs: { value: '500' }
+    })
+    expect(pr.outputs.count).toBe('10')
+    expect(downloads()).toBe(1)
+    expect(saves()).toBe(0)
+    expect(pr.stdout).toContain('Sample cache: not saved from a run off the default branch')
+  })
+
+  it.each([
+    ['not JSON', '{"schema":', /not JSON/],
+    ['another format', JSON.stringify({ schema: 'other', scope: '', entries: [] }), /not a/],
+    [
+      'another scope',
+      JSON.stringify({ schema: 'helm-rolling-action/samples@1', scope: 'x', entries: [] }),
+      /another repository/
+    ],
+    [
+      'a negative value',
+      JSON.stringify({
+        schema: 'helm-rolling-action/samples@1',
+        scope: scopeOf(),
+        entries: [
+          { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: -1 }
+        ]
+      }),
+      /entry 0 is not a valid sample/
+    ],
+    [
+      'an extra field',
+      JSON.stringify({
+        schema: 'helm-rolling-action/samples@1',
+        scope: scopeOf(),
+        entries: [
+          {
+            run_id: 9000,
+            artifact_id: 90000,
+            digest: `sha256:${'0'.repeat(64)}`,
+            value: 1,
+            html: '<b>'
+          }
+        ]
+      }),
+      /entry 0 is not a valid sample/
+    ],
+    ['a file over the cap', ' '.repeat(1024 * 1024 + 10), /longer than/]
+  ])(
+    'ignores an entry that is %s, with a notice, and reads every artifact',
+    async (_l, book, why) => {
+      const cold = await check({ inputs: { cache: 'false' } })
+      seedBook(book)
+      const r = await check()
+      expect(r.annotations).toContainEqual({
+        level: 'notice',
+        message: expect.stringMatching(new RegExp(`Sample cache entry .* ignored: .*${why.source}`))
+      })
+      expect(downloads()).toBe(11)
+      expect(r.outputs).toEqual(cold.outputs)
+    }
+  )
+
+  it('uses no value bound to another digest, even for the same artifact id', async () => {
+    const cold = await check({ inputs: { cache: 'false' } })
+    seedBook(
+      JSON.stringify({
+        schema: 'helm-rolling-action/samples@1',
+        scope: scopeOf(),
+        entries: [
+          { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: 1 }
+        ]
+      })
+    )
+    const r = await check()
+    expect(downloads()).toBe(11)
+    expect(r.outputs).toEqual(cold.outputs)
+  })
+
+  it.each([
+    ['fails', { call: 'GetCacheEntryDownloadURL' as const, times: 99, status: 403 }],
+    ['refuses every save', { call: 'CreateCacheEntry' as const, times: 99, status: 403 }]
+  ])('a cache service that %s costs downloads, never the verdict', async (_l, fault) => {
+    const cold = await check({ inputs: { cache: 'false' } })
+    fake.cache.inject(fault)
+    const r = await check()
+    expect(r.outputs).toEqual(cold.outputs)
+    expect(r.code).toBe(cold.code)
+  })
+
+  it.each([
+    ['restore', 'GetCacheEntryDownloadURL' as const],
+    ['save', 'CreateCacheEntry' as const]
+  ])('a %s that hangs is abandoned, and the step still ends with its verdict', async (_l, call) => {
+    const cold = await check({ inputs: { cache: 'false' } })
+    fake.cache.inject({ call, times: 99, hang: true })
+    const started = Date.now()
+    const r = await check({ env: { HELM_ROLLING_CACHE_TIMEOUT_MS: '500' } })
+    expect(Date.now() - started).toBeLessThan(20_000)
+    expect(r.outputs).toEqual(cold.outputs)
+    expect(r.code).toBe(cold.code)
+    expect(r.stdout).toMatch(/Sample cache: (no answer|not saved, no answer) in 0.5 s/)
+  })
+
+  it('counts an artifact past its expires_at as expired, cold and warm alike', async () => {
+    await check()
+    // The listing's flag lags the date: it still says expired: false.
+    fake.runs[0].artifacts[0].expiresAt = '2026-11-02T00:00:00Z'
+    const warm = await check()
+    const cold = await check({ inputs: { cache: 'false' } })
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(JSON.parse(cold.outputs.skipped)).toContainEqual({
+      run_id: 9000,
+      reason: 'artifact expired'
+    })
+  })
+
+  it('keeps no sample of an artifact without a digest (GHES, upload-artifact v3)', async () => {
+    bare.runs = makeRuns(HISTORY)
+    bare.cache.reset()
+    await check({ fake: bare })
+    expect(downloads(bare)).toBe(11)
+    expect(saves(bare)).toBe(0)
+    await check({ fake: bare })
+    expect(downloads(bare)).toBe(11)
+  })
+})
+
+/** The bench's rows, counted exactly: bench/results.md reports the same figures with times. */
+describe('requests of the bench’s checks, cold, warm and warm with one new run', () => {
+  it.each([
+    [10, 12, 2, 3],
+    [200, 214, 14, 15]
+  ])('window %i: %i API requests cold, %i warm, %i after one new run', async (window, ...api) => {
+    const [coldApi, warmApi, newApi] = api
+    const inputs = { window: String(window), lookback: '500', budget: '300' }
+    fake.runs = busyHistory()
+    const cold = await check({ inputs })
+    const bound = requestBound(fake, { window, lookback: 500 })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual(bound)
+    expect(bound.api).toBe(coldApi)
+    expect(fake.cache.calls.map(c => c.call)).toEqual([
+      'GetCacheEntryDownloadURL',
+      'CreateCacheEntry',
+      'upload',
+      'FinalizeCacheEntryUpload'
+    ])
+
+    const warm = await check({ inputs })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: warmApi, blobs: 0 })
+    expect(warm.outputs).toEqual(cold.outputs)
+    expect(fake.cache.calls.map(c => c.call)).toEqual(['GetCacheEntryDownloadURL', 'download'])
+
+    fake.runs = withNewRun(fake.runs)
+    await check({ inputs })
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: newApi, blobs: 1 })
+    expect(fake.cache.count()).toBe(5)
+  })
+})

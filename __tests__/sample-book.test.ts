@@ -1,0 +1,108 @@
+import { describe, expect, it } from '@jest/globals'
+import { BOOK_SCHEMA, MAX_REASON_LENGTH, parseBook, SampleBook } from '../src/sample-book.js'
+
+const D1 = `sha256:${'1'.repeat(64)}`
+const D2 = `sha256:${'2'.repeat(64)}`
+const SCOPE = 'o/r\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt'
+
+const fileOf = (entries: unknown[], scope = SCOPE) =>
+  JSON.stringify({ schema: BOOK_SCHEMA, scope, entries })
+
+describe('the sample book', () => {
+  it('answers only for the same artifact id, digest and run', () => {
+    const book = new SampleBook([{ run_id: 7, artifact_id: 70, digest: D1, value: 120 }])
+    expect(book.lookup({ id: 70, digest: D1 }, 7)).toMatchObject({ value: 120 })
+    expect(book.lookup({ id: 70, digest: D2 }, 7)).toBeUndefined()
+    expect(book.lookup({ id: 71, digest: D1 }, 7)).toBeUndefined()
+    expect(book.lookup({ id: 70, digest: D1 }, 8)).toBeUndefined()
+    expect(book.lookup({ id: 70 }, 7)).toBeUndefined()
+  })
+
+  it('learns only what carries a digest, values and content reasons alike', () => {
+    const book = new SampleBook()
+    book.learn({ id: 1 }, 1, { value: 5 })
+    book.learn({ id: 2, digest: 'md5:abc' }, 2, { value: 5 })
+    expect(book.learned).toBe(0)
+    book.learn({ id: 3, digest: D1 }, 3, { value: 5 })
+    book.learn({ id: 4, digest: D2 }, 4, {
+      skip: 'no install_to_ready_seconds.txt in the artifact'
+    })
+    expect(book.learned).toBe(2)
+    expect(book.lookup({ id: 4, digest: D2 }, 4)).toMatchObject({ skip: expect.any(String) })
+  })
+
+  it('learns no reason too long to store, so that it never writes an entry it would refuse', () => {
+    const book = new SampleBook()
+    const nested = `build/${'d/'.repeat(150)}install_to_ready_seconds.txt`
+    book.learn({ id: 1, digest: D1 }, 1, { skip: `not at the top level (found ${nested})` })
+    book.learn({ id: 2, digest: D2 }, 2, { value: 5 })
+    expect(book.learned).toBe(1)
+    expect(parseBook(book.serialize(SCOPE, 10), SCOPE)).toHaveLength(1)
+  })
+
+  it('saves what it restored and learned, pruned to the newest lookback runs', () => {
+    const book = new SampleBook([
+      { run_id: 1, artifact_id: 10, digest: D1, value: 1 },
+      { run_id: 2, artifact_id: 20, digest: D1, value: 2 }
+    ])
+    book.learn({ id: 30, digest: D2 }, 3, { value: 3 })
+    const saved = parseBook(book.serialize(SCOPE, 2), SCOPE)
+    expect(saved).toEqual([
+      { run_id: 3, artifact_id: 30, digest: D2, value: 3 },
+      { run_id: 2, artifact_id: 20, digest: D1, value: 2 }
+    ])
+  })
+
+  it.each([
+    ['not JSON', '{', /not JSON/],
+    ['another schema', JSON.stringify({ schema: 'x', scope: SCOPE, entries: [] }), /not a/],
+    ['another scope', fileOf([], 'o/other'), /another repository/],
+    ['no entries array', JSON.stringify({ schema: BOOK_SCHEMA, scope: SCOPE }), /entries/],
+    ['a negative value', fileOf([{ run_id: 1, artifact_id: 1, digest: D1, value: -1 }]), /entry 0/],
+    [
+      'a value over a year',
+      fileOf([{ run_id: 1, artifact_id: 1, digest: D1, value: 1e308 }]),
+      /entry 0/
+    ],
+    ['a value as text', fileOf([{ run_id: 1, artifact_id: 1, digest: D1, value: '5' }]), /entry 0/],
+    ['a fractional id', fileOf([{ run_id: 1.5, artifact_id: 1, digest: D1, value: 5 }]), /entry 0/],
+    [
+      'a short digest',
+      fileOf([{ run_id: 1, artifact_id: 1, digest: 'sha256:ab', value: 5 }]),
+      /entry 0/
+    ],
+    [
+      'both value and skip',
+      fileOf([{ run_id: 1, artifact_id: 1, digest: D1, value: 5, skip: 'x' }]),
+      /entry 0/
+    ],
+    ['neither value nor skip', fileOf([{ run_id: 1, artifact_id: 1, digest: D1 }]), /entry 0/],
+    [
+      'a reason too long',
+      fileOf([{ run_id: 1, artifact_id: 1, digest: D1, skip: 'x'.repeat(MAX_REASON_LENGTH + 1) }]),
+      /entry 0/
+    ],
+    [
+      'an extra field',
+      fileOf([{ run_id: 1, artifact_id: 1, digest: D1, value: 5, a: 1 }]),
+      /entry 0/
+    ],
+    ['an entry that is an array', fileOf([[1, 1, D1, 5]]), /entry 0/]
+  ])('rejects a whole file with %s', (_label, text, why) => {
+    const parsed = parseBook(text, SCOPE)
+    expect(parsed).toEqual({ error: expect.stringMatching(why) })
+  })
+
+  it('reads a file it wrote', () => {
+    const entries = [
+      { run_id: 9, artifact_id: 90, digest: D1, value: 0 },
+      {
+        run_id: 8,
+        artifact_id: 80,
+        digest: D2,
+        skip: 'not a readable zip (end of central directory)'
+      }
+    ]
+    expect(parseBook(fileOf(entries), SCOPE)).toEqual(entries)
+  })
+})

@@ -1,0 +1,216 @@
+import * as core from '@actions/core'
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { errorMessage, SkipRun } from '../errors.js'
+import { readSmallFile } from '../files.js'
+import { SAMPLE_READER_VERSION } from '../parse.js'
+import { escapeLog } from '../render/escape.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
+
+/**
+ * The one path cached, relative to the cache's working folder. `@actions/cache` hashes the
+ * paths (and the compression method) into the entry's version, so it never changes.
+ */
+export const BOOK_PATH = '.helm-rolling-action/samples.json'
+
+/** Keys start with this; the version part changes only with the stored format. */
+const KEY_PREFIX = 'helm-rolling-samples-v1-'
+
+/** What one cache entry is for: the repository, workflow, artifact name and file read. */
+export interface CacheScope {
+  owner: string
+  repo: string
+  workflow: string
+  artifactName: string
+  file: string
+}
+
+/** The scope as stored in the file, checked on every restore. */
+export function scopeText(scope: CacheScope): string {
+  const repository = `${scope.owner}/${scope.repo}`.toLowerCase()
+  const reader = `reader ${SAMPLE_READER_VERSION}`
+  return [repository, scope.workflow, scope.artifactName, scope.file, reader].join('\n')
+}
+
+/** Entries of one scope share this prefix; restore takes the newest of them. */
+export function keyPrefix(scope: CacheScope): string {
+  const hash = createHash('sha256').update(scopeText(scope)).digest('hex').slice(0, 16)
+  return `${KEY_PREFIX}${hash}-`
+}
+
+/** The longest a restore may hold up the check; past it the check reads every artifact. */
+export const RESTORE_TIMEOUT_MS = 30_000
+
+/** The longest a save may take; it runs after the outputs are written. */
+export const SAVE_TIMEOUT_MS = 60_000
+
+/** Test-only knob for the hang cases, as the client's; unset on real runners. */
+const deadline = (fallback: number) => Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
+
+type CacheModule = typeof import('@actions/cache')
+let loaded: Promise<CacheModule> | undefined
+
+/**
+ * `@actions/cache` brings the Azure storage SDK, the larger part of a bundle: it is imported
+ * on first use, after the listings have started, and the time it took is logged.
+ */
+async function cacheModule(): Promise<CacheModule> {
+  const started = Date.now()
+  loaded ??= import('@actions/cache').then(module => {
+    core.info(`Sample cache: client loaded in ${Date.now() - started} ms`)
+    return module
+  })
+  return loaded
+}
+
+/**
+ * `@actions/cache` restores into, and saves from, GITHUB_WORKSPACE. It is pointed once, for
+ * this process, at a private folder: the restored file never lands in the user's checkout.
+ */
+let folder: string | undefined
+function cacheFolder(): string {
+  if (!folder) {
+    folder = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'helm-rolling-cache-'))
+    process.env.GITHUB_WORKSPACE = folder
+  }
+  return folder
+}
+
+/**
+ * The Actions cache service is there, by the rule `@actions/cache` applies (without loading
+ * it): the results service on github.com, the older cache service on GHES.
+ */
+export function cacheAvailable(env: NodeJS.ProcessEnv, isGhes: boolean): boolean {
+  const v2 = !isGhes && Boolean(env.ACTIONS_CACHE_SERVICE_V2)
+  const url = v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL
+  return Boolean(url) && Boolean(env.ACTIONS_RUNTIME_TOKEN)
+}
+
+/**
+ * The newest saved book of this scope, or an empty one to learn into. Undefined when there is
+ * no cache service here. Never throws: a cache that fails only costs downloads.
+ */
+export async function restoreSamples(
+  scope: CacheScope,
+  isGhes: boolean
+): Promise<SampleBook | undefined> {
+  if (!cacheAvailable(process.env, isGhes)) {
+    core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
+    return undefined
+  }
+  const limit = deadline(RESTORE_TIMEOUT_MS)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), limit)
+  })
+  try {
+    const outcome = await Promise.race([restore(scope), timeout])
+    if (outcome !== 'timeout') return outcome
+    core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
+    abandoned()
+  } catch (error) {
+    core.info(
+      `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
+    )
+  } finally {
+    clearTimeout(timer)
+  }
+  return new SampleBook()
+}
+
+async function restore(scope: CacheScope): Promise<SampleBook> {
+  const cache = await cacheModule()
+  const root = cacheFolder()
+  const prefix = keyPrefix(scope)
+  const key = await cache.restoreCache([BOOK_PATH], prefix, [prefix], {
+    timeoutInMs: RESTORE_TIMEOUT_MS,
+    segmentTimeoutInMs: RESTORE_TIMEOUT_MS
+  })
+  if (!key) {
+    core.info('Sample cache: no entry yet; every artifact is downloaded')
+    return new SampleBook()
+  }
+  const parsed = readBook(join(root, BOOK_PATH), scopeText(scope))
+  if ('error' in parsed) {
+    core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.error}`)
+    return new SampleBook()
+  }
+  core.info(`Sample cache: ${parsed.entries.length} samples known from ${escapeLog(key, 200)}`)
+  return new SampleBook(parsed.entries)
+}
+
+function readBook(path: string, scope: string) {
+  let text: string | undefined
+  try {
+    text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
+  } catch (error) {
+    if (error instanceof SkipRun) return { error: error.message }
+    throw error
+  }
+  if (text === undefined) return { error: `it holds no ${BOOK_PATH}` }
+  const entries = parseBook(text, scope)
+  return Array.isArray(entries) ? { entries } : entries
+}
+
+/**
+ * The cache client has no deadline of its own: a call abandoned on a hung service would keep
+ * the step alive until the job's timeout. Once one is abandoned, the process ends soon after
+ * run() has returned, with the exit code it set; a process with nothing pending ends sooner.
+ */
+function abandoned(): void {
+  setTimeout(() => process.exit(), ABANDON_GRACE_MS).unref()
+}
+
+/** Time given, once a cache call was abandoned, for the rest of the step to finish. */
+const ABANDON_GRACE_MS = 5_000
+
+export interface SaveRequest {
+  scope: CacheScope
+  lookback: number
+  runId: number
+  runAttempt: number
+}
+
+/**
+ * Saves the book under a key of its own (keys are immutable): the scope's prefix, this run's
+ * id and attempt. Never throws: a save that fails costs the next check some downloads.
+ */
+export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
+  const limit = deadline(SAVE_TIMEOUT_MS)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), limit)
+  })
+  try {
+    const saved = await Promise.race([save(book, request), timeout])
+    if (saved === 'timeout') {
+      core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
+      abandoned()
+    }
+  } catch (error) {
+    core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function save(book: SampleBook, request: SaveRequest): Promise<void> {
+  const cache = await cacheModule()
+  const root = cacheFolder()
+  const path = join(root, BOOK_PATH)
+  mkdirSync(dirname(path), { recursive: true })
+  writeFileSync(path, book.serialize(scopeText(request.scope), request.lookback))
+  const key = `${keyPrefix(request.scope)}${request.runId}-${request.runAttempt}`
+  // The library finds relative paths from the working directory and archives them relative
+  // to GITHUB_WORKSPACE: both are the private folder while it runs, the last thing the step does.
+  const previous = process.cwd()
+  process.chdir(root)
+  try {
+    const id = await cache.saveCache([BOOK_PATH], key)
+    if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
+  } finally {
+    process.chdir(previous)
+  }
+}

@@ -1,0 +1,136 @@
+import { MAX_SAMPLE_SECONDS } from './parse.js'
+
+/**
+ * What reading one artifact gave: its sample or the content reason it does not count. An
+ * artifact never changes, so the outcome is bound to the artifact id and digest it was read
+ * from, and holds for as long as the artifact does.
+ */
+export interface Outcome {
+  run_id: number
+  artifact_id: number
+  digest: string
+  value?: number
+  skip?: string
+}
+
+/** The artifact as this check read it from the API: only its id and digest bind an outcome. */
+export interface ArtifactKey {
+  id: number
+  digest?: string
+}
+
+/** Names the format in the stored file; a file of another format is ignored. */
+export const BOOK_SCHEMA = 'helm-rolling-action/samples@1'
+
+/** lookback is at most 1,000 runs of ~120 bytes each: an entry near this size is not ours. */
+export const MAX_BOOK_BYTES = 1024 * 1024
+
+/** Skip reasons are short sentences of the action's own; a longer one is not ours. */
+export const MAX_REASON_LENGTH = 300
+
+const DIGEST = /^sha256:[0-9a-f]{64}$/
+
+/**
+ * The samples already read, as restored from the Actions cache, and those this check reads
+ * anew. Pure: the cache's I/O lives in `github/sample-cache.ts`.
+ */
+export class SampleBook {
+  private readonly known = new Map<string, Outcome>()
+  private readonly fresh: Outcome[] = []
+
+  constructor(restored: readonly Outcome[] = []) {
+    for (const outcome of restored) this.known.set(bookKey(outcome), outcome)
+  }
+
+  /** The outcome read before from this very artifact of this run; never for one without a digest. */
+  lookup(artifact: ArtifactKey, runId: number): Outcome | undefined {
+    if (!artifact.digest || !DIGEST.test(artifact.digest)) return undefined
+    const known = this.known.get(`${artifact.id}:${artifact.digest}`)
+    return known?.run_id === runId ? known : undefined
+  }
+
+  /**
+   * Keeps an outcome this check read, when its artifact carries a digest to bind it to and
+   * the outcome is one a restore accepts (a reason too long to store is read again instead).
+   */
+  learn(artifact: ArtifactKey, runId: number, read: { value: number } | { skip: string }): void {
+    if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+    if ('skip' in read && !isReason(read.skip)) return
+    const outcome: Outcome = {
+      run_id: runId,
+      artifact_id: artifact.id,
+      digest: artifact.digest,
+      ...read
+    }
+    this.known.set(bookKey(outcome), outcome)
+    this.fresh.push(outcome)
+  }
+
+  /** Outcomes read anew by this check: the cache is saved only when there are some. */
+  get learned(): number {
+    return this.fresh.length
+  }
+
+  /** The file to save: every outcome known, of the newest `lookback` runs only. */
+  serialize(scope: string, lookback: number): string {
+    const runs = [...new Set([...this.known.values()].map(o => o.run_id))]
+      .sort((a, b) => b - a)
+      .slice(0, lookback)
+    const kept = new Set(runs)
+    const entries = [...this.known.values()]
+      .filter(o => kept.has(o.run_id))
+      .sort((a, b) => b.run_id - a.run_id || b.artifact_id - a.artifact_id)
+    return JSON.stringify({ schema: BOOK_SCHEMA, scope, entries })
+  }
+}
+
+const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}`
+
+/**
+ * Reads a restored file. Anyone who can run a workflow in the default branch's cache scope
+ * can write one, so everything is checked: the format, the scope, and every entry's fields
+ * and value; anything off rejects the whole file, and the check reads every artifact anew.
+ */
+export function parseBook(text: string, scope: string): Outcome[] | { error: string } {
+  if (text.length > MAX_BOOK_BYTES) return { error: `over the ${MAX_BOOK_BYTES}-byte cap` }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return { error: 'not JSON' }
+  }
+  const book = data as { schema?: unknown; scope?: unknown; entries?: unknown } | null
+  if (typeof book !== 'object' || book === null || book.schema !== BOOK_SCHEMA)
+    return { error: `not a ${BOOK_SCHEMA} file` }
+  if (book.scope !== scope) return { error: 'saved for another repository, workflow or artifact' }
+  if (!Array.isArray(book.entries)) return { error: "no 'entries' array" }
+  const entries: Outcome[] = []
+  for (const [index, raw] of book.entries.entries()) {
+    const entry = toOutcome(raw)
+    if (!entry) return { error: `entry ${index} is not a valid sample` }
+    entries.push(entry)
+  }
+  return entries
+}
+
+function toOutcome(raw: unknown): Outcome | undefined {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
+  const o = raw as Record<string, unknown>
+  const keys = Object.keys(o).sort().join(',')
+  if (keys !== 'artifact_id,digest,run_id,skip' && keys !== 'artifact_id,digest,run_id,value')
+    return undefined
+  if (!isId(o.run_id) || !isId(o.artifact_id)) return undefined
+  if (typeof o.digest !== 'string' || !DIGEST.test(o.digest)) return undefined
+  const base = { run_id: o.run_id, artifact_id: o.artifact_id, digest: o.digest }
+  if ('value' in o) return isSampleValue(o.value) ? { ...base, value: o.value } : undefined
+  return isReason(o.skip) ? { ...base, skip: o.skip } : undefined
+}
+
+const isReason = (value: unknown): value is string =>
+  typeof value === 'string' && value.length > 0 && value.length <= MAX_REASON_LENGTH
+
+const isId = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) > 0
+
+/** The same domain `parseSample` gives: finite, non-negative, at most the documented maximum. */
+const isSampleValue = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SAMPLE_SECONDS
