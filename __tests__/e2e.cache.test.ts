@@ -284,6 +284,23 @@ describe('the sample cache, through dist/index.js', () => {
     expect(r.stdout).toMatch(/Sample cache: (no answer|not saved, no answer) in 0.5 s/)
   })
 
+  it('never cuts a check short for a restore it gave up on, however long the check goes on', async () => {
+    const cold = await check({ inputs: { cache: 'false' } })
+    fake.cache.inject({ call: 'GetCacheEntryDownloadURL', times: 99, hang: true })
+    // Every request slow: the check goes on well past the restore's deadline and the grace.
+    fake.latencyMs = 2000
+    try {
+      const r = await check({
+        env: { HELM_ROLLING_CACHE_TIMEOUT_MS: '200', HELM_ROLLING_TIMEOUT_MS: '10000' }
+      })
+      expect(r.outputs).toEqual(cold.outputs)
+      expect(r.code).toBe(cold.code)
+      expect(r.summary).toBe(cold.summary)
+    } finally {
+      fake.latencyMs = 0
+    }
+  })
+
   it('counts an artifact past its expires_at as expired, cold and warm alike', async () => {
     await check()
     // The listing's flag lags the date: it still says expired: false.

@@ -12,7 +12,7 @@ import {
   type Usage
 } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples } from './github/sample-cache.js'
+import { endAbandonedCalls, restoreSamples, saveSamples } from './github/sample-cache.js'
 import { isError } from './parse.js'
 import { ghesRecordWarning, uploadFailure } from './recording.js'
 import { escapeLog } from './render/escape.js'
@@ -57,6 +57,7 @@ export async function run(): Promise<void> {
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
+  endAbandonedCalls()
 }
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */

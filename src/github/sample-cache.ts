@@ -154,17 +154,26 @@ function readBook(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
-/**
- * The cache client has no deadline of its own: a call abandoned on a hung service would keep
- * the step alive until the job's timeout. Once one is abandoned, the process ends soon after
- * run() has returned, with the exit code it set; a process with nothing pending ends sooner.
- */
+let abandonedCalls = 0
+
+/** A cache call given up on: its socket may stay open however long the service hangs. */
 function abandoned(): void {
-  setTimeout(() => process.exit(), ABANDON_GRACE_MS).unref()
+  abandonedCalls++
 }
 
-/** Time given, once a cache call was abandoned, for the rest of the step to finish. */
-const ABANDON_GRACE_MS = 5_000
+/**
+ * The cache client has no deadline of its own: a call abandoned on a hung service would keep
+ * the step alive until the job's timeout. Called once run() is done (outputs, summary, exit
+ * code set): if a call was abandoned, the process ends soon after, with the exit code set; a
+ * process with nothing pending ends sooner by itself.
+ */
+export function endAbandonedCalls(): void {
+  if (abandonedCalls === 0) return
+  setTimeout(() => process.exit(), deadline(ABANDON_GRACE_MS)).unref()
+}
+
+/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
+const ABANDON_GRACE_MS = 2_000
 
 export interface SaveRequest {
   scope: CacheScope
