@@ -301,6 +301,19 @@ describe('the sample cache, through dist/index.js', () => {
     }
   })
 
+  it('ends a failed check promptly, though the cache restore it started still hangs', async () => {
+    fake.cache.inject({ call: 'GetCacheEntryDownloadURL', times: 99, hang: true })
+    fake.faults = [
+      { path: /\/workflows\//, times: 9, status: 401, body: { message: 'Bad credentials' } }
+    ]
+    const started = Date.now()
+    const r = await check()
+    expect(r.code).toBe(1)
+    expect(r.annotations.find(a => a.level === 'error')?.message).toMatch(/token was refused/)
+    // Well under the restore's own 30 s deadline: the step does not wait on the hung call.
+    expect(Date.now() - started).toBeLessThan(15_000)
+  })
+
   it('counts an artifact past its expires_at as expired, cold and warm alike', async () => {
     await check()
     // The listing's flag lags the date: it still says expired: false.

@@ -106,7 +106,7 @@ export async function restoreSamples(
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const outcome = await Promise.race([restore(scope), timeout])
+    const outcome = await Promise.race([tracked(restore(scope)), timeout])
     if (outcome !== 'timeout') return outcome
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
     abandoned()
@@ -155,20 +155,28 @@ function readBook(path: string, scope: string) {
 }
 
 let abandonedCalls = 0
+let callsInFlight = 0
 
 /** A cache call given up on: its socket may stay open however long the service hangs. */
 function abandoned(): void {
   abandonedCalls++
 }
 
+/** Counts a cache call while it runs: one still running when run() ends may hang too. */
+function tracked<T>(call: Promise<T>): Promise<T> {
+  callsInFlight++
+  return call.finally(() => callsInFlight--)
+}
+
 /**
  * The cache client has no deadline of its own: a call abandoned on a hung service would keep
  * the step alive until the job's timeout. Called once run() is done (outputs, summary, exit
- * code set): if a call was abandoned, the process ends soon after, with the exit code set; a
- * process with nothing pending ends sooner by itself.
+ * code set): if a call was abandoned, or is still running (the check failed before it was
+ * needed), the process ends soon after, with the exit code set; a process with nothing
+ * pending ends sooner by itself.
  */
 export function endAbandonedCalls(): void {
-  if (abandonedCalls === 0) return
+  if (abandonedCalls === 0 && callsInFlight === 0) return
   setTimeout(() => process.exit(), deadline(ABANDON_GRACE_MS)).unref()
 }
 
@@ -193,7 +201,7 @@ export async function saveSamples(book: SampleBook, request: SaveRequest): Promi
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const saved = await Promise.race([save(book, request), timeout])
+    const saved = await Promise.race([tracked(save(book, request)), timeout])
     if (saved === 'timeout') {
       core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
       abandoned()
