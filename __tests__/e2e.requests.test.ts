@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { requestBound } from '../__fixtures__/bound.js'
+import { oddHeaders } from '../__fixtures__/faults.js'
 import type { FakeRun } from '../__fixtures__/github-server.js'
 import type { RunSpec } from '../__fixtures__/history.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
@@ -112,6 +113,24 @@ describe('requests made by dist/index.js', () => {
     // Past the margin, the listing alone says that it has none.
     await run([{}, 101, 102, 103], { inputs: { window: '3' } })
     expect(kinds()).toMatchObject({ lookups: 0, redirects: 3 })
+  })
+
+  it('measures the listing lag by the API server’s clock, not the runner’s', async () => {
+    // The server's clock is an hour behind the runner's: by GitHub's time the newest run
+    // completed a minute ago, though the runner's clock makes it an hour and a minute.
+    const serverNow = Date.now() - 3_600_000
+    const justNow = (runs: FakeRun[]) => {
+      const completed = new Date(serverNow - 60_000).toISOString()
+      runs[0].created_at = completed
+      runs[0].updated_at = completed
+    }
+    const r = await run([{}, 101, 102, 103], {
+      inputs: { window: '3' },
+      amend: justNow,
+      faults: [oddHeaders(/./, { date: new Date(serverNow).toUTCString() })]
+    })
+    expect(r.outputs.count).toBe('3')
+    expect(kinds()).toMatchObject({ lookups: 1 })
   })
 
   it('costs at most two requests more than asking each run when other artifacts crowd the listing', async () => {

@@ -8,7 +8,7 @@ import {
   type ListedArtifact,
   type RepoRef
 } from './artifacts.js'
-import type { Client } from './client.js'
+import { serverNow, type Client } from './client.js'
 import * as core from '@actions/core'
 import { explain, isFatal } from './failures.js'
 import { listPages } from './listing.js'
@@ -18,7 +18,7 @@ import { listPages } from './listing.js'
  * less than this long ago may not show its artifacts there yet, so its absence proves nothing
  * and the run's own listing is asked instead. GitHub documents no figure; the lag seen is
  * seconds to a few minutes, so ten minutes leaves a wide margin at the cost of one lookup for
- * each run that completed within it.
+ * each run that completed within it. Measured by the API server's clock (its `date` header).
  */
 export const LISTING_LAG_MS = 10 * 60_000
 
@@ -80,7 +80,7 @@ export class ArtifactIndex {
     client: Client,
     private readonly options: IndexOptions
   ) {
-    this.now = options.now ?? Date.now
+    this.now = options.now ?? (() => serverNow(client))
     const fixedName = !options.template.includes('{run_id}')
     const perPage = 100
     this.pages = listPages(client, {

@@ -95,9 +95,28 @@ export interface Usage {
   requests: number
   remaining?: number
   resetAt?: Date
+  /** The API server's clock minus this runner's, from the last `date` header seen. */
+  clockOffsetMs?: number
 }
 
 type HeaderBag = HeaderMap
+
+/** Each client's meter, for the server's time. */
+const usageByClient = new WeakMap<object, Usage>()
+
+/**
+ * Now, by the API server's clock where a response has told it (its `date` header): a
+ * self-hosted runner's clock may be off, and the listing-lag margin is measured against
+ * GitHub's own timestamps.
+ */
+export function serverNow(client: Client): number {
+  return Date.now() + (usageByClient.get(client)?.clockOffsetMs ?? 0)
+}
+
+function clockOffset(headers: HeaderBag): number | undefined {
+  const date = Date.parse(String(headers?.date ?? ''))
+  return Number.isFinite(date) ? date - Date.now() : undefined
+}
 
 /** Counts every attempt (retries too) and keeps the last rate-limit headers seen. */
 const usageMeter = (usage: Usage) => (octokit: Core) => {
@@ -106,6 +125,7 @@ const usageMeter = (usage: Usage) => (octokit: Core) => {
     const note = (headers: HeaderBag) => {
       usage.remaining = headerInteger(headers, 'x-ratelimit-remaining') ?? usage.remaining
       usage.resetAt = resetTime(headers) ?? usage.resetAt
+      usage.clockOffsetMs = clockOffset(headers) ?? usage.clockOffsetMs
     }
     try {
       const response = await request(options)
@@ -226,5 +246,6 @@ export function createClient(
     throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false }
   })
   optionsByClient.set(client, options)
+  usageByClient.set(client, usage)
   return client
 }
