@@ -57,8 +57,9 @@ mutate "repository listing lag margin removed" src/github/artifact-index.ts "Dat
 mutate "repository listing order check removed" src/github/artifact-index.ts "if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false" "void ORDER_SLACK_MS"
 mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (both && false) {"
 mutate "cache value not bound to the digest" src/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
-mutate "cache caches artifacts without a digest" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
-    if ('skip' in read" "if ('skip' in read"
+mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+    if ('skip' in read" "if (!artifact.digest) return
+    if ('skip' in read"
 mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return { ...base, value: o.value as number }"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
