@@ -60,7 +60,7 @@ mutate "cache value not bound to the digest" src/sample-book.ts 'const known = t
 mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
     if ('skip' in read" "if (!artifact.digest) return
     if ('skip' in read"
-mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return { ...base, value: o.value as number }"
+mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
 npm run package >/dev/null 2>&1
