@@ -33,6 +33,20 @@ describe('on GitHub Enterprise Server', () => {
     await fake.stop()
   })
 
+  it('uses no sample cache, whose entries need the digests GHES artifacts lack', async () => {
+    fake.runs = makeRuns([120, 130, 140])
+    fake.cache.reset()
+    const r = await runAction(fake, {
+      inputs: { window: '3' },
+      env: { ...ghesEnv(), ACTIONS_CACHE_URL: `${fake.url}/`, GITHUB_REF: 'refs/heads/main' }
+    })
+    expect(r.code).toBe(0)
+    expect(fake.cache.calls).toEqual([])
+    // GHES's own cache service (@actions/cache's v1 API) is not asked either.
+    expect(fake.requests.filter(q => q.path.includes('_apis/artifactcache'))).toEqual([])
+    expect(r.stdout).toContain('Sample cache: not used on GitHub Enterprise Server')
+  })
+
   it('checks as on github.com: API under /api/v3, no digests, no rate-limit headers', async () => {
     fake.runs = makeRuns([120, 130, { value: 999, conclusion: 'cancelled' }, 140, 150, 160])
     fake.requests.length = 0

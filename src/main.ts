@@ -45,7 +45,7 @@ export async function run(): Promise<void> {
       currentRunId: context.runId,
       current,
       timeoutMs: clientOptions.timeoutMs,
-      readBook: config.cache
+      readBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config, context.isGhes))
         : undefined
     })
@@ -144,6 +144,16 @@ export async function saveBook(
     runId: context.runId,
     runAttempt: context.runAttempt
   })
+}
+
+/**
+ * GHES artifacts carry no digest to bind a cached sample to, so there the cache could only
+ * cost a lookup and the client's load time: it is not used.
+ */
+function sampleCacheWanted(config: Config, context: RunnerContext): boolean {
+  if (config.cache && context.isGhes)
+    core.info('Sample cache: not used on GitHub Enterprise Server (its artifacts carry no digest)')
+  return config.cache && !context.isGhes
 }
 
 /** The event payload names the default branch for free; only another repository costs a call. */
