@@ -46,7 +46,7 @@ export async function run(): Promise<void> {
       current,
       timeoutMs: clientOptions.timeoutMs,
       readBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, context.isGhes))
+        ? () => (restoring = restoreSamples(config))
         : undefined
     })
     await recording

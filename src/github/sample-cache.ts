@@ -79,12 +79,12 @@ function cacheFolder(): string {
 }
 
 /**
- * The Actions cache service is there, by the rule `@actions/cache` applies (without loading
- * it): the results service on github.com, the older cache service on GHES.
+ * The Actions cache service is there, by the rule `@actions/cache` applies off GHES (without
+ * loading it): the results service when the runner says so, else the older cache service.
+ * GHES never gets here (main.ts: its artifacts carry no digest to cache by).
  */
-export function cacheAvailable(env: NodeJS.ProcessEnv, isGhes: boolean): boolean {
-  const v2 = !isGhes && Boolean(env.ACTIONS_CACHE_SERVICE_V2)
-  const url = v2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL
+export function cacheAvailable(env: NodeJS.ProcessEnv): boolean {
+  const url = env.ACTIONS_CACHE_SERVICE_V2 ? env.ACTIONS_RESULTS_URL : env.ACTIONS_CACHE_URL
   return Boolean(url) && Boolean(env.ACTIONS_RUNTIME_TOKEN)
 }
 
@@ -92,11 +92,8 @@ export function cacheAvailable(env: NodeJS.ProcessEnv, isGhes: boolean): boolean
  * The newest saved book of this scope, or an empty one to learn into. Undefined when there is
  * no cache service here. Never throws: a cache that fails only costs downloads.
  */
-export async function restoreSamples(
-  scope: CacheScope,
-  isGhes: boolean
-): Promise<SampleBook | undefined> {
-  if (!cacheAvailable(process.env, isGhes)) {
+export async function restoreSamples(scope: CacheScope): Promise<SampleBook | undefined> {
+  if (!cacheAvailable(process.env)) {
     core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
     return undefined
   }
