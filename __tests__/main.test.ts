@@ -65,6 +65,8 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnInsufficient: false,
   summary: true,
   cache: false,
+  environment: {},
+  match: [],
   ...change
 })
 

@@ -3,6 +3,7 @@
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
+import { environmentAround } from './environment-change.js'
 import type { Change, Report, Sample } from './types.js'
 
 export interface Attribution {
@@ -29,6 +30,7 @@ export function attribute(history: readonly Sample[], minShift: number): Attribu
     change.firstAfter = oldestFirst[result.index]
     change.lastBefore = oldestFirst[result.index - 1]
   }
+  if (result.kind === 'shift') change.environment = environmentAround(oldestFirst, result.index)
   const [newest, ...rest] = history
   const others = rest.map(s => s.value)
   const standing = newest?.current ? rankAgainst(newest.value, others) : undefined

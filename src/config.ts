@@ -1,3 +1,4 @@
+import { parseEnvironmentLines, parseMatchKeys, type Environment } from './environment.js'
 import { InputError } from './errors.js'
 
 export const CONCLUSIONS = [
@@ -40,6 +41,10 @@ export interface Config {
   summary: boolean
   /** Keep parsed samples in the Actions cache, bound to artifact id and digest. */
   cache: boolean
+  /** The workflow's own environment keys, recorded beside the runner's. */
+  environment: Environment
+  /** Environment keys a sample must share with this run to count; empty: all count. */
+  match: string[]
 }
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
@@ -76,12 +81,21 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     failOnBreach: flag(input, 'fail-on-breach', true),
     failOnInsufficient: flag(input, 'fail-on-insufficient', false),
     summary: flag(input, 'summary', true),
-    cache: flag(input, 'cache', true)
+    cache: flag(input, 'cache', true),
+    environment: checked('environment', parseEnvironmentLines(input('environment'))),
+    match: checked('match', parseMatchKeys(input('match')))
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
+}
+
+/** A parser's result, or its problem as the input's error. */
+function checked<T>(name: string, parsed: T | { error: string }): T {
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
+    throw new InputError(name, String(parsed.error))
+  return parsed as T
 }
 
 function repository(text: string): [string, string] {
