@@ -1,4 +1,3 @@
-import { withAttribution } from './attribution.js'
 import { artifactNameFor, type Config } from './config.js'
 import { SkipRun } from './errors.js'
 import { ArtifactIndex } from './github/artifact-index.js'
@@ -10,12 +9,11 @@ import { explained } from './github/listing.js'
 import { excludeReason, listRuns, type Run } from './github/runs.js'
 import { readZipFiles } from './github/zip.js'
 import { MAX_METADATA_BYTES, METADATA_FILE, environmentFromMetadata } from './environment.js'
-import { matchHistory } from './matching.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
 import type { Read, SampleBook } from './sample-book.js'
 import { collectSamples } from './samples.js'
-import { judge } from './stats.js'
 import type { Measured, Report, Sample } from './types.js'
+import { judgeHistory } from './verdict.js'
 
 export type CheckOptions = Pick<
   Config,
@@ -106,10 +104,8 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   if (readBook) book = onTheWire().then(() => readBook())
   const collected = await collecting
   const read = options.current ? [options.current, ...collected.samples] : collected.samples
-  const { history, match } = matchHistory(read, options.match)
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
-  const report = judge(history.slice(0, options.window), collected.skipped, options, source)
-  return { ...withAttribution(report, history, options.minShift), ...(match ? { match } : {}) }
+  return judgeHistory(read, collected.skipped, options, source)
 }
 
 /** Both listings are handed to fetch a turn of the event loop apart: this waits for the second. */

@@ -1,4 +1,5 @@
 import { changeLines } from '../render/change.js'
+import { matchLine, spanLine } from '../render/environment.js'
 import { escapeLog } from '../render/escape.js'
 import {
   ICON,
@@ -19,8 +20,11 @@ export function renderText(report: Report): string {
   for (const text of changeLines(report)) lines.push(`   ${escapeLog(text, 400)}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
+  if (report.match) lines.push(`   ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`)
   if (stats.count > 0) {
     lines.push(`   ${spreadLine(stats)}`)
+    const span = spanLine(report.samples)
+    if (span) lines.push(`   ${escapeLog(span, 1500)}`)
     lines.push(`   trend, oldest to newest: ${trend(report)}`)
     lines.push('', table(report))
   }
