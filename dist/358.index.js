@@ -21,7 +21,7 @@ export const modules = {
 
 
 /** What `metadata.json` says about the run that measured the sample. */
-function metadata(value, context, now = new Date()) {
+function metadata(value, context, environment, now = new Date()) {
     return {
         run_id: context.runId ?? 0,
         run_number: context.runNumber ?? 0,
@@ -33,7 +33,8 @@ function metadata(value, context, now = new Date()) {
         runner_os: context.runnerOs,
         unit: 'seconds',
         value,
-        recorded_at: now.toISOString()
+        recorded_at: now.toISOString(),
+        environment
     };
 }
 /**
@@ -53,7 +54,7 @@ async function recordSample(request) {
         const metadataPath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, 'metadata.json');
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(samplePath), { recursive: true });
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(samplePath, `${request.value}\n`);
-        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(metadataPath, `${JSON.stringify(metadata(request.value, context), null, 2)}\n`);
+        (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(metadataPath, `${JSON.stringify(metadata(request.value, context, request.environment), null, 2)}\n`);
         const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(30), __webpack_require__.e(12)]).then(__webpack_require__.bind(__webpack_require__, 8012));
         const result = await new DefaultArtifactClient().uploadArtifact(name, [samplePath, metadataPath], root, { retentionDays: request.retentionDays });
         return { name, id: result.id, digest: result.digest };
