@@ -18,11 +18,13 @@ export type KeyChanges = Record<string, [string | null, string | null]>
 export type EnvironmentShift = { changed: KeyChanges } | { unknown: string }
 
 /**
- * `oldestFirst[index]` is the first run after the split. For each key, the first change
- * between neighbours in the span is reported with the values either side of it.
+ * `oldestFirst[index]` is the first run after the split. A key changed there when the first
+ * run on a new value lies within `REACH` runs of it, either side; the first such change is
+ * reported with the values either side of it.
  */
 export function environmentAround(oldestFirst: readonly Sample[], index: number): EnvironmentShift {
-  const span = oldestFirst.slice(Math.max(0, index - REACH), index + REACH)
+  // The runs from one before the earliest possible first-new-value run to the latest.
+  const span = oldestFirst.slice(Math.max(0, index - REACH - 1), index + REACH + 1)
   const missing = span.filter(s => !s.environment).length
   if (missing > 0)
     return {
