@@ -47,7 +47,7 @@ mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (fals
 mutate "re-run 409 made a warning" src/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
-mutate "verdict judged over the whole history" src/check.ts "judge(history.slice(0, options.window)," "judge(history,"
+mutate "verdict judged over the whole history" src/verdict.ts "judge(history.slice(0, window)," "judge(history,"
 mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"
 mutate "next-link origin check removed" src/github/listing.ts "if (next.origin !== api.origin || " "if (false && "
@@ -62,6 +62,11 @@ mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artif
     if ('skip' in read"
 mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
+mutate "environment not validated on read" src/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "((data as { environment: Environment }).environment as Environment | { error: string })"
+mutate "metadata.json read without its cap" src/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: 1e9"
+mutate "cached environment not validated" src/sample-book.ts "const environment = validateEnvironment(item)" "const environment = item as Environment"
+mutate "match filter removed" src/matching.ts "const kept = history.filter(s => matches(s, reference, keys))" "const kept = [...history]"
+mutate "unknown environment matches" src/matching.ts "if (!environment || !reference) return false" "if (!environment || !reference) return true"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"
