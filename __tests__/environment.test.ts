@@ -9,7 +9,7 @@ import {
   runnerEnvironment,
   validateEnvironment
 } from '../src/environment.js'
-import { matches, matchHistory } from '../src/matching.js'
+import { matches, matchHistory, type MatchSummary } from '../src/matching.js'
 import { outputStrings } from '../src/render/outputs.js'
 import { matchLine, shiftCause, spanLine } from '../src/render/environment.js'
 import { judge } from '../src/stats.js'
@@ -197,14 +197,14 @@ describe('variation, matching and the shift', () => {
         { key: 'kind', matched: 3 }
       ]
     })
-    expect(matchLine(match!, 3)).toBe(
+    expect(matchLine(match as MatchSummary, 3)).toBe(
       'Like for like on image-version=B, kind=v1: 2 of 5 samples read match; 3 from other environments left out (1 with none recorded). Too few to judge (min-runs 3); 5 without match, with image-version dropped 3, with kind dropped 3. Other environments are never pooled in: wait for more runs like this one, or raise history (up to lookback)'
     )
     expect(matchHistory(history, [])).toEqual({ history })
     // The newest sample's environment unknown: nothing can match, and the line says why.
     const blind = matchHistory([sample(9), ...history], ['kind'])
     expect(blind.history).toEqual([])
-    expect(matchLine(blind.match!, 1)).toMatch(
+    expect(matchLine(blind.match as MatchSummary, 1)).toMatch(
       /^Like for like on kind \(the newest sample has no recorded environment, so none can match\): 0 of 6/
     )
   })

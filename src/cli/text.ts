@@ -11,7 +11,9 @@ import {
   utcMinute
 } from '../render/wording.js'
 import { round } from '../stats.js'
-import type { Report } from '../types.js'
+import { keyValue } from '../environment.js'
+import type { Report, Sample } from '../types.js'
+import { varyingKeys } from '../variation.js'
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {
@@ -36,15 +38,22 @@ export function renderText(report: Report): string {
   return lines.join('\n') + '\n'
 }
 
+/** The keys that vary within the history get a column each, as in the job summary. */
+const MOST_COLUMNS = 4
+
 function table(report: Report): string {
+  const keys = varyingKeys(report.history ?? report.samples).slice(0, MOST_COLUMNS)
+  const cell = (s: Sample, key: string) =>
+    s.environment ? escapeLog(keyValue(s.environment, key) ?? '-', 64) : '?'
   const rows = report.samples.map(s => [
     `#${s.run_number || s.run_id}`,
     s.head_sha.slice(0, 7) || '-',
     utcMinute(s.created_at) ?? '-',
     escapeLog(s.conclusion || '-', 20),
+    ...keys.map(key => cell(s, key)),
     String(round(s.value))
   ])
-  const all = [['run', 'commit', 'date (UTC)', 'conclusion', 'seconds'], ...rows]
+  const all = [['run', 'commit', 'date (UTC)', 'conclusion', ...keys, 'seconds'], ...rows]
   const widths = all[0].map((_, i) => Math.max(...all.map(r => r[i].length)))
   return all
     .map(r =>
