@@ -13,6 +13,7 @@ import {
   stepSeries,
   type Noise
 } from '../__fixtures__/changepoint-series.js'
+import { rate } from '../__fixtures__/wilson.js'
 import { attribute } from '../src/attribution.js'
 import type { Sample } from '../src/types.js'
 
@@ -20,19 +21,6 @@ const TRIALS = Number(process.env.ENV_TRIALS ?? 1000)
 const OUT = resolve(import.meta.dirname, '../bench/environment.md')
 const OLD = '20261115.1'
 const NEW = '20261122.1'
-
-/** `5.1% (3.9–6.6)`: the rate and its 95% Wilson interval. */
-function rate(hits: number, trials: number): string {
-  if (trials === 0) return '–'
-  const z = 1.96
-  const p = hits / trials
-  const centre = (p + (z * z) / (2 * trials)) / (1 + (z * z) / trials)
-  const half =
-    (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) /
-    (1 + (z * z) / trials)
-  const pct = (x: number) => (x * 100).toFixed(1)
-  return `${pct(p)}% (${pct(Math.max(0, centre - half))}–${pct(Math.min(1, centre + half))})`
-}
 
 /** Samples newest first, as attribution takes them; the image is NEW from `imageAt` (oldest first). */
 function history(values: number[], imageAt: number): Sample[] {
