@@ -12,6 +12,7 @@ import {
 import { matches, matchHistory, type MatchSummary } from '../src/matching.js'
 import { outputStrings } from '../src/render/outputs.js'
 import { matchLine, shiftCause, spanLine } from '../src/render/environment.js'
+import { renderSummary } from '../src/render/summary.js'
 import { judge } from '../src/stats.js'
 import type { Sample } from '../src/types.js'
 import { valueCounts, varyingKeys } from '../src/variation.js'
@@ -280,6 +281,29 @@ describe('the samples output at window 1,000', () => {
       'node-image',
       'runner-name'
     ])
+  })
+
+  it('keeps the job summary under 1 MB when all 13 keys vary with markup-only values', () => {
+    const keys = [
+      'runner-os',
+      'runner-arch',
+      'runner-environment',
+      'image-os',
+      'image-version',
+      ...Array.from({ length: 8 }, (_, k) => `k${k}`)
+    ]
+    const hostile = (i: number) => `${i}`.padEnd(64, '<')
+    const full = report(i => Object.fromEntries(keys.map(key => [key, hostile(i)])))
+    const summary = renderSummary({ ...full, history: full.samples })
+    expect(summary.length).toBeLessThan(1_000_000)
+    expect(summary).not.toContain('<<')
+    // Escaped, no column fits the table's budget: the table leaves them out.
+    const header = (text: string) => text.split('\n').find(l => l.startsWith('| Run |'))
+    expect(header(summary)).toBe('| Run | Commit | Date (UTC) | Conclusion | Seconds |')
+    const plain = report(i => Object.fromEntries(keys.map(key => [key, `v${i % 3}`])))
+    expect(header(renderSummary({ ...plain, history: plain.samples }))).toBe(
+      '| Run | Commit | Date (UTC) | Conclusion | image-os | image-version | runner-arch | runner-environment | Seconds |'
+    )
   })
 
   it('stays under 512 KB when all 13 keys vary with 64-character values', () => {

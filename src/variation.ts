@@ -38,29 +38,30 @@ export const unknownCount = (samples: readonly Sample[]): number =>
   samples.filter(s => !s.environment).length
 
 /**
- * The varying keys the `samples` output carries, in order, as long as their values across all
- * entries fit `budget` bytes: the output stays far under GitHub's 1 MB limit at window 1,000
- * even when every key varies with 64-character values. Built-in keys come first.
+ * The keys, in order, as long as their values across all samples fit `budget` bytes as
+ * `size` writes them: the `samples` output and the summary's table stay far under GitHub's
+ * 1 MB limits at window 1,000 even when every key varies with 64-character values. Built-in
+ * keys are taken first, and come first.
  */
 export function keysWithinBudget(
   samples: readonly Sample[],
   keys: readonly string[],
-  budget: number
+  budget: number,
+  size: (key: string, value: string) => number
 ): string[] {
   const kept: string[] = []
   let used = 0
   const ordered = [...keys].sort((a, b) => Number(isUserKey(a)) - Number(isUserKey(b)))
   for (const key of ordered) {
     const cost = samples.reduce(
-      (sum, s) =>
-        sum + JSON.stringify([key, (s.environment && keyValue(s.environment, key)) ?? '']).length,
+      (sum, s) => sum + size(key, (s.environment && keyValue(s.environment, key)) ?? ''),
       0
     )
     if (used + cost > budget) continue
     used += cost
     kept.push(key)
   }
-  return keys.filter(key => kept.includes(key))
+  return kept
 }
 
 const isUserKey = (key: string) => !/^(runner|image)-/.test(key)

@@ -32,7 +32,12 @@ function changeValues(report: Report) {
 /** Per sample, only the keys that vary within the history; null when its environment is unknown. */
 function environmentOf(report: Report): (s: Sample) => Record<string, string | null> | null {
   const history = report.history ?? report.samples
-  const keys = keysWithinBudget(report.samples, varyingKeys(history), SAMPLES_ENVIRONMENT_BUDGET)
+  const keys = keysWithinBudget(
+    report.samples,
+    varyingKeys(history),
+    SAMPLES_ENVIRONMENT_BUDGET,
+    (key, value) => JSON.stringify([key, value]).length
+  )
   return s => {
     const environment = s.environment
     if (!environment) return null

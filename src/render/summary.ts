@@ -3,7 +3,7 @@ import { round } from '../stats.js'
 import type { Change, Report, Sample } from '../types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
 import { keyValue } from '../environment.js'
-import { varyingKeys } from '../variation.js'
+import { keysWithinBudget, varyingKeys } from '../variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
 import { escapeMarkdown as md } from './escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
@@ -32,7 +32,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
     history.length ? chart(report, history) : '',
-    table(report.samples, environmentColumns(history)),
+    table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
     `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
@@ -159,8 +159,15 @@ function spanText(samples: readonly Sample[]): string {
 /** Table columns: the keys that vary within the history, at most this many. */
 const MOST_COLUMNS = 4
 
-function environmentColumns(history: readonly Sample[]): string[] {
-  return varyingKeys(history).slice(0, MOST_COLUMNS)
+/** Bytes the table's environment cells may take in all, escaped: far under the 1 MB summary. */
+export const TABLE_ENVIRONMENT_BUDGET = 200 * 1024
+
+function environmentColumns(history: readonly Sample[], rows: readonly Sample[]): string[] {
+  const size = (_key: string, value: string) => md(value, 64).length + 3
+  return keysWithinBudget(rows, varyingKeys(history), TABLE_ENVIRONMENT_BUDGET, size).slice(
+    0,
+    MOST_COLUMNS
+  )
 }
 
 /** A run's value of a key in the table: `?` when its environment is unknown, `–` when not set. */
