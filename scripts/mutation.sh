@@ -63,8 +63,8 @@ mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artif
 mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 mutate "environment not validated on read" src/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "((data as { environment: Environment }).environment as Environment | { error: string })"
-mutate "metadata.json read without its cap" src/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: 1e9"
-mutate "cached environment not validated" src/sample-book.ts "const environment = validateEnvironment(item)" "const environment = item as Environment"
+mutate "metadata.json read without its cap" src/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: MAX_METADATA_BYTES * 1e6"
+mutate "cached environment not validated" src/sample-book.ts "const environment = validateEnvironment(item)" "const environment = validateEnvironment(item) && (item as Environment)"
 mutate "match filter removed" src/matching.ts "const kept = history.filter(s => matches(s, reference, keys))" "const kept = [...history]"
 mutate "unknown environment matches" src/matching.ts "if (!environment || !reference) return false" "if (!environment || !reference) return true"
 
