@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { check } from './check.js'
-import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
+import { artifactNameFor, checkPlan, lookbackWarning, readConfig, type Config } from './config.js'
 import { readRunnerContext, type RunnerContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { readValue } from './files.js'
@@ -39,10 +39,9 @@ export async function run(): Promise<void> {
     // they run side by side.
     const recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
+    const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
-      ...config,
-      branch: config.branch ?? (await branchOf(client, config, context)),
-      currentRunId: context.runId,
+      ...checkPlan(config, branch, context.runId),
       current,
       timeoutMs: clientOptions.timeoutMs,
       readBook: sampleCacheWanted(config, context)

@@ -79,12 +79,19 @@ export interface Rubric {
   window: number
 }
 
-/** Samples (newest first) in, the report out: statistics, verdict, and what was skipped. */
+/**
+ * Samples (newest first) in, the report out: statistics, verdict, and what was skipped. The
+ * rubric's three fields are copied by name: whatever else the caller's object holds (a token)
+ * never rides into the report.
+ */
 export function judge(samples: Sample[], skipped: Skip[], rubric: Rubric, source: string): Report {
   const stats = computeStats(samples.map(s => s.value))
+  const { budget, minRuns, window } = rubric
   return {
-    verdict: decide(stats, rubric.budget, rubric.minRuns),
-    ...rubric,
+    verdict: decide(stats, budget, minRuns),
+    budget,
+    minRuns,
+    window,
     stats,
     samples,
     skipped,
