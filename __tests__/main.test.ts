@@ -8,18 +8,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
-import type { CheckOptions } from '../src/check.js'
-import type { Config } from '../src/config.js'
+import type { CheckOptions } from '../src/app/check.js'
+import type { Config } from '../src/core/config.js'
 import type { RecordRequest, Recorded } from '../src/github/record.js'
-import { judge } from '../src/stats.js'
-import type { Report, Sample } from '../src/types.js'
+import { judge } from '../src/core/stats.js'
+import type { Report, Sample } from '../src/core/types.js'
 
 const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-jest.unstable_mockModule('../src/check.js', () => ({ check }))
+jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
 jest.unstable_mockModule('../src/github/record.js', () => ({ recordSample }))
 jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 

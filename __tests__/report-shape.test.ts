@@ -3,9 +3,9 @@
  * it must never carry the token or any input the report does not need.
  */
 import { describe, expect, it } from '@jest/globals'
-import { judgeHistory } from '../src/attribution.js'
-import { checkPlan, readConfig } from '../src/config.js'
-import type { Sample } from '../src/types.js'
+import { judgeHistory } from '../src/core/attribution.js'
+import { checkPlan, readConfig } from '../src/core/config.js'
+import type { Sample } from '../src/core/types.js'
 
 const TOKEN = 'ghs_secretTokenThatMustNeverBeSerialised'
 

@@ -1,27 +1,32 @@
 import * as core from '@actions/core'
-import { check } from './check.js'
-import { artifactNameFor, checkPlan, lookbackWarning, readConfig, type Config } from './config.js'
-import { readRunnerContext, type RunnerContext } from './context.js'
-import { errorMessage } from './errors.js'
-import { readValue } from './files.js'
+import { check } from './app/check.js'
+import {
+  artifactNameFor,
+  checkPlan,
+  lookbackWarning,
+  readConfig,
+  type Config
+} from './core/config.js'
+import { readRunnerContext, type RunnerContext } from './io/context.js'
+import { errorMessage } from './core/errors.js'
+import { readValue } from './io/files.js'
 import {
   createClient,
   DEFAULT_CLIENT_OPTIONS,
   type Client,
-  type ClientOptions,
-  type Usage
+  type ClientOptions
 } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { endAbandonedCalls, restoreSamples, saveSamples } from './github/sample-cache.js'
-import { isError } from './parse.js'
-import { ghesRecordWarning, uploadFailure } from './recording.js'
-import { escapeLog } from './render/escape.js'
+import { endAbandonedCalls, restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { isError } from './core/parse.js'
+import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
-import type { SampleBook } from './sample-book.js'
-import type { Report, Sample } from './types.js'
+import type { SampleBook } from './core/sample-book.js'
+import type { Report, Sample, Usage } from './core/types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {

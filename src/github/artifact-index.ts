@@ -1,5 +1,5 @@
-import { artifactNameFor } from '../config.js'
-import { SkipRun } from '../errors.js'
+import { artifactNameFor } from '../core/config.js'
+import { SkipRun } from '../core/errors.js'
 import {
   absenceReason,
   toArtifact,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
+import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
 import { clientOptionsOf, pickFetch, type Client } from './client.js'
 import { OVER_CAP, readStream } from './transport.js'
 import { listPages } from './listing.js'

@@ -13,6 +13,7 @@ import {
   retryAfterSeconds,
   type HeaderMap
 } from './headers.js'
+import type { Usage } from '../core/types.js'
 import { BodyTooLarge, guardedFetch } from './transport.js'
 
 /**
@@ -88,15 +89,6 @@ export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
       ...(init as object),
       dispatcher
     } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch
-}
-
-/** What the check cost against the token's hourly budget, from GitHub's own headers. */
-export interface Usage {
-  requests: number
-  remaining?: number
-  resetAt?: Date
-  /** The API server's clock minus this runner's, from the last `date` header seen. */
-  clockOffsetMs?: number
 }
 
 type HeaderBag = HeaderMap

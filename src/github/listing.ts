@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
-import { ResponseShapeError } from '../errors.js'
-import { escapeLog } from '../render/escape.js'
+import { ResponseShapeError } from '../core/errors.js'
+import { escapeLog } from '../core/escape.js'
 import { apiUrlOf, type BodyCheck, type Client } from './client.js'
 import { explain } from './failures.js'
 

@@ -1,6 +1,6 @@
 import type { RestEndpointMethodTypes } from '@octokit/rest'
-import { ResponseShapeError } from '../errors.js'
-import { cleanDate, cleanSha } from '../parse.js'
+import { ResponseShapeError } from '../core/errors.js'
+import { cleanDate, cleanSha } from '../core/parse.js'
 import type { BodyCheck, Client } from './client.js'
 import { explain } from './failures.js'
 import { listPages } from './listing.js'

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { errorMessage, SkipRun } from '../errors.js'
-import { readSmallFile } from '../files.js'
-import { SAMPLE_READER_VERSION } from '../parse.js'
-import { escapeLog } from '../render/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
+import { errorMessage, SkipRun } from '../core/errors.js'
+import { readSmallFile } from '../io/files.js'
+import { SAMPLE_READER_VERSION } from '../core/parse.js'
+import { escapeLog } from '../core/escape.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/sample-book.js'
 
 /**
  * The one path cached, relative to the cache's working folder. `@actions/cache` hashes the
