@@ -26,7 +26,7 @@ import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
 import type { SampleBook } from './core/sample-book.js'
-import type { Report, Sample, Usage } from './core/types.js'
+import type { Report, Sample } from './core/types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {
@@ -34,9 +34,7 @@ export async function run(): Promise<void> {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
-    const clientOptions = clientOptionsFromEnv()
-    const usage: Usage = { requests: 0 }
-    const client = createClient(config.token, clientOptions, usage)
+    const client = createClient(config.token, clientOptionsFromEnv())
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
@@ -48,13 +46,12 @@ export async function run(): Promise<void> {
     const report = await check(client, {
       ...checkPlan(config, branch, context.runId),
       current,
-      timeoutMs: clientOptions.timeoutMs,
       readBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config))
         : undefined
     })
     await recording
-    core.info(describeUsage(usage))
+    core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save.
     await saveBook(await restoring, config, context)

@@ -17,7 +17,6 @@ import type { Report, Sample } from '../core/types.js'
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
   current?: Sample
-  timeoutMs: number
   /**
    * Called once the listings have started: the samples read by earlier checks (the Actions
    * cache), which this check adds to. Undefined: every artifact is downloaded.
@@ -66,7 +65,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
       const artifact = await locate(run)
       const known = artifact.digest ? (await book)?.lookup(artifact, run.id) : undefined
       if (known) return valueOf(known)
-      const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
+      const zip = await downloadArtifact(client, ref, artifact)
       const read = await readSample(zip, wantedArtifact.file)
       if (artifact.digest) (await book)?.learn(artifact, run.id, read)
       return valueOf(read)

@@ -3,7 +3,7 @@ import { check } from '../app/check.js'
 import { checkPlan, readConfig, type Config } from '../core/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { judgeHistory } from '../core/attribution.js'
-import { createClient, DEFAULT_CLIENT_OPTIONS } from '../github/client.js'
+import { createClient } from '../github/client.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
 import type { Report } from '../core/types.js'
@@ -118,8 +118,5 @@ async function fromDir(dir: string, config: Config): Promise<Report> {
 async function fromApi(config: Config): Promise<Report> {
   const client = createClient(config.token)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, {
-    ...checkPlan(config, branch),
-    timeoutMs: DEFAULT_CLIENT_OPTIONS.timeoutMs
-  })
+  return check(client, checkPlan(config, branch))
 }

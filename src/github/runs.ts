@@ -124,7 +124,7 @@ export async function defaultBranch(client: Client, owner: string, repo: string)
       typeof (data as { default_branch?: unknown } | null)?.default_branch === 'string'
         ? undefined
         : 'the repository is not the expected JSON'
-    const { data } = await client.rest.repos.get({ owner, repo, request: { expect } })
+    const { data } = await client.octokit.rest.repos.get({ owner, repo, request: { expect } })
     return data.default_branch
   } catch (error) {
     throw new Error(explain(error, `Reading the default branch of ${owner}/${repo}`))
