@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { FakeGitHub, runtimeToken } from '../__fixtures__/github-server.js'
+import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf, skippedOf } from '../__fixtures__/run-action.js'
 import { isGhesServer } from '../src/io/context.js'
