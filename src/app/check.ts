@@ -21,7 +21,7 @@ export interface CheckOptions extends CheckPlan {
    * Called once the listings have started: the samples read by earlier checks (the Actions
    * cache), which this check adds to. Undefined: every artifact is downloaded.
    */
-  readBook?: () => Promise<SampleBook | undefined>
+  restoreBook?: () => Promise<SampleBook | undefined>
 }
 
 /**
@@ -70,7 +70,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
       if (artifact.digest) (await book)?.learn(artifact, run.id, read)
       return valueOf(read)
     } catch (error) {
-      throw toSkip(error, run)
+      throw skipOrFailure(error, run)
     }
   }
 
@@ -79,8 +79,8 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
-  const readBook = options.readBook
-  if (readBook) book = onTheWire().then(() => readBook())
+  const restoreBook = options.restoreBook
+  if (restoreBook) book = onTheWire().then(() => restoreBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
@@ -114,7 +114,7 @@ function valueOf(read: { value?: number; skip?: string }): number {
  * network faults, bad bodies) fails the check naming the run: skipping it would slide the
  * window to an older sample and could change the verdict.
  */
-function toSkip(error: unknown, run: Run): Error {
+function skipOrFailure(error: unknown, run: Run): SkipRun | Error {
   if (error instanceof SkipRun) return error
   switch (httpStatus(error)) {
     case 410:
