@@ -227,21 +227,30 @@ export function artifactNameFor(template: string, runId: number | string): strin
   return template.replaceAll('{run_id}', String(runId))
 }
 
+/** Which runs are listed: the workflow's completed runs on a branch, at most `lookback`. */
+export interface RunQuery {
+  owner: string
+  repo: string
+  workflow: string
+  branch: string
+  event?: string
+  lookback: number
+}
+
+/** Which listed runs count. */
+export interface RunFilter {
+  branch: string
+  event?: string
+  conclusions: readonly string[]
+  allowForks: boolean
+  /** The run executing this step: its sample is the `value` input, not an artifact. */
+  currentRunId?: number
+}
+
 /** Named parts of a check, never a config spread: each stage gets only what it reads. */
 export interface CheckPlan {
   /** What to list (the workflow's runs on a branch, at most `lookback`) and which of them count. */
-  runs: {
-    owner: string
-    repo: string
-    workflow: string
-    branch: string
-    event?: string
-    lookback: number
-    conclusions: readonly string[]
-    allowForks: boolean
-    /** The run executing this step: its sample is the `value` input, not an artifact. */
-    currentRunId?: number
-  }
+  runs: RunQuery & RunFilter
   /** Which artifact of a run holds the sample (`{run_id}` filled in), and which file inside it. */
   artifact: { template: string; file: string }
   rubric: Rubric

@@ -1,4 +1,5 @@
 import type { RestEndpointMethodTypes } from '@octokit/rest'
+import type { RunFilter, RunQuery } from '../core/config.js'
 import { ResponseShapeError } from '../core/errors.js'
 import { cleanDate, cleanSha } from '../core/parse.js'
 import type { BodyCheck, Client } from './client.js'
@@ -24,23 +25,6 @@ export type Run = Pick<
   conclusion: string | null
   repository: RepositoryRef
   head_repository: RepositoryRef | null
-}
-
-export interface RunFilter {
-  branch: string
-  event?: string
-  conclusions: readonly string[]
-  allowForks: boolean
-  currentRunId?: number
-}
-
-export interface RunQuery {
-  owner: string
-  repo: string
-  workflow: string
-  branch: string
-  event?: string
-  lookback: number
 }
 
 /**
