@@ -37,7 +37,7 @@ mutate() {
 
 mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
 mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
-mutate "download cap removed" src/github/artifacts.ts "zip = await readStream(stream, maxBytes)" "zip = await readStream(stream, 1e12)"
+mutate "download cap removed" src/github/artifacts.ts "zip = await readCapped(stream, maxBytes)" "zip = await readCapped(stream, 1e12)"
 mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
 mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false && actual !== expected)"
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
