@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { outputStrings } from '../src/render/outputs.js'
-import { judge } from '../src/stats.js'
+import { judge } from '../src/core/stats.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONTRACT = join(root, '..', 'shared', 'spec', 'ACTION.md')

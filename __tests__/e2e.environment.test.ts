@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
-import { runtimeToken } from '../__fixtures__/github-server.js'
+import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'

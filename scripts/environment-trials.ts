@@ -14,8 +14,8 @@ import {
   type Noise
 } from '../__fixtures__/changepoint-series.js'
 import { rate } from '../__fixtures__/wilson.js'
-import { attribute } from '../src/attribution.js'
-import type { Sample } from '../src/types.js'
+import { attribute } from '../src/core/attribution.js'
+import type { Sample } from '../src/core/types.js'
 
 const TRIALS = Number(process.env.ENV_TRIALS ?? 1000)
 const OUT = resolve(import.meta.dirname, '../bench/environment.md')

@@ -6,12 +6,12 @@ import {
   environmentFromMetadata,
   type EnvironmentRead,
   type MetadataRead
-} from '../environment.js'
-import { SkipRun } from '../errors.js'
-import { readSmallFile } from '../files.js'
-import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../parse.js'
-import { collectSamples, type Collected } from '../samples.js'
-import type { Measured, RunInfo } from '../types.js'
+} from '../core/environment.js'
+import { SkipRun } from '../core/errors.js'
+import { readSmallFile } from '../io/files.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../core/parse.js'
+import { collectSamples, type Collected } from '../core/samples.js'
+import type { Measured, RunInfo } from '../core/types.js'
 
 /** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */
 export class EmptyDirError extends Error {

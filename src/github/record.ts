@@ -1,9 +1,9 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { artifactNameFor } from '../config.js'
-import type { RunnerContext } from '../context.js'
-import type { Environment } from '../environment.js'
+import { artifactNameFor } from '../core/config.js'
+import type { Environment } from '../core/environment.js'
+import type { RunnerContext } from '../io/context.js'
 
 export interface RecordRequest {
   value: number

@@ -1,5 +1,6 @@
 import yauzl from 'yauzl'
-import { SkipRun, errorMessage } from '../errors.js'
+import { SkipRun, errorMessage } from '../core/errors.js'
+import { OVER_CAP, readCapped } from './transport.js'
 
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
@@ -80,6 +81,7 @@ async function findEntries(
   )
 }
 
+/** The entry's text, inflated at most to `maxBytes` (a zip bomb's header may lie about its size). */
 async function readOne(
   archive: yauzl.ZipFile,
   entry: yauzl.Entry,
@@ -90,20 +92,13 @@ async function readOne(
       problem: `${entry.fileName} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
     }
   }
-  const chunks: Buffer[] = []
-  let total = 0
+  let data: Buffer | typeof OVER_CAP
   try {
-    const stream = await archive.openReadStreamPromise(entry)
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length
-      if (total > maxBytes) {
-        stream.destroy()
-        return { problem: `${entry.fileName} inflates past the ${maxBytes}-byte cap` }
-      }
-      chunks.push(chunk)
-    }
+    data = await readCapped(await archive.openReadStreamPromise(entry), maxBytes)
   } catch (error) {
     return { problem: `${entry.fileName} is corrupt (${errorMessage(error)})` }
   }
-  return { text: Buffer.concat(chunks).toString('utf8') }
+  if (data === OVER_CAP)
+    return { problem: `${entry.fileName} inflates past the ${maxBytes}-byte cap` }
+  return { text: data.toString('utf8') }
 }

@@ -2,12 +2,12 @@
  * Plain-text sentences about the runs' environments, shared by the job summary, the log and
  * the terminal report. Environment values come from other runs' artifacts: callers escape.
  */
-import type { Environment } from '../environment.js'
-import { describeEnvironment } from '../environment.js'
-import type { EnvironmentShift, KeyChanges } from '../environment-change.js'
-import type { MatchSummary } from '../matching.js'
-import type { Sample } from '../types.js'
-import { NOT_SET, unknownCount, valueCounts, varyingKeys } from '../variation.js'
+import type { Environment } from '../core/environment.js'
+import { describeEnvironment } from '../core/environment.js'
+import type { EnvironmentShift, KeyChanges } from '../core/environment-change.js'
+import type { MatchSummary } from '../core/matching.js'
+import type { Sample } from '../core/types.js'
+import { NOT_SET, unknownCount, valueCounts, varyingKeys } from '../core/variation.js'
 import { plural } from './wording.js'
 
 /** What the values of a built-in key are, in the plural; workflow keys are "values of kind". */

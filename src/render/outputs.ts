@@ -1,7 +1,7 @@
-import { keyValue } from '../environment.js'
-import { round } from '../stats.js'
-import type { Report, Sample } from '../types.js'
-import { keysWithinBudget, varyingKeys } from '../variation.js'
+import { keyValue } from '../core/environment.js'
+import { round } from '../core/stats.js'
+import type { Report, Sample } from '../core/types.js'
+import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 
 /**
  * Bytes the `samples` entries' environments may take in all: with the rest of an entry

@@ -1,11 +1,11 @@
-import { splitCommits } from '../attribution.js'
-import { round } from '../stats.js'
-import type { Change, Report, Sample } from '../types.js'
+import { splitCommits } from '../core/attribution.js'
+import { round } from '../core/stats.js'
+import type { Change, Report, Sample } from '../core/types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
-import { keyValue } from '../environment.js'
-import { keysWithinBudget, varyingKeys } from '../variation.js'
+import { keyValue } from '../core/environment.js'
+import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
-import { escapeMarkdown as md } from './escape.js'
+import { escapeMarkdown as md } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {

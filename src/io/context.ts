@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import { runnerEnvironment, type Environment } from './environment.js'
+import { runnerEnvironment, type Environment } from '../core/environment.js'
 
 /**
  * The runner's description of the run executing this step, read once from the environment.

@@ -91,3 +91,12 @@ export interface Change {
   /** With a shift: whether the environment changed within two runs of it. */
   environment?: EnvironmentShift
 }
+
+/** What the check cost against the token's hourly budget, from GitHub's own headers. */
+export interface Usage {
+  requests: number
+  remaining?: number
+  resetAt?: Date
+  /** The API server's clock minus this runner's, from the last `date` header seen. */
+  clockOffsetMs?: number
+}

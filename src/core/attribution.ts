@@ -4,7 +4,9 @@
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
 import { environmentAround } from './environment-change.js'
-import type { Change, Report, Sample } from './types.js'
+import { matchHistory } from './matching.js'
+import { judge, type Rubric } from './stats.js'
+import type { Change, Report, Sample, Skip } from './types.js'
 
 export interface Attribution {
   /** Newest first, as read: the window's samples and the older ones beyond it. */
@@ -44,6 +46,33 @@ export function withAttribution(
   minShift: number
 ): Report {
   return { ...report, ...attribute(history, minShift) }
+}
+
+/** What attribution reads beyond the rubric: how many samples, and the smallest shift reported. */
+export interface HistoryRule {
+  /** Samples read (>= the window); the verdict uses the newest `window` of them. */
+  size: number
+  /** Seconds: the smallest level shift attribution reports. */
+  minShift: number
+  /** Environment keys a sample must share with the newest to count (`match`); empty: all count. */
+  match: readonly string[]
+}
+
+/**
+ * Matches the history like for like when asked (`match`), judges the newest `rubric.window`
+ * samples, then attributes all of the matched history: the one way the action and the
+ * command turn samples into a report. `read` is newest first, this run's own sample first.
+ */
+export function judgeHistory(
+  read: readonly Sample[],
+  skipped: Skip[],
+  rubric: Rubric,
+  rule: Pick<HistoryRule, 'minShift' | 'match'>,
+  source: string
+): Report {
+  const { history, match } = matchHistory(read, rule.match)
+  const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
+  return { ...withAttribution(report, history, rule.minShift), ...(match ? { match } : {}) }
 }
 
 /**
