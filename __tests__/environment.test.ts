@@ -250,6 +250,15 @@ describe('variation, matching and the shift', () => {
 })
 
 describe('the samples output at window 1,000', () => {
+  /** The five built-in keys and eight workflow keys named by `user`: the most a run records. */
+  const allKeys = (user: (k: number) => string) => [
+    'runner-os',
+    'runner-arch',
+    'runner-environment',
+    'image-os',
+    'image-version',
+    ...Array.from({ length: 8 }, (_, k) => user(k))
+  ]
   const report = (environmentOf: (i: number) => Record<string, string>) => {
     const samples = Array.from({ length: 1000 }, (_, i) => ({
       ...sample(9_000_000_000 + i, environmentOf(i), 123.456),
@@ -284,14 +293,7 @@ describe('the samples output at window 1,000', () => {
   })
 
   it('keeps the job summary under 1 MB when all 13 keys vary with markup-only values', () => {
-    const keys = [
-      'runner-os',
-      'runner-arch',
-      'runner-environment',
-      'image-os',
-      'image-version',
-      ...Array.from({ length: 8 }, (_, k) => `k${k}`)
-    ]
+    const keys = allKeys(k => `k${k}`)
     const hostile = (i: number) => `${i}`.padEnd(64, '<')
     const full = report(i => Object.fromEntries(keys.map(key => [key, hostile(i)])))
     const summary = renderSummary({ ...full, history: full.samples })
@@ -307,14 +309,7 @@ describe('the samples output at window 1,000', () => {
   })
 
   it('stays under 512 KB when all 13 keys vary with 64-character values', () => {
-    const keys = [
-      'runner-os',
-      'runner-arch',
-      'runner-environment',
-      'image-os',
-      'image-version',
-      ...Array.from({ length: 8 }, (_, k) => `${'k'.repeat(31)}${k}`)
-    ]
+    const keys = allKeys(k => `${'k'.repeat(31)}${k}`)
     const outputs = outputStrings(
       report(i => Object.fromEntries(keys.map(key => [key, `${i}`.padEnd(64, 'v')])))
     )
