@@ -16,7 +16,7 @@ import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { isError } from './core/parse.js'
-import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
@@ -113,7 +113,6 @@ export async function record(
   if (!current) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
-    const { recordSample } = await import('./github/record.js')
     const recorded = await recordSample({
       ...config,
       value: current.value,
