@@ -159,7 +159,10 @@ describe('helm-rolling-report against the API', () => {
     const r = await report(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: helm-rolling-report/)
-    expect(r.stdout).toMatch(/Exit status: 0 pass or insufficient, 1 breach, 2 bad usage/)
+    expect(r.stdout).toMatch(
+      /Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage/
+    )
+    expect(r.stdout).toMatch(/3 the check could not run/)
   })
 
   it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
@@ -203,12 +206,29 @@ describe('helm-rolling-report against the API', () => {
     )
   })
 
-  it('fails with exit 1 and the reason on an API error', async () => {
-    const r = await report(['--repo', 'tracecore/tracecore', '--branch', 'main'], {
-      GH_TOKEN: 'wrong',
-      GITHUB_API_URL: fake.url
-    })
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/token was refused/)
+  // Exit 1 means breach: a check that could not run must not say it, nor say nothing.
+  const api = (extra: Record<string, string> = {}) => ({
+    GH_TOKEN: fake.token,
+    GITHUB_API_URL: fake.url,
+    HELM_ROLLING_RETRY_UNIT_MS: '10',
+    ...extra
+  })
+  it.each<[string, string[], Record<string, string>, RegExp]>([
+    ['a refused token (401)', ['--branch', 'main'], { GH_TOKEN: 'wrong' }, /token was refused/],
+    ['a mistyped --workflow (404)', ['--workflow', 'chrat.yml'], {}, /404|not found/i],
+    ['a forbidden token (403)', ['--branch', 'main'], { FAULT: '403' }, /403|forbidden|refused/i],
+    ['no network', ['--branch', 'main'], { GITHUB_API_URL: 'http://127.0.0.1:9' }, /./]
+  ])('exits 3, the reason on stderr and nothing on stdout, on %s', async (_l, args, env, why) => {
+    fake.runs = makeRuns([100, 120, 140])
+    fake.faults =
+      env.FAULT === '403'
+        ? [{ path: /./, times: 99, status: 403, body: { message: 'Resource not accessible' } }]
+        : []
+    const r = await report(['--repo', 'tracecore/tracecore', '--json', ...args], api(env))
+    fake.faults = []
+    expect(r.code).toBe(3)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^helm-rolling-report: could not check: /m)
+    expect(r.stderr).toMatch(why)
   })
 })

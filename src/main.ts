@@ -4,15 +4,10 @@ import { artifactNameFor, lookbackWarning, readConfig, type Config } from './con
 import { readRunnerContext, type RunnerContext } from './context.js'
 import { errorMessage } from './errors.js'
 import { readValue } from './files.js'
-import {
-  createClient,
-  DEFAULT_CLIENT_OPTIONS,
-  type Client,
-  type ClientOptions,
-  type Usage
-} from './github/client.js'
+import { createClient, type Client, type Usage } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { endAbandonedCalls, restoreSamples, saveSamples } from './github/sample-cache.js'
+import { knobsFromEnv } from './knobs.js'
 import { isError } from './parse.js'
 import { ghesRecordWarning, uploadFailure } from './recording.js'
 import { escapeLog } from './render/escape.js'
@@ -29,7 +24,8 @@ export async function run(): Promise<void> {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
-    const clientOptions = clientOptionsFromEnv()
+    const knobs = knobsFromEnv(process.env)
+    const clientOptions = knobs.client
     const usage: Usage = { requests: 0 }
     const client = createClient(config.token, clientOptions, usage)
     const current = currentSample(config, context)
@@ -186,16 +182,5 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   if (report.verdict === 'insufficient') {
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
     else core.warning(`Rolling median ${line}`)
-  }
-}
-
-/** Test-only knobs for the fake server's hang and retry cases; unset on real runners. */
-function clientOptionsFromEnv(): ClientOptions {
-  const env = (name: string, fallback: number) => Number(process.env[name]) || fallback
-  return {
-    timeoutMs: env('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
-    retries: env('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
-    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
-    maxWaitSeconds: env('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
   }
 }

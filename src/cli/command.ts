@@ -3,7 +3,8 @@ import { check } from '../check.js'
 import { readConfig, type Config } from '../config.js'
 import { InputError, errorMessage } from '../errors.js'
 import { withAttribution } from '../attribution.js'
-import { createClient, DEFAULT_CLIENT_OPTIONS } from '../github/client.js'
+import { createClient } from '../github/client.js'
+import { knobsFromEnv } from '../knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
 import { judge } from '../stats.js'
@@ -30,7 +31,9 @@ judged against a budget: the same check as the helm-rolling-action step.
   --help              this text
 
 The token comes from GH_TOKEN or GITHUB_TOKEN (for example GH_TOKEN=$(gh auth token)).
-Exit status: 0 pass or insufficient, 1 breach, 2 bad usage or an empty or missing --dir.
+Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage or an empty or
+missing --dir, 3 the check could not run (token refused, workflow not found, network), with
+the reason on stderr and nothing on stdout.
 `
 
 const OFFLINE = `helm-rolling-report: offline: no GH_TOKEN or GITHUB_TOKEN, and no --dir.
@@ -39,6 +42,9 @@ Give a token to read the runs through the GitHub API:
 or read artifacts you downloaded already:
   gh run download --repo OWNER/NAME -D runs <run-id> ... && helm-rolling-report --dir runs
 `
+
+/** The exit status when the check could not run: the API refused, found nothing, or was unreachable. */
+export const COULD_NOT_CHECK = 3
 
 export interface CliResult {
   code: number
@@ -89,7 +95,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       budget: flags.budget as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})
-    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config)
+    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config, env)
     const stdout = flags.json
       ? `${JSON.stringify(outputValues(report), null, 2)}\n`
       : renderText(report)
@@ -98,10 +104,12 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
     if (error instanceof InputError)
       return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
     if (error instanceof EmptyDirError) return usage(error.message)
+    // Exit 1 says breach: a check that could not run has its own code, so that a script
+    // never reads a refused token or a mistyped workflow as a verdict.
     return {
-      code: 1,
+      code: COULD_NOT_CHECK,
       stdout: '',
-      stderr: `helm-rolling-report: ${errorMessage(error)}\n`
+      stderr: `helm-rolling-report: could not check: ${errorMessage(error)}\n`
     }
   }
 }
@@ -116,8 +124,9 @@ async function fromDir(dir: string, config: Config): Promise<Report> {
   return withAttribution(report, collected.samples, config.minShift)
 }
 
-async function fromApi(config: Config): Promise<Report> {
-  const client = createClient(config.token)
+async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
+  const options = knobsFromEnv(env).client
+  const client = createClient(config.token, options)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, { ...config, branch, timeoutMs: DEFAULT_CLIENT_OPTIONS.timeoutMs })
+  return check(client, { ...config, branch, timeoutMs: options.timeoutMs })
 }
