@@ -1,5 +1,7 @@
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { repoListingDown } from '../__fixtures__/faults.js'
@@ -349,6 +351,20 @@ describe('bad inputs (dist/index.js)', () => {
     expect(r.annotations).toContainEqual({
       level: 'warning',
       message: expect.stringContaining('neither a number nor an existing file')
+    })
+  })
+
+  it('refuses a value file that is a FIFO at once, naming what it is, instead of blocking', async () => {
+    // `mkfifo install_to_ready_seconds.txt` in the install step: opening it to read would
+    // wait for a writer that never comes, and block the process, timers included.
+    const fifo = join(mkdtempSync(join(tmpdir(), 'fifo-')), 'install_to_ready_seconds.txt')
+    execFileSync('mkfifo', [fifo])
+    const r = await run(GOOD, { inputs: { window: '3', value: fifo }, timeoutMs: 10_000 })
+    expect(r.code).toBe(0)
+    expect(samplesOf(r)).toEqual(GOOD)
+    expect(r.annotations).toContainEqual({
+      level: 'warning',
+      message: expect.stringContaining('is not a regular file: a FIFO')
     })
   })
 

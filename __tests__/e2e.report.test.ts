@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,7 +20,8 @@ function report(args: string[], env: Record<string, string> = {}): Promise<Resul
     execFile(
       process.env.E2E_NODE ?? process.execPath,
       [REPORT, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env } },
+      // Bounded: a command that blocks (a FIFO) fails its test in seconds.
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })
     )
   })
@@ -104,6 +105,22 @@ describe('helm-rolling-report --dir (no network)', () => {
       },
       { run_id: 4999, reason: 'no install_to_ready_seconds.txt in the folder' },
       { run_id: 4998, reason: 'install_to_ready_seconds.txt is a symbolic link' }
+    ])
+  })
+
+  it('skips a run whose sample or metadata.json is a FIFO, naming it, instead of blocking', async () => {
+    const dir = downloads([100, 110, 120, 130])
+    const sample = join(dir, 'helm-install-duration-5000', 'install_to_ready_seconds.txt')
+    unlinkSync(sample)
+    execFileSync('mkfifo', [sample])
+    const meta = join(dir, 'helm-install-duration-4999', 'metadata.json')
+    unlinkSync(meta)
+    execFileSync('mkfifo', [meta])
+    const r = await report(['--dir', dir, '--window', '3', '--json'])
+    expect(r.code).toBe(0)
+    expect(json(r)).toMatchObject({ count: 3, median: 120 })
+    expect(json(r).skipped).toEqual([
+      { run_id: 5000, reason: 'install_to_ready_seconds.txt is not a regular file: a FIFO' }
     ])
   })
 

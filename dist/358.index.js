@@ -50,7 +50,7 @@ async function recordSample(request) {
     const root = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(context.runnerTemp ?? (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'helm-rolling-record-'));
     try {
         const samplePath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, request.file);
-        const metadataPath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, 'metadata.json');
+        const metadataPath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, _config_js__WEBPACK_IMPORTED_MODULE_3__/* .METADATA_FILE */ .VR);
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(samplePath), { recursive: true });
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(samplePath, `${request.value}\n`);
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(metadataPath, `${JSON.stringify(metadata(request.value, context), null, 2)}\n`);

@@ -1,5 +1,6 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { METADATA_FILE } from '../config.js'
 import { SkipRun } from '../errors.js'
 import { readSmallFile } from '../files.js'
 import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../parse.js'
@@ -56,7 +57,7 @@ export async function readLocalSamples(
 
 /** The id comes from the folder name's trailing digits, else from metadata.json. */
 function localRun(dir: string, folder: string): LocalRun {
-  const meta = readMetadata(join(dir, folder, 'metadata.json'))
+  const meta = readMetadata(join(dir, folder, METADATA_FILE))
   return {
     folder,
     id: Number(/(\d+)$/.exec(folder)?.[1] ?? meta.run_id ?? 0) || 0,

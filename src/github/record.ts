@@ -1,7 +1,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { artifactNameFor } from '../config.js'
+import { METADATA_FILE, artifactNameFor } from '../config.js'
 import type { RunnerContext } from '../context.js'
 
 export interface RecordRequest {
@@ -55,7 +55,7 @@ export async function recordSample(request: RecordRequest): Promise<Recorded> {
   const root = mkdtempSync(join(context.runnerTemp ?? tmpdir(), 'helm-rolling-record-'))
   try {
     const samplePath = join(root, request.file)
-    const metadataPath = join(root, 'metadata.json')
+    const metadataPath = join(root, METADATA_FILE)
     mkdirSync(dirname(samplePath), { recursive: true })
     writeFileSync(samplePath, `${request.value}\n`)
     writeFileSync(metadataPath, `${JSON.stringify(metadata(request.value, context), null, 2)}\n`)
