@@ -31,6 +31,27 @@ export function readSmallFile(path: string, max: number, label: string): string 
   }
 }
 
+/**
+ * Why appending to `path` could block the process, or undefined when it cannot: a FIFO waits
+ * for a reader (in Node's thread pool, which even process.exit() then waits on). Checked with
+ * a non-blocking open; a missing or unwritable file is left to the write, which fails by itself.
+ */
+export function blockingTarget(path: string): string | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK)
+  } catch (error) {
+    // ENXIO: a FIFO that no process reads.
+    return (error as NodeJS.ErrnoException).code === 'ENXIO' ? 'a FIFO' : undefined
+  }
+  try {
+    const stats = fstatSync(fd)
+    return stats.isFIFO() || stats.isSocket() ? kindOf(stats) : undefined
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** What a path that is not a regular file is, in words. */
 function kindOf(stats: Stats): string {
   if (stats.isFIFO()) return 'a FIFO'

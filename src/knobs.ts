@@ -8,6 +8,8 @@ export interface Knobs {
   client: ClientOptions
   /** How long the `record` upload may run on after the verdict is out. */
   uploadGraceMs: number
+  /** Replaces the cache's restore and save deadlines (sample-cache.ts) when set. */
+  cacheTimeoutMs?: number
 }
 
 /** The upload's grace after the verdict: past it, the sample is given up on. */
@@ -22,6 +24,7 @@ export function knobsFromEnv(env: NodeJS.ProcessEnv): Knobs {
       retryUnitMs: knob('RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
       maxWaitSeconds: knob('MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
     },
-    uploadGraceMs: knob('UPLOAD_GRACE_MS', UPLOAD_GRACE_MS)
+    uploadGraceMs: knob('UPLOAD_GRACE_MS', UPLOAD_GRACE_MS),
+    cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined
   }
 }

@@ -6,6 +6,7 @@ import { dirname, join } from 'node:path'
 import { errorMessage, SkipRun } from '../errors.js'
 import { readSmallFile } from '../files.js'
 import { SAMPLE_READER_VERSION } from '../parse.js'
+import { knobsFromEnv } from '../knobs.js'
 import { escapeLog } from '../render/escape.js'
 import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
 
@@ -46,8 +47,8 @@ export const RESTORE_TIMEOUT_MS = 30_000
 /** The longest a save may take; it runs after the outputs are written. */
 export const SAVE_TIMEOUT_MS = 60_000
 
-/** Test-only knob for the hang cases, as the client's; unset on real runners. */
-const deadline = (fallback: number) => Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
+/** The test-only knob for the hang cases (knobs.ts), else the deadline given. */
+const deadline = (fallback: number) => knobsFromEnv(process.env).cacheTimeoutMs ?? fallback
 
 type CacheModule = typeof import('@actions/cache')
 let loaded: Promise<CacheModule> | undefined
@@ -103,10 +104,10 @@ export async function restoreSamples(scope: CacheScope): Promise<SampleBook | un
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const outcome = await Promise.race([tracked(restore(scope)), timeout])
+    const outcome = await Promise.race([restore(scope), timeout])
     if (outcome !== 'timeout') return outcome
+    // Given up on: its socket may stay open, and the entry point's exit ends it.
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
-    abandoned()
   } catch (error) {
     core.info(
       `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
@@ -151,35 +152,6 @@ function readBook(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
-let abandonedCalls = 0
-let callsInFlight = 0
-
-/** A cache call given up on: its socket may stay open however long the service hangs. */
-function abandoned(): void {
-  abandonedCalls++
-}
-
-/** Counts a cache call while it runs: one still running when run() ends may hang too. */
-function tracked<T>(call: Promise<T>): Promise<T> {
-  callsInFlight++
-  return call.finally(() => callsInFlight--)
-}
-
-/**
- * The cache client has no deadline of its own: a call abandoned on a hung service would keep
- * the step alive until the job's timeout. Called once run() is done (outputs, summary, exit
- * code set): if a call was abandoned, or is still running (the check failed before it was
- * needed), the process ends soon after, with the exit code set; a process with nothing
- * pending ends sooner by itself.
- */
-export function endAbandonedCalls(): void {
-  if (abandonedCalls === 0 && callsInFlight === 0) return
-  setTimeout(() => process.exit(), deadline(ABANDON_GRACE_MS)).unref()
-}
-
-/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
-const ABANDON_GRACE_MS = 2_000
-
 export interface SaveRequest {
   scope: CacheScope
   lookback: number
@@ -198,10 +170,9 @@ export async function saveSamples(book: SampleBook, request: SaveRequest): Promi
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const saved = await Promise.race([tracked(save(book, request)), timeout])
+    const saved = await Promise.race([save(book, request), timeout])
     if (saved === 'timeout') {
       core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
-      abandoned()
     }
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
