@@ -142,6 +142,11 @@ export class FakeGitHub {
   readonly digests: boolean
   readonly webUrl: string
   faults: Fault[] = []
+  /**
+   * The server's clock minus the runner's: sent in every `date` header, and the time by which
+   * an artifact past its `expires_at` answers 410, whatever its `expired` flag says.
+   */
+  clockSkewMs = 0
   readonly requests: RequestRecord[] = []
   private server?: Server
   private sockets = new Set<Socket>()
@@ -413,7 +418,9 @@ export class FakeGitHub {
   private download(id: number): [number, unknown, Record<string, string>?] {
     const artifact = this.blobs.get(id)
     if (!artifact) return [404, { message: 'Not Found' }]
-    if (artifact.expired) return [410, { message: 'Artifact has expired' }]
+    const expiresAt = Date.parse(artifact.expiresAt ?? '')
+    if (artifact.expired || expiresAt <= Date.now() + this.clockSkewMs)
+      return [410, { message: 'Artifact has expired' }]
     // The real one is a short-lived signed URL on another host; its query string is a secret.
     return [302, '', { location: `${this.url}/blob/${id}?sig=SECRET-SIGNATURE&se=2099-01-01` }]
   }
@@ -526,6 +533,7 @@ export class FakeGitHub {
     res.writeHead(status, {
       ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
       ...(this.rateLimitHeaders ? this.rateLimit() : {}),
+      date: new Date(Date.now() + this.clockSkewMs).toUTCString(),
       ...headers,
       'content-length': String(payload.length)
     })

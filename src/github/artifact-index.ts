@@ -88,7 +88,7 @@ export class ArtifactIndex {
       // A name without the run id is the same in every run: the listing can filter by it.
       params: { ...options.ref, name: fixedName ? options.template : undefined },
       key: 'artifacts',
-      parse: toArtifact,
+      parse: raw => toArtifact(raw, this.now()),
       id: artifact => artifact.id,
       // Never reached: `maxPages` stops the reads first, without the listing's cap warning.
       maxItems: (this.maxPages + 1) * perPage,
