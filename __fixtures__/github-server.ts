@@ -23,6 +23,11 @@ export interface FakeArtifact {
   digest?: string | null
   /** When the upload started; defaults to the run's created_at. */
   createdAt?: string
+  /**
+   * When the upload finished, where the repository-wide listing places it; defaults to
+   * createdAt. A long upload is listed here, among artifacts created long after it.
+   */
+  finishedAt?: string
   /** When it expires; defaults to 90 days from now, or created_at for an expired one. */
   expiresAt?: string
 }
@@ -367,16 +372,25 @@ export class FakeGitHub {
 
   /**
    * `GET /repos/{owner}/{repo}/actions/artifacts`: every workflow's artifacts, newest first
-   * (by when the upload started, as GitHub orders them), so other workflows' interleave.
+   * (by when the upload finished, where GitHub lists it; `created_at` says when it started),
+   * so other workflows' interleave.
    */
   private listRepoArtifacts(url: URL): [number, unknown, Record<string, string>] {
     const q = url.searchParams
     const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
     const page = Math.max(1, Number(q.get('page') ?? 1))
+    const listedAt = (run: FakeRun, a: FakeArtifact) =>
+      Date.parse(a.finishedAt ?? a.createdAt ?? run.created_at)
     const matching = this.runs
-      .flatMap(run => run.artifacts.map((_a, index) => this.artifactJson(run, index)))
-      .filter(a => !q.get('name') || a.name === q.get('name'))
-      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
+      .flatMap(run =>
+        run.artifacts.map((a, index) => ({
+          at: listedAt(run, a),
+          json: this.artifactJson(run, index)
+        }))
+      )
+      .filter(({ json }) => !q.get('name') || json.name === q.get('name'))
+      .sort((a, b) => b.at - a.at || b.json.id - a.json.id)
+      .map(({ json }) => json)
     return [
       200,
       {
