@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from '@jest/globals'
 import { repoListingDown } from '../__fixtures__/faults.js'
 import { buildZip, hostileZips, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
 import { samplesOf, skippedOf, type ActionResult } from '../__fixtures__/run-action.js'
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 
 const FILE = 'install_to_ready_seconds.txt'
@@ -85,8 +86,9 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
     expect(r.code).toBe(1)
     expect(r.outputs.verdict).toBe('breach')
     expect(reasons(r)).toHaveLength(6)
-    expect(r.summary).not.toMatch(/<img|\]\(javascript|::set-output/)
-    expect(r.summary).toContain('&#60;img src=x onerror=alert&#40;1&#41;&#62;')
+    // Untrusted text is shown only inside code spans, where nothing is markup.
+    expect(outsideCode(r.summary)).not.toMatch(/<img|\]\(javascript|::set-output|@/)
+    expect(r.summary).toContain('<img src=x onerror=alert(1)>')
     expect(commandLines(r)).toEqual([])
     expect(r.stdout).not.toContain('::set-output')
   })

@@ -2,7 +2,7 @@ import { splitCommits } from '../attribution.js'
 import { round } from '../stats.js'
 import type { Change, Report, Sample } from '../types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
-import { escapeMarkdown as md } from './escape.js'
+import { codeSpan, escapeMarkdown as md } from './escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {
@@ -13,8 +13,28 @@ export interface SummaryOptions {
   standingFirst?: boolean
 }
 
-/** The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is escaped. */
+/**
+ * GitHub drops a step summary over 1 MiB whole, banner included: the summary stays under
+ * this many bytes for any report, its banner and verdict first.
+ */
+export const MAX_SUMMARY_BYTES = 1_000_000
+
+/** Skipped runs shown as rows; the rest are counted (the `skipped` output lists them all). */
+export const MAX_SKIPPED_ROWS = 100
+
+/** A skip reason is cut to this many characters in the summary. */
+const MAX_REASON_CHARS = 300
+
+/**
+ * The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is shown
+ * inert (a code span); every section is capped, and the whole is cut at whole lines below
+ * MAX_SUMMARY_BYTES as the last resort.
+ */
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  return capBytes(fullSummary(report, options), MAX_SUMMARY_BYTES)
+}
+
+function fullSummary(report: Report, options: SummaryOptions): string {
   const history = report.history ?? report.samples
   const note = certainty(report)
   const standing = report.standing ? standingLine(report.standing) : ''
@@ -29,7 +49,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     history.length ? chart(report, history) : '',
     table(report.samples),
     skippedBlock(report),
-    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
+    `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
@@ -152,7 +172,7 @@ function table(samples: Sample[]): string {
     const commit = s.head_sha
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
-    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
+    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${s.conclusion ? codeSpan(s.conclusion, 40, true) : '–'} | ${round(s.value)} |`
   })
   return [
     '| Run | Commit | Date (UTC) | Conclusion | Seconds |',
@@ -163,16 +183,38 @@ function table(samples: Sample[]): string {
 
 function skippedBlock(report: Report): string {
   if (report.skipped.length === 0) return ''
-  const rows = report.skipped.map(
-    s => `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${md(s.reason, 300)} |`
-  )
+  const rows = report.skipped
+    .slice(0, MAX_SKIPPED_ROWS)
+    .map(
+      s =>
+        `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${codeSpan(s.reason, MAX_REASON_CHARS, true)} |`
+    )
+  const more = report.skipped.length - rows.length
   return [
     `<details><summary>${plural(report.skipped.length, 'run')} skipped</summary>`,
     '',
     '| Run | Reason |',
     '|---|---|',
     ...rows,
+    ...(more > 0
+      ? ['', `…and ${plural(more, 'more run')}: the \`skipped\` output lists them all.`]
+      : []),
     '',
     '</details>'
   ].join('\n')
+}
+
+/**
+ * The last resort: whole lines up to `max` bytes, with a line saying so. Never reached by the
+ * capped sections for any report the action makes; it keeps the promise for any report.
+ */
+function capBytes(markdown: string, max: number): string {
+  if (Buffer.byteLength(markdown) <= max) return markdown
+  const note = '\n\n…the rest of this summary is left out: GitHub shows none over 1 MiB.\n'
+  const room = max - Buffer.byteLength(note)
+  const cut = Buffer.from(markdown)
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
+  return cut.slice(0, Math.max(0, cut.lastIndexOf('\n'))) + note
 }
