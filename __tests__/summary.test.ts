@@ -145,12 +145,15 @@ describe('the summary always fits, and reads well raw', () => {
       skips(1000, i => `${'`|<'.repeat(100)}${astral(i)}`)
     )
     big.window = 1000
-    big.samples = big.samples.map(s => ({ ...s, conclusion: astral(0) }))
+    // Run URLs come from the API: a long one that passes the link rule is linked twice a row.
+    const url = `https://github.com/o/r/actions/runs/1/${'a'.repeat(5000)}`
+    big.samples = big.samples.map(s => ({ ...s, conclusion: astral(0), html_url: url }))
     big.history = big.samples
     big.source = astral(1)
     const md = renderSummary(big)
     expect(Buffer.byteLength(md)).toBeLessThanOrEqual(1_000_000)
     expect(md.startsWith('## ')).toBe(true)
+    expect(md).toMatch(/\n…the rest of this summary is left out: GitHub shows none over 1 MiB\.\n$/)
   })
 
   it('shows untrusted text as written, in code spans, with no entity soup', () => {

@@ -63,6 +63,12 @@ mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artif
 mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
+mutate "file collision check compared with case" src/config.ts "const first = parts[0].toLowerCase()" "const first = parts[0]"
+mutate "repository listing absence without order confirmation" src/github/artifact-index.ts "const before = this.confirmed + ORDER_SLACK_MS" "const before = this.oldest + ORDER_SLACK_MS"
+mutate "artifact expiry judged by the runner clock" src/github/artifact-index.ts "parse: raw => toArtifact(raw, this.now())" "parse: raw => toArtifact(raw, Date.now())"
+mutate "summary byte cap removed" src/render/summary.ts "if (Buffer.byteLength(markdown) <= max) return markdown" "if (Buffer.byteLength(markdown) <= 1e12) return markdown"
+mutate "summary skipped rows not capped" src/render/summary.ts ".slice(0, MAX_SKIPPED_ROWS)" ".slice(0)"
+
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"
 exit $((survivors > 0))
