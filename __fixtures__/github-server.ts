@@ -77,6 +77,8 @@ export interface Fault {
   before?: (fake: FakeGitHub) => void
   /** Send the headers (with the full length) and this many bytes of the body, then reset. */
   resetAfter?: number
+  /** Send the headers and this many bytes of the body, then nothing more, never ending. */
+  stallAfter?: number
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -242,7 +244,8 @@ export class FakeGitHub {
           record.status,
           fault.body ?? { message: 'Injected fault' },
           fault.headers,
-          fault.resetAfter
+          fault.resetAfter,
+          fault.stallAfter
         )
       }
     }
@@ -256,7 +259,7 @@ export class FakeGitHub {
     let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
-    this.send(res, served.status, served.body, served.headers, fault?.resetAfter)
+    this.send(res, served.status, served.body, served.headers, fault?.resetAfter, fault?.stallAfter)
   }
 
   private route(
@@ -536,7 +539,8 @@ export class FakeGitHub {
     status: number,
     body: unknown,
     headers: Record<string, string> = {},
-    resetAfter?: number
+    resetAfter?: number,
+    stallAfter?: number
   ): void {
     const payload = Buffer.isBuffer(body)
       ? body
@@ -551,6 +555,11 @@ export class FakeGitHub {
       ...headers,
       'content-length': String(payload.length)
     })
+    if (stallAfter !== undefined) {
+      // A slow body: the headers promised more than ever comes, and the connection stays open.
+      res.flushHeaders()
+      return void res.write(payload.subarray(0, stallAfter))
+    }
     if (resetAfter === undefined) return void res.end(payload)
     // The connection breaks mid-answer: the headers promised more than arrives.
     res.flushHeaders()

@@ -121,3 +121,19 @@ describe('the verdict never waits on the upload of record', () => {
     }
   )
 })
+
+describe('a download that stalls is bounded', () => {
+  const { fake, run } = useFakeGitHub()
+
+  it('cuts off a blob body that stops coming, retries, and counts the sample', async () => {
+    const r = await run([100, 110, 120], {
+      inputs: { window: '3' },
+      faults: [{ path: /^\/blob\/90000/, times: 1, passThrough: true, stallAfter: 10 }],
+      timeoutMs: 20_000
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.count).toBe('3')
+    expect(fake.requests.filter(q => q.path.startsWith('/blob/90000')).length).toBe(2)
+    expect(Date.now() - r.startedAt).toBeLessThan(15_000)
+  })
+})
