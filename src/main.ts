@@ -1,22 +1,28 @@
 import * as core from '@actions/core'
-import { check } from './check.js'
-import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
-import { readRunnerContext, type RunnerContext } from './context.js'
-import { errorMessage } from './errors.js'
-import { blockingTarget, readValue } from './files.js'
-import { createClient, type Client, type Usage } from './github/client.js'
+import { check } from './app/check.js'
+import { testKnobs } from './app/knobs.js'
+import {
+  artifactNameFor,
+  checkPlan,
+  lookbackWarning,
+  readConfig,
+  type Config
+} from './core/config.js'
+import { readRunnerContext, type RunnerContext } from './io/context.js'
+import { errorMessage } from './core/errors.js'
+import { blockingTarget, readValue } from './io/files.js'
+import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples } from './github/sample-cache.js'
-import { knobsFromEnv } from './knobs.js'
-import { isError } from './parse.js'
-import { ghesRecordWarning, uploadFailure } from './recording.js'
-import { escapeLog } from './render/escape.js'
+import { restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { isError } from './core/parse.js'
+import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
-import type { SampleBook } from './sample-book.js'
-import type { Report, Sample } from './types.js'
+import type { SampleBook } from './core/sample-book.js'
+import type { Report, Sample } from './core/types.js'
 
 /**
  * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
@@ -25,15 +31,13 @@ import type { Report, Sample } from './types.js'
  * call given up on (its socket still open) cannot keep the step alive.
  */
 export async function run(): Promise<void> {
-  const knobs = knobsFromEnv(process.env)
+  const knobs = testKnobs(process.env)
   let recording: Promise<void> | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
-    const clientOptions = knobs.client
-    const usage: Usage = { requests: 0 }
-    const client = createClient(config.token, clientOptions, usage)
+    const client = createClient(config.token, knobs.client)
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
@@ -41,21 +45,19 @@ export async function run(): Promise<void> {
     // they run side by side.
     recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
+    const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
-      ...config,
-      branch: config.branch ?? (await branchOf(client, config, context)),
-      currentRunId: context.runId,
+      ...checkPlan(config, branch, context.runId),
       current,
-      timeoutMs: clientOptions.timeoutMs,
-      readBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config))
+      restoreBook: sampleCacheWanted(config, context)
+        ? () => (restoring = restoreSamples(config, knobs.cacheTimeoutMs))
         : undefined
     })
-    core.info(describeUsage(usage))
+    core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save or an upload.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
-    await Promise.all([saveBook(await restoring, config, context), upload])
+    await Promise.all([saveBook(await restoring, config, context, knobs.cacheTimeoutMs), upload])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
     // A check that failed still gives the upload its grace: the sample counts for later runs.
@@ -148,7 +150,8 @@ export async function record(
 export async function saveBook(
   book: SampleBook | undefined,
   config: Config,
-  context: RunnerContext
+  context: RunnerContext,
+  limit?: number
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -161,7 +164,8 @@ export async function saveBook(
     scope: config,
     lookback: config.lookback,
     runId: context.runId,
-    runAttempt: context.runAttempt
+    runAttempt: context.runAttempt,
+    limit
   })
 }
 

@@ -1,14 +1,13 @@
 import { parseArgs } from 'node:util'
-import { check } from '../check.js'
-import { readConfig, type Config } from '../config.js'
-import { InputError, errorMessage } from '../errors.js'
-import { withAttribution } from '../attribution.js'
+import { check } from '../app/check.js'
+import { checkPlan, readConfig, type Config } from '../core/config.js'
+import { InputError, errorMessage } from '../core/errors.js'
+import { judgeHistory } from '../core/attribution.js'
 import { createClient } from '../github/client.js'
-import { knobsFromEnv } from '../knobs.js'
+import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import { judge } from '../stats.js'
-import type { Report } from '../types.js'
+import type { Report } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
@@ -120,13 +119,12 @@ function usage(problem: string): CliResult {
 
 async function fromDir(dir: string, config: Config): Promise<Report> {
   const collected = await readLocalSamples(dir, config.file, config.history)
-  const report = judge(collected.samples.slice(0, config.window), collected.skipped, config, dir)
-  return withAttribution(report, collected.samples, config.minShift)
+  const { rubric, history } = checkPlan(config, '')
+  return judgeHistory(collected.samples, collected.skipped, rubric, history.minShift, dir)
 }
 
 async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
-  const options = knobsFromEnv(env).client
-  const client = createClient(config.token, options)
+  const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, { ...config, branch, timeoutMs: options.timeoutMs })
+  return check(client, checkPlan(config, branch))
 }

@@ -3,12 +3,11 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { errorMessage, SkipRun } from '../errors.js'
-import { readSmallFile } from '../files.js'
-import { SAMPLE_READER_VERSION } from '../parse.js'
-import { knobsFromEnv } from '../knobs.js'
-import { escapeLog } from '../render/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
+import { errorMessage, SkipRun } from '../core/errors.js'
+import { readSmallFile } from '../io/files.js'
+import { SAMPLE_READER_VERSION } from '../core/parse.js'
+import { escapeLog } from '../core/escape.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/sample-book.js'
 
 /**
  * The one path cached, relative to the cache's working folder. `@actions/cache` hashes the
@@ -46,9 +45,6 @@ export const RESTORE_TIMEOUT_MS = 30_000
 
 /** The longest a save may take; it runs after the outputs are written. */
 export const SAVE_TIMEOUT_MS = 60_000
-
-/** The test-only knob for the hang cases (knobs.ts), else the deadline given. */
-const deadline = (fallback: number) => knobsFromEnv(process.env).cacheTimeoutMs ?? fallback
 
 type CacheModule = typeof import('@actions/cache')
 let loaded: Promise<CacheModule> | undefined
@@ -93,27 +89,22 @@ export function cacheAvailable(env: NodeJS.ProcessEnv): boolean {
  * The newest saved book of this scope, or an empty one to learn into. Undefined when there is
  * no cache service here. Never throws: a cache that fails only costs downloads.
  */
-export async function restoreSamples(scope: CacheScope): Promise<SampleBook | undefined> {
+export async function restoreSamples(
+  scope: CacheScope,
+  limit = RESTORE_TIMEOUT_MS
+): Promise<SampleBook | undefined> {
   if (!cacheAvailable(process.env)) {
     core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
     return undefined
   }
-  const limit = deadline(RESTORE_TIMEOUT_MS)
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), limit)
-  })
   try {
-    const outcome = await Promise.race([restore(scope), timeout])
+    const outcome = await withinDeadline(restore(scope), limit)
     if (outcome !== 'timeout') return outcome
-    // Given up on: its socket may stay open, and the entry point's exit ends it.
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
   } catch (error) {
     core.info(
       `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
     )
-  } finally {
-    clearTimeout(timer)
   }
   return new SampleBook()
 }
@@ -130,7 +121,7 @@ async function restore(scope: CacheScope): Promise<SampleBook> {
     core.info('Sample cache: no entry yet; every artifact is downloaded')
     return new SampleBook()
   }
-  const parsed = readBook(join(root, BOOK_PATH), scopeText(scope))
+  const parsed = readBookFile(join(root, BOOK_PATH), scopeText(scope))
   if ('error' in parsed) {
     core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.error}`)
     return new SampleBook()
@@ -139,7 +130,8 @@ async function restore(scope: CacheScope): Promise<SampleBook> {
   return new SampleBook(parsed.entries)
 }
 
-function readBook(path: string, scope: string) {
+/** The restored file's entries, or why they cannot be used. */
+function readBookFile(path: string, scope: string) {
   let text: string | undefined
   try {
     text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
@@ -152,11 +144,30 @@ function readBook(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
+/**
+ * The one deadline of a cache call (the cache client has none of its own): past `limit` the
+ * call is abandoned, left running, and 'timeout' is answered. Its socket may stay open however
+ * long the service hangs: the entry point ends the process once run() is done.
+ */
+async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | 'timeout'> {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), limit)
+  })
+  try {
+    return await Promise.race([call, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
 export interface SaveRequest {
   scope: CacheScope
   lookback: number
   runId: number
   runAttempt: number
+  /** The longest the save may take. */
+  limit?: number
 }
 
 /**
@@ -164,20 +175,12 @@ export interface SaveRequest {
  * id and attempt. Never throws: a save that fails costs the next check some downloads.
  */
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
-  const limit = deadline(SAVE_TIMEOUT_MS)
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), limit)
-  })
+  const limit = request.limit ?? SAVE_TIMEOUT_MS
   try {
-    const saved = await Promise.race([save(book, request), timeout])
-    if (saved === 'timeout') {
-      core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
-    }
+    const saved = await withinDeadline(save(book, request), limit)
+    if (saved === 'timeout') core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
-  } finally {
-    clearTimeout(timer)
   }
 }
 
