@@ -65,7 +65,7 @@ mutate "cache entry values not validated" src/core/sample-book.ts "return isSamp
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
 mutate "file collision check compared with case" src/core/config.ts "const first = parts[0].toLowerCase()" "const first = parts[0]"
-mutate "repository listing absence without order confirmation" src/github/artifact-index.ts "if (this.trusted) this.confirmed = reached" "if (this.trusted) this.confirmed = this.oldest"
+mutate "repository listing absence without order confirmation" src/github/artifact-index.ts "const before = this.confirmed + ORDER_SLACK_MS" "const before = Math.min(this.confirmed, this.oldest) + ORDER_SLACK_MS"
 mutate "artifact expiry judged by the runner clock" src/github/artifact-index.ts "parse: raw => toArtifact(raw, this.now())" "parse: raw => toArtifact(raw, Date.now())"
 mutate "summary byte cap removed" src/render/summary.ts "if (Buffer.byteLength(markdown) <= max) return markdown" "if (Buffer.byteLength(markdown) <= 1e12) return markdown"
 mutate "summary skipped rows not capped" src/render/summary.ts ".slice(0, MAX_SKIPPED_ROWS)" ".slice(0)"
