@@ -13,9 +13,10 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget, readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
+import { ProcessCacheHost } from './app/cache-host.js'
 import { isError } from './core/parse.js'
-import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
@@ -32,6 +33,7 @@ import type { Report, Sample } from './core/types.js'
  */
 export async function run(): Promise<void> {
   const knobs = testKnobs(process.env)
+  const cacheHost = new ProcessCacheHost()
   let recording: Promise<void> | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
@@ -50,14 +52,17 @@ export async function run(): Promise<void> {
       ...checkPlan(config, branch, context.runId),
       current,
       restoreBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, knobs.cacheTimeoutMs))
+        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
     core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save or an upload.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
-    await Promise.all([saveBook(await restoring, config, context, knobs.cacheTimeoutMs), upload])
+    await Promise.all([
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs),
+      upload
+    ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
     // A check that failed still gives the upload its grace: the sample counts for later runs.
@@ -126,7 +131,6 @@ export async function record(
   if (!current) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
-    const { recordSample } = await import('./github/record.js')
     const recorded = await recordSample({
       ...config,
       value: current.value,
@@ -151,6 +155,7 @@ export async function saveBook(
   book: SampleBook | undefined,
   config: Config,
   context: RunnerContext,
+  host: CacheHost,
   limit?: number
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
@@ -165,6 +170,7 @@ export async function saveBook(
     lookback: config.lookback,
     runId: context.runId,
     runAttempt: context.runAttempt,
+    host,
     limit
   })
 }
