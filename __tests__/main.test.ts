@@ -65,6 +65,10 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnInsufficient: false,
   summary: true,
   cache: false,
+  issue: false,
+  issueLabels: ['rolling-median'],
+  issueCloseAfter: 3,
+  prComment: 'off',
   ...change
 })
 

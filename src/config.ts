@@ -40,7 +40,18 @@ export interface Config {
   summary: boolean
   /** Keep parsed samples in the Actions cache, bound to artifact id and digest. */
   cache: boolean
+  /** Open, update and close one tracking issue for this gate (needs `issues: write`). */
+  issue: boolean
+  /** Labels of the tracking issue; the first is how it is found. */
+  issueLabels: string[]
+  /** The issue closes when the rolling verdict at each of this many newest runs is pass. */
+  issueCloseAfter: number
+  /** One comment per pull request and gate (needs `pull-requests: write`). */
+  prComment: PrCommentMode
 }
+
+export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
+export type PrCommentMode = (typeof PR_COMMENT_MODES)[number]
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
 export type InputReader = (name: string) => string
@@ -76,7 +87,11 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     failOnBreach: flag(input, 'fail-on-breach', true),
     failOnInsufficient: flag(input, 'fail-on-insufficient', false),
     summary: flag(input, 'summary', true),
-    cache: flag(input, 'cache', true)
+    cache: flag(input, 'cache', true),
+    issue: flag(input, 'issue', false),
+    issueLabels: labels(input('issue-labels') || 'rolling-median'),
+    issueCloseAfter: integer(input, 'issue-close-after', 3, 1, 100),
+    prComment: prComment(input('pr-comment') || 'off')
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
@@ -134,6 +149,34 @@ function conclusions(text: string): string[] {
     )
   }
   return list
+}
+
+/** GitHub's label names: at most 50 characters; a comma would split the list. */
+function labels(text: string): string[] {
+  const list = text
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+  // eslint-disable-next-line no-control-regex
+  if (list.length === 0 || list.some(l => l.length > 50 || /[\u0000-\u001f]/.test(l))) {
+    throw new InputError(
+      'issue-labels',
+      `must be a comma-separated list of label names (each 1 to 50 characters), got ${JSON.stringify(text)}`
+    )
+  }
+  return list
+}
+
+function prComment(text: string): PrCommentMode {
+  const value = text.trim()
+  const modes: readonly string[] = PR_COMMENT_MODES
+  if (!modes.includes(value)) {
+    throw new InputError(
+      'pr-comment',
+      `must be one of ${PR_COMMENT_MODES.join(', ')}, got ${JSON.stringify(text)}`
+    )
+  }
+  return value as PrCommentMode
 }
 
 function artifactName(text: string): string {

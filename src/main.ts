@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
-import { check } from './check.js'
+import { check, type CheckOptions } from './check.js'
+import { notify } from './notify/index.js'
 import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
 import { readRunnerContext, type RunnerContext } from './context.js'
 import { errorMessage } from './errors.js'
@@ -39,19 +40,36 @@ export async function run(): Promise<void> {
     // they run side by side.
     const recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
-    const report = await check(client, {
+    const checkOptions: CheckOptions = {
       ...config,
       branch: config.branch ?? (await branchOf(client, config, context)),
+      // The tracking issue closes on the verdicts at the newest issue-close-after runs, each
+      // over its own window: that many more samples are read.
+      history: config.issue
+        ? Math.max(config.history, config.window + config.issueCloseAfter - 1)
+        : config.history,
       currentRunId: context.runId,
       current,
-      timeoutMs: clientOptions.timeoutMs,
+      timeoutMs: clientOptions.timeoutMs
+    }
+    const report = await check(client, {
+      ...checkOptions,
       readBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config))
         : undefined
     })
     await recording
-    core.info(describeUsage(usage))
     await publish(report, config, context.eventName)
+    // After the verdict is out, and bounded: an issue or a comment never holds it.
+    await notify(report, {
+      config,
+      context,
+      checkOptions,
+      clientOptions,
+      usage,
+      timeoutMs: Number(process.env.HELM_ROLLING_NOTIFY_TIMEOUT_MS) || undefined
+    })
+    core.info(describeUsage(usage))
     // After the outputs: the verdict never waits on a save.
     await saveBook(await restoring, config, context)
   } catch (error) {

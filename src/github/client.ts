@@ -34,6 +34,8 @@ export interface ClientOptions {
   retryUnitMs: number
   /** Longest wait, in seconds, that a rate limit may ask for; a longer one fails at once. */
   maxWaitSeconds: number
+  /** Ends every request at once when aborted: the bound of an optional part (issue, comment). */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
@@ -67,9 +69,11 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
  * whole retried call: every attempt gets a fresh deadline. The options object is shared by
  * every hook in the chain, so the deadline is set on it rather than on a copy.
  */
-const attemptTimeout = (ms: number) => (octokit: Core) => {
+const attemptTimeout = (ms: number, bound?: AbortSignal) => (octokit: Core) => {
   octokit.hook.wrap('request', (request, options) => {
-    options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
+    const attempt = AbortSignal.timeout(ms)
+    const signal = bound ? AbortSignal.any([bound, attempt]) : attempt
+    options.request = { ...options.request, signal }
     return request(options)
   })
 }
@@ -93,6 +97,8 @@ export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
 /** What the check cost against the token's hourly budget, from GitHub's own headers. */
 export interface Usage {
   requests: number
+  /** Of those, the ones that write (issues, comments, labels): anything but GET. */
+  writes?: number
   remaining?: number
   resetAt?: Date
   /** The API server's clock minus this runner's, from the last `date` header seen. */
@@ -122,6 +128,7 @@ function clockOffset(headers: HeaderBag): number | undefined {
 const usageMeter = (usage: Usage) => (octokit: Core) => {
   octokit.hook.wrap('request', async (request, options) => {
     usage.requests++
+    if (options.method !== 'GET') usage.writes = (usage.writes ?? 0) + 1
     const note = (headers: HeaderBag) => {
       usage.remaining = headerInteger(headers, 'x-ratelimit-remaining') ?? usage.remaining
       usage.resetAt = resetTime(headers) ?? usage.resetAt
@@ -223,7 +230,7 @@ export function createClient(
 ): Client {
   const baseUrl = apiBaseUrl()
   const Octokit = GitHub.plugin(
-    attemptTimeout(options.timeoutMs),
+    attemptTimeout(options.timeoutMs, options.signal),
     usageMeter(usage),
     responseCheck,
     rateLimits(options),

@@ -2,7 +2,7 @@ import { splitCommits } from '../attribution.js'
 import { round } from '../stats.js'
 import type { Change, Report, Sample } from '../types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
-import { escapeMarkdown as md } from './escape.js'
+import { escapeMarkdown as md, link } from './escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {
@@ -140,10 +140,6 @@ function levelSeries(change: Change | undefined, length: number): number[] | und
 }
 
 /** Only plain http(s) URLs of a conservative alphabet are linked; anything else stays text. */
-function link(text: string, url: string): string {
-  return /^https?:\/\/[\w.:-]+\/[\w./%-]*$/.test(url) ? `[${text}](${url})` : text
-}
-
 function table(samples: Sample[]): string {
   if (samples.length === 0) return ''
   const rows = samples.map(s => {

@@ -1,0 +1,105 @@
+/**
+ * The tracking issue's calls: list open issues by label, create the label, create and edit
+ * an issue. Issue bodies are anyone's text: only the fields read here are kept, each checked.
+ */
+import type { Client } from './client.js'
+
+export interface RepoRef {
+  owner: string
+  repo: string
+}
+
+/** An open issue as the tracking logic reads it. */
+export interface IssueInfo {
+  number: number
+  body: string | null
+  html_url: string
+}
+
+/** A listing of open issues holds at most this many pages of 100: plenty for one label. */
+const MAX_PAGES = 5
+
+/**
+ * Open issues carrying `label`, oldest first; pull requests (which the issues API also
+ * answers) are dropped. Not the search API: its index lags behind a just-opened issue and
+ * it allows 30 requests a minute.
+ */
+export async function listOpenIssues(
+  client: Client,
+  ref: RepoRef,
+  label: string
+): Promise<IssueInfo[]> {
+  const found: IssueInfo[] = []
+  for (let page = 1; page <= MAX_PAGES; page++) {
+    const { data } = await client.rest.issues.listForRepo({
+      ...ref,
+      labels: label,
+      state: 'open',
+      sort: 'created',
+      direction: 'asc',
+      per_page: 100,
+      page
+    })
+    if (!Array.isArray(data)) throw new Error('the issue listing is not a list')
+    for (const item of data as unknown[]) {
+      const issue = issueInfo(item)
+      if (issue) found.push(issue)
+    }
+    if (data.length < 100) break
+  }
+  return found
+}
+
+function issueInfo(item: unknown): IssueInfo | undefined {
+  const i = item as Record<string, unknown> | null
+  if (!i || typeof i !== 'object' || ('pull_request' in i && i.pull_request)) return undefined
+  if (!Number.isSafeInteger(i.number) || typeof i.html_url !== 'string') return undefined
+  return {
+    number: i.number as number,
+    body: typeof i.body === 'string' ? i.body : null,
+    html_url: i.html_url
+  }
+}
+
+/**
+ * Creates the label; one that exists already answers 422, which is fine. GitHub creates a
+ * missing label with the issue only by undocumented behaviour, so it is not relied on.
+ */
+export async function ensureLabel(client: Client, ref: RepoRef, name: string): Promise<void> {
+  try {
+    await client.rest.issues.createLabel({
+      ...ref,
+      name,
+      color: 'd62728',
+      description: 'Rolling median over budget (helm-rolling-action)'
+    })
+  } catch (error) {
+    if ((error as { status?: number }).status !== 422) throw error
+  }
+}
+
+export async function createIssue(
+  client: Client,
+  ref: RepoRef,
+  issue: { title: string; body: string; labels: string[] }
+): Promise<IssueInfo> {
+  const { data } = await client.rest.issues.create({ ...ref, ...issue })
+  const created = issueInfo(data)
+  if (!created) throw new Error('the created issue came back without a number')
+  return created
+}
+
+export async function editIssue(
+  client: Client,
+  ref: RepoRef,
+  number: number,
+  change: { title?: string; body?: string; state?: 'closed'; reason?: 'completed' | 'duplicate' }
+): Promise<void> {
+  await client.rest.issues.update({
+    ...ref,
+    issue_number: number,
+    ...(change.title === undefined ? {} : { title: change.title }),
+    ...(change.body === undefined ? {} : { body: change.body }),
+    ...(change.state ? { state: change.state, state_reason: change.reason } : {})
+  })
+}
