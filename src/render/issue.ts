@@ -108,7 +108,7 @@ export function issueBody(marker: string, report: Report, where: Where): string 
   return capBody(
     [
       marker,
-      `## ${ICON.breach} ${md(headline(report), 300)}`,
+      `## ${ICON.breach} ${headline(report)}`,
       numbers(report),
       `**Where it started:** ${attributionLine(report)}`,
       `**Last checked:** ${link('this check', where.runUrl)} at commit \`${md(where.sha.slice(0, 7))}\`, ${utcMinute(where.now.toISOString())} UTC, over ${md(report.source, 300)}.`,
@@ -138,7 +138,7 @@ export function attributionComment(report: Report): string {
 /** The closing comment: the new median, and the positions that passed. */
 export function closingComment(report: Report, closeAfter: number): string {
   return capBody(
-    `${ICON.pass} Recovered: the rolling median is within the budget at each of the newest ${plural(closeAfter, 'run')}. Now ${md(headline(report), 300)} (${intervalPhrase(report.stats)}). Closing; a new breach opens a new issue.\n`
+    `${ICON.pass} Recovered: the rolling median is within the budget at each of the newest ${plural(closeAfter, 'run')}. Now ${headline(report)} (${intervalPhrase(report.stats)}). Closing; a new breach opens a new issue.\n`
   )
 }
 
