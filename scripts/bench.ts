@@ -35,6 +35,8 @@ interface Measure {
   rssMb?: number
   loadMs?: number
   count?: number
+  /** Requests that wrote (issues, comments, labels), from the usage line. */
+  writes?: number
 }
 
 const median = (xs: number[]) => {
@@ -85,7 +87,8 @@ async function measureAction(
     totalMs: finished - r.startedAt,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
     loadMs: loaded ? Number(loaded[1]) : undefined,
-    count: Number(r.outputs.count)
+    count: Number(r.outputs.count),
+    writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0)
   }
 }
 
@@ -253,6 +256,45 @@ try {
     await measureAction(slow, 10)
     slow.runs = withNewRun(slow.runs)
   })
+  // The tracking issue (issue: true): its steady state (nothing new, no open issue) costs the
+  // issue listing on top of the warm check; a breach opens the issue, a later one edits it.
+  const issueInputs = { issue: 'true' }
+  const freshIssues = async (inputs: Record<string, string>) => {
+    fake.runs = busyHistory()
+    fake.cache.reset()
+    fake.resetIssues()
+    await measureAction(fake, 10, inputs)
+  }
+  const steady = await repeat(
+    REPEATS,
+    () => freshIssues(issueInputs),
+    () => measureAction(fake, 10, issueInputs)
+  )
+  row('window 10, issue: true, no open issue', 'warm, nothing new', steady, 4)
+  const breach = { ...issueInputs, budget: '100' }
+  const opening = await repeat(
+    Math.min(REPEATS, 3),
+    async () => {
+      await freshIssues(breach)
+      fake.resetIssues()
+    },
+    () => measureAction(fake, 10, breach)
+  )
+  row(
+    `window 10, issue: true, breach opens it (${opening.writes} writes)`,
+    'warm, nothing new',
+    opening
+  )
+  const editing = await repeat(
+    Math.min(REPEATS, 3),
+    () => freshIssues(breach),
+    () => measureAction(fake, 10, breach)
+  )
+  row(
+    `window 10, issue: true, breach edits it (${editing.writes} writes)`,
+    'warm, nothing new',
+    editing
+  )
   if (!process.env.BENCH_SKIP_BOMB) {
     // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
     const bomb = await zeroBomb(1 << 30)

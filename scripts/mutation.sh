@@ -62,6 +62,14 @@ mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artif
     if ('skip' in read"
 mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
+mutate "tracking issue from any branch" src/tracking.ts 'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)' "if (false)"
+mutate "duplicate tracking issues kept" src/tracking.ts "return { keep: sorted[0], close: sorted.slice(1) }" "return { keep: sorted[sorted.length - 1], close: [] }"
+mutate "references not neutralised in issues and comments" src/render/escape.ts ".replace(/&#35;/g, '&#35;\u200b')" ".replace(/&#35;/g, '&#35;')"
+mutate "a failed issue or comment write fails the step" src/notify/index.ts "    core.warning(
+      escapeLog(
+        bound.signal.aborted" "    core.setFailed(
+      escapeLog(
+        bound.signal.aborted"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"
