@@ -59,7 +59,7 @@ export async function trackIssue(
     case 'none':
       return open?.number
     case 'open': {
-      await ensureLabel(client, ref, request.labels[0])
+      for (const label of request.labels) await ensureLabel(client, ref, label)
       const body = issueBody(issueMarker(gate, step.state), report, where)
       const created = await createIssue(client, ref, { title, body, labels: request.labels })
       // Another check may have opened one at the same moment: the oldest stays.
