@@ -16,8 +16,27 @@ export interface IssueInfo {
   html_url: string
 }
 
-/** A listing of open issues holds at most this many pages of 100: plenty for one label. */
+/** A listing holds at most this many pages of 100: plenty for one label, or one pull request. */
 const MAX_PAGES = 5
+
+/** Pages of 100 items, read until a short page or the cap; each item kept when `pick` reads it. */
+export async function listSmall<T>(
+  page: (n: number) => Promise<{ data: unknown }>,
+  pick: (item: unknown) => T | undefined,
+  what: string
+): Promise<T[]> {
+  const found: T[] = []
+  for (let n = 1; n <= MAX_PAGES; n++) {
+    const { data } = await page(n)
+    if (!Array.isArray(data)) throw new Error(`${what} is not a list`)
+    for (const item of data as unknown[]) {
+      const picked = pick(item)
+      if (picked !== undefined) found.push(picked)
+    }
+    if (data.length < 100) break
+  }
+  return found
+}
 
 /**
  * Open issues carrying `label`, oldest first; pull requests (which the issues API also
@@ -29,25 +48,20 @@ export async function listOpenIssues(
   ref: RepoRef,
   label: string
 ): Promise<IssueInfo[]> {
-  const found: IssueInfo[] = []
-  for (let page = 1; page <= MAX_PAGES; page++) {
-    const { data } = await client.rest.issues.listForRepo({
-      ...ref,
-      labels: label,
-      state: 'open',
-      sort: 'created',
-      direction: 'asc',
-      per_page: 100,
-      page
-    })
-    if (!Array.isArray(data)) throw new Error('the issue listing is not a list')
-    for (const item of data as unknown[]) {
-      const issue = issueInfo(item)
-      if (issue) found.push(issue)
-    }
-    if (data.length < 100) break
-  }
-  return found
+  return listSmall(
+    page =>
+      client.rest.issues.listForRepo({
+        ...ref,
+        labels: label,
+        state: 'open',
+        sort: 'created',
+        direction: 'asc',
+        per_page: 100,
+        page
+      }),
+    issueInfo,
+    'the issue listing'
+  )
 }
 
 function issueInfo(item: unknown): IssueInfo | undefined {
