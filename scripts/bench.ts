@@ -173,6 +173,7 @@ const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
 await slow.start()
 const depthRows: string[] = []
 const rows: string[] = []
+const writes = (m: Measure) => `${m.writes} write${m.writes === 1 ? '' : 's'}`
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
 
 /** Targets from the cost issue, by window: cold, warm, warm with one new run. */
@@ -280,21 +281,13 @@ try {
     },
     () => measureAction(fake, 10, breach)
   )
-  row(
-    `window 10, issue: true, breach opens it (${opening.writes} writes)`,
-    'warm, nothing new',
-    opening
-  )
+  row(`window 10, issue: true, breach opens it (${writes(opening)})`, 'warm, nothing new', opening)
   const editing = await repeat(
     Math.min(REPEATS, 3),
     () => freshIssues(breach),
     () => measureAction(fake, 10, breach)
   )
-  row(
-    `window 10, issue: true, breach edits it (${editing.writes} writes)`,
-    'warm, nothing new',
-    editing
-  )
+  row(`window 10, issue: true, breach edits it (${writes(editing)})`, 'warm, nothing new', editing)
   if (!process.env.BENCH_SKIP_BOMB) {
     // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
     const bomb = await zeroBomb(1 << 30)
@@ -335,6 +328,7 @@ const report = [
   '- **cold**: no cache entry; **warm, nothing new**: the entry the cold check saved, same history; **warm, one new run**: that entry, and one new run with a sample on top.',
   '- **API requests** are REST calls (listing pages, and the 302 of each artifact download); blob downloads and cache-service calls are not API requests and are counted apart. Every cold figure equals the bound of `__fixtures__/bound.ts` (the runs pages, the repository listing down to the oldest run needed, a download per sample), or the bench stops.',
   '- **round trips to the verdict**: the data phase (first request to the last one before the verdict; the cache save comes after the outputs) divided by the latency.',
+  '- **issue: true**: the warm check with the tracking issue on; its steady state adds one request (the open-issue listing); opening adds the label, the create and a second listing (against two checks opening at once); a later breach adds the listing and one edit. Writes are counted in the usage line.',
   '- **sequential**: the shell script’s way, a lookup per run, then the download, one at a time; no cache.',
   '',
   ...header,
