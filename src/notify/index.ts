@@ -11,7 +11,7 @@ import type { Config } from '../config.js'
 import type { RunnerContext } from '../context.js'
 import { errorMessage } from '../errors.js'
 import { createClient, type Client, type ClientOptions, type Usage } from '../github/client.js'
-import { explain, httpStatus } from '../github/failures.js'
+import { RateLimited, explain, httpStatus } from '../github/failures.js'
 import { escapeLog } from '../render/escape.js'
 import { gateId, issueRefusal } from '../tracking.js'
 import type { Report } from '../types.js'
@@ -156,7 +156,7 @@ export function writeFailure(
 ): string {
   const status = httpStatus(error)
   const stands = 'the verdict stands'
-  if (status === 403 && !/rate limit/i.test(errorMessage(error)))
+  if (status === 403 && !(error instanceof RateLimited))
     return `${what}: GitHub refused it (403 ${errorMessage(error)}): the job needs 'permissions: ${permission}' for '${input}'; ${stands}`
   if (status === 404)
     return `${what}: not found (404): the token may lack '${permission}' for '${input}', or the repository has issues turned off; ${stands}`
