@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { readRunnerContext } from '../src/context.js'
+import { readRunnerContext } from '../src/io/context.js'
 
 /** The event payload is untrusted JSON: the pull request is read only when every field is sound. */
 describe('the pull request in the event payload', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeMention } from '../src/render/escape.js'
+import { escapeMention } from '../src/core/escape.js'
 import { MAX_BODY_CHARS, capBody, issueBody } from '../src/render/issue.js'
 import { ordinal, percentile, prCommentBody } from '../src/render/pr-comment.js'
-import { judge } from '../src/stats.js'
+import { judge } from '../src/core/stats.js'
 import {
   COMMENT_INTERVAL_MS,
   gateId,
@@ -15,8 +15,8 @@ import {
   readState,
   rollingVerdicts,
   type TrackState
-} from '../src/tracking.js'
-import type { Sample, Verdict } from '../src/types.js'
+} from '../src/core/tracking.js'
+import type { Sample, Verdict } from '../src/core/types.js'
 
 const sample = (run_id: number, value: number): Sample => ({
   run_id,

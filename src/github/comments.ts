@@ -14,7 +14,13 @@ export async function listComments(
   number: number
 ): Promise<CommentInfo[]> {
   return listSmall(
-    page => client.rest.issues.listComments({ ...ref, issue_number: number, per_page: 100, page }),
+    page =>
+      client.octokit.rest.issues.listComments({
+        ...ref,
+        issue_number: number,
+        per_page: 100,
+        page
+      }),
     item => {
       const c = item as Record<string, unknown> | null
       return c && Number.isSafeInteger(c.id)
@@ -31,7 +37,7 @@ export async function addComment(
   number: number,
   body: string
 ): Promise<void> {
-  await client.rest.issues.createComment({ ...ref, issue_number: number, body })
+  await client.octokit.rest.issues.createComment({ ...ref, issue_number: number, body })
 }
 
 export async function editComment(
@@ -40,5 +46,5 @@ export async function editComment(
   id: number,
   body: string
 ): Promise<void> {
-  await client.rest.issues.updateComment({ ...ref, comment_id: id, body })
+  await client.octokit.rest.issues.updateComment({ ...ref, comment_id: id, body })
 }

@@ -50,7 +50,7 @@ export async function listOpenIssues(
 ): Promise<IssueInfo[]> {
   return listSmall(
     page =>
-      client.rest.issues.listForRepo({
+      client.octokit.rest.issues.listForRepo({
         ...ref,
         labels: label,
         state: 'open',
@@ -81,7 +81,7 @@ function issueInfo(item: unknown): IssueInfo | undefined {
  */
 export async function ensureLabel(client: Client, ref: RepoRef, name: string): Promise<void> {
   try {
-    await client.rest.issues.createLabel({
+    await client.octokit.rest.issues.createLabel({
       ...ref,
       name,
       color: 'd62728',
@@ -97,7 +97,7 @@ export async function createIssue(
   ref: RepoRef,
   issue: { title: string; body: string; labels: string[] }
 ): Promise<IssueInfo> {
-  const { data } = await client.rest.issues.create({ ...ref, ...issue })
+  const { data } = await client.octokit.rest.issues.create({ ...ref, ...issue })
   const created = issueInfo(data)
   if (!created) throw new Error('the created issue came back without a number')
   return created
@@ -109,7 +109,7 @@ export async function editIssue(
   number: number,
   change: { title?: string; body?: string; state?: 'closed'; reason?: 'completed' | 'duplicate' }
 ): Promise<void> {
-  await client.rest.issues.update({
+  await client.octokit.rest.issues.update({
     ...ref,
     issue_number: number,
     ...(change.title === undefined ? {} : { title: change.title }),

@@ -3,11 +3,11 @@
  * them where it notifies, so every untrusted string goes through `escapeMention` (no mention,
  * no cross-reference), and a body never reaches GitHub's 65,536-character limit.
  */
-import { splitCommits } from '../attribution.js'
-import { round } from '../stats.js'
-import type { Report, Sample } from '../types.js'
+import { splitCommits } from '../core/attribution.js'
+import { round } from '../core/stats.js'
+import type { Report, Sample } from '../core/types.js'
 import { changeLine } from './change.js'
-import { escapeMention as md, link } from './escape.js'
+import { escapeMention as md, link } from '../core/escape.js'
 import { ICON, certainty, headline, intervalPhrase, plural, seconds, utcMinute } from './wording.js'
 
 /** GitHub refuses a body of 65,536 characters or more; this leaves room for the marker. */

@@ -3,8 +3,8 @@
  * and the pull request's own samples so far. Every untrusted string (the branch names) goes
  * through `escapeMention`.
  */
-import type { Stats } from '../types.js'
-import { escapeMention as md } from './escape.js'
+import type { Stats } from '../core/types.js'
+import { escapeMention as md } from '../core/escape.js'
 import { capBody } from './issue.js'
 import { intervalPhrase, plural, seconds, sparkline } from './wording.js'
 

@@ -27,8 +27,8 @@ import {
   nextIssueStep,
   readState,
   rollingVerdicts
-} from '../tracking.js'
-import type { Report } from '../types.js'
+} from '../core/tracking.js'
+import type { Report } from '../core/types.js'
 
 export interface IssueRequest {
   ref: RepoRef

@@ -1,4 +1,6 @@
+import type { HistoryRule } from './attribution.js'
 import { InputError } from './errors.js'
+import type { Rubric } from './stats.js'
 
 export const CONCLUSIONS = [
   'success',
@@ -266,4 +268,74 @@ export function lookbackWarning(config: Config, hasCurrent: boolean): string | u
 /** The artifact name a run's sample is stored under: the template with `{run_id}` filled in. */
 export function artifactNameFor(template: string, runId: number | string): string {
   return template.replaceAll('{run_id}', String(runId))
+}
+
+/** Which runs are listed: the workflow's completed runs on a branch, at most `lookback`. */
+export interface RunQuery {
+  owner: string
+  repo: string
+  workflow: string
+  branch: string
+  event?: string
+  lookback: number
+}
+
+/** Which listed runs count. */
+export interface RunFilter {
+  branch: string
+  event?: string
+  conclusions: readonly string[]
+  allowForks: boolean
+  /** The run executing this step: its sample is the `value` input, not an artifact. */
+  currentRunId?: number
+}
+
+/** Named parts of a check, never a config spread: each stage gets only what it reads. */
+export interface CheckPlan {
+  /** What to list (the workflow's runs on a branch, at most `lookback`) and which of them count. */
+  runs: RunQuery & RunFilter
+  /** Which artifact of a run holds the sample (`{run_id}` filled in), and which file inside it. */
+  artifact: { template: string; file: string }
+  rubric: Rubric
+  history: HistoryRule
+}
+
+/** The check's parts as the inputs give them; `branch` is resolved (the input or the default). */
+export function checkPlan(config: Config, branch: string, currentRunId?: number): CheckPlan {
+  return {
+    runs: {
+      owner: config.owner,
+      repo: config.repo,
+      workflow: config.workflow,
+      branch,
+      event: config.event,
+      lookback: config.lookback,
+      conclusions: config.conclusions,
+      allowForks: config.allowForks,
+      currentRunId
+    },
+    artifact: { template: config.artifactName, file: config.file },
+    rubric: { budget: config.budget, minRuns: config.minRuns, window: config.window },
+    // The tracking issue closes on the verdicts at the newest issue-close-after runs, each
+    // over its own window: that many more samples are read.
+    history: {
+      size: config.issue
+        ? Math.max(config.history, config.window + config.issueCloseAfter - 1)
+        : config.history,
+      minShift: config.minShift
+    }
+  }
+}
+
+/**
+ * The pull request's own samples: this workflow's runs on its head branch from `pull_request`
+ * events, at most `window` of them, judged by themselves (a median of one is a median).
+ */
+export function pullRequestPlan(plan: CheckPlan, headBranch: string): CheckPlan {
+  return {
+    ...plan,
+    runs: { ...plan.runs, branch: headBranch, event: 'pull_request' },
+    rubric: { ...plan.rubric, minRuns: 1 },
+    history: { ...plan.history, size: plan.rubric.window }
+  }
 }

@@ -5,17 +5,16 @@
  * verdict and the step's status never depend on them.
  */
 import * as core from '@actions/core'
-import type { CheckOptions } from '../check.js'
-import { check } from '../check.js'
-import type { Config } from '../config.js'
-import type { RunnerContext } from '../context.js'
-import { errorMessage } from '../errors.js'
-import { createClient, type Client, type ClientOptions, type Usage } from '../github/client.js'
+import { check } from './check.js'
+import { pullRequestPlan, type CheckPlan, type Config } from '../core/config.js'
+import type { RunnerContext } from '../io/context.js'
+import { errorMessage } from '../core/errors.js'
+import { Client } from '../github/client.js'
 import { RateLimited, explain, httpStatus } from '../github/failures.js'
-import { escapeLog } from '../render/escape.js'
-import { gateId, issueRefusal } from '../tracking.js'
-import type { Report } from '../types.js'
-import { trackIssue } from './issue.js'
+import { escapeLog } from '../core/escape.js'
+import { gateId, issueRefusal } from '../core/tracking.js'
+import type { Report, Sample } from '../core/types.js'
+import { trackIssue } from './tracking-issue.js'
 import { stickyComment } from './pr-comment.js'
 
 /** The most both parts may take together; the check itself is already done. */
@@ -25,9 +24,10 @@ export interface NotifyRequest {
   config: Config
   context: RunnerContext
   /** The check as it ran: the pull request's own samples are read the same way. */
-  checkOptions: CheckOptions
-  clientOptions: ClientOptions
-  usage: Usage
+  plan: CheckPlan
+  current?: Sample
+  /** The check's client: its options, and its meter, which counts these requests too. */
+  client: Client
   /** The `match` keys of the gate (like for like), when given. */
   match?: readonly string[]
   timeoutMs?: number
@@ -40,10 +40,10 @@ export async function notify(report: Report, request: NotifyRequest): Promise<vo
   const limit = request.timeoutMs ?? NOTIFY_TIMEOUT_MS
   const timer = setTimeout(() => bound.abort(), limit)
   // Its own client: one retry, short rate-limit waits, and the bound on every request.
-  const client = createClient(
+  const client = new Client(
     config.token,
-    { ...request.clientOptions, retries: 1, maxWaitSeconds: 10, signal: bound.signal },
-    request.usage
+    { ...request.client.options, retries: 1, maxWaitSeconds: 10, signal: bound.signal },
+    request.client.usage
   )
   const gate = gateId({
     workflow: config.workflow,
@@ -88,7 +88,7 @@ async function issueStep(
     repository: context.repository,
     checked: `${config.owner}/${config.repo}`,
     defaultBranch: context.payloadRepository?.defaultBranch,
-    branch: request.checkOptions.branch
+    branch: request.plan.runs.branch
   })
   if (refusal) {
     core.info(`Tracking issue: not from this run (${escapeLog(refusal)})`)
@@ -115,7 +115,7 @@ async function commentStep(
   request: NotifyRequest,
   gate: string
 ): Promise<void> {
-  const { config, context, checkOptions } = request
+  const { config, context, plan } = request
   const pr = context.pullRequest
   if (context.eventName !== 'pull_request' || !pr) {
     core.info('Pull request comment: this run is not a pull_request event')
@@ -133,16 +133,9 @@ async function commentStep(
     mode: config.prComment,
     pr,
     workflow: config.workflow,
-    baseBranch: checkOptions.branch,
+    baseBranch: plan.runs.branch,
     readOwn: () =>
-      check(client, {
-        ...checkOptions,
-        branch: pr.headRef,
-        event: 'pull_request',
-        minRuns: 1,
-        history: config.window,
-        readBook: undefined
-      }),
+      check(client, { ...pullRequestPlan(plan, pr.headRef), current: request.current }),
     now: new Date()
   })
 }

@@ -1,14 +1,14 @@
 /** The sticky pull request comment against GitHub: find it by its marker, then edit or add it. */
 import * as core from '@actions/core'
-import type { PrCommentMode } from '../config.js'
-import type { PullRequestFacts } from '../context.js'
+import type { PrCommentMode } from '../core/config.js'
+import type { PullRequestFacts } from '../io/context.js'
 import type { Client } from '../github/client.js'
 import { addComment, editComment, listComments } from '../github/comments.js'
 import type { RepoRef } from '../github/issues.js'
 import { prCommentBody } from '../render/pr-comment.js'
-import { computeStats } from '../stats.js'
-import { commentMarker, isCommentOf, prCommentStep } from '../tracking.js'
-import type { Report } from '../types.js'
+import { computeStats } from '../core/stats.js'
+import { commentMarker, isCommentOf, prCommentStep } from '../core/tracking.js'
+import type { Report } from '../core/types.js'
 
 export interface CommentRequest {
   ref: RepoRef
