@@ -13,6 +13,7 @@ import type { Config } from '../src/core/config.js'
 import type { RecordRequest, Recorded } from '../src/github/record.js'
 import { judge } from '../src/core/stats.js'
 import type { Report, Sample } from '../src/core/types.js'
+import { makeSample } from '../__fixtures__/run.js'
 
 const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
@@ -25,15 +26,7 @@ jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 
 const { run, publish } = await import('../src/main.js')
 
-const sample = (run_id: number, value: number): Sample => ({
-  run_id,
-  run_number: run_id,
-  value,
-  head_sha: 'a'.repeat(40),
-  created_at: '2026-11-01T00:00:00Z',
-  html_url: `https://github.com/o/r/actions/runs/${run_id}`,
-  conclusion: 'success'
-})
+const sample = makeSample
 
 const rubric = { budget: 300, minRuns: 3, window: 3 }
 const reportOf = (...values: number[]): Report =>

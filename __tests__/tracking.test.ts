@@ -16,17 +16,10 @@ import {
   rollingVerdicts,
   type TrackState
 } from '../src/core/tracking.js'
-import type { Sample, Verdict } from '../src/core/types.js'
+import type { Verdict } from '../src/core/types.js'
+import { makeSample } from '../__fixtures__/run.js'
 
-const sample = (run_id: number, value: number): Sample => ({
-  run_id,
-  run_number: run_id,
-  value,
-  head_sha: 'a'.repeat(40),
-  created_at: '2026-11-01T00:00:00Z',
-  html_url: `https://github.com/o/r/actions/runs/${run_id}`,
-  conclusion: 'success'
-})
+const sample = makeSample
 const rubric = { window: 3, minRuns: 3, budget: 300 }
 const now = new Date('2026-11-10T00:00:00Z')
 const gate = gateId({ workflow: 'chart.yml', artifactName: 'a-{run_id}', match: [] })
