@@ -12,6 +12,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
+import { outputStrings } from '../src/render/outputs.js'
+import { judge } from '../src/core/stats.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONTRACT = join(root, '..', 'shared', 'spec', 'ACTION.md')
@@ -105,6 +107,13 @@ describe('action.yml and the README agree', () => {
       })
     })
   }
+
+  it('action.yml declares every output the action writes, and only those', () => {
+    const written = Object.keys(
+      outputStrings(judge([], [], { budget: 300, minRuns: 1, window: 1 }, 's'))
+    )
+    expect(written.sort()).toEqual(names(action.outputs).sort())
+  })
 
   it('the same defaults', () => {
     const differ = action.inputs.flatMap(input => {

@@ -9,6 +9,7 @@ import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { BOOK_PATH, keyPrefix, scopeText } from '../src/cache/sample-cache.js'
+import { BOOK_SCHEMA, MAX_BOOK_BYTES } from '../src/core/sample-book.js'
 
 /**
  * The sample cache through dist/index.js against the fake's Actions cache service, as
@@ -132,7 +133,7 @@ describe('the sample cache, through dist/index.js', () => {
     // Each value is bound to the artifact id and digest read from the API; content reasons too.
     const book = bookOf(entry)
     expect(book.scope).toBe(
-      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 1'
+      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 2'
     )
     expect(book.entries).toHaveLength(11)
     expect(book.entries).toContainEqual({
@@ -196,16 +197,23 @@ describe('the sample cache, through dist/index.js', () => {
     ['another format', JSON.stringify({ schema: 'other', scope: '', entries: [] }), /not a/],
     [
       'another scope',
-      JSON.stringify({ schema: 'helm-rolling-action/samples@1', scope: 'x', entries: [] }),
+      JSON.stringify({ schema: BOOK_SCHEMA, scope: 'x', entries: [] }),
       /another repository/
     ],
     [
       'a negative value',
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
-          { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: -1 }
+          {
+            run_id: 9000,
+            artifact_id: 90000,
+            digest: `sha256:${'0'.repeat(64)}`,
+            value: -1,
+            unknown: 'x'
+          }
         ]
       }),
       /entry 0 is not a valid sample/
@@ -213,21 +221,23 @@ describe('the sample cache, through dist/index.js', () => {
     [
       'an extra field',
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
           {
             run_id: 9000,
             artifact_id: 90000,
             digest: `sha256:${'0'.repeat(64)}`,
             value: 1,
+            unknown: 'x',
             html: '<b>'
           }
         ]
       }),
       /entry 0 is not a valid sample/
     ],
-    ['a file over the cap', ' '.repeat(1024 * 1024 + 10), /longer than/]
+    ['a file over the cap', ' '.repeat(MAX_BOOK_BYTES + 10), /longer than/]
   ])(
     'ignores an entry that is %s, with a notice, and reads every artifact',
     async (_l, book, why) => {
@@ -247,8 +257,9 @@ describe('the sample cache, through dist/index.js', () => {
     const cold = await check({ inputs: { cache: 'false' } })
     seedBook(
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
           { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: 1 }
         ]

@@ -27,7 +27,10 @@ function report(args: string[], env: Record<string, string> = {}): Promise<Resul
 }
 
 /** A folder as `gh run download -D DIR` leaves it: one sub-folder per run's artifact. */
-function downloads(values: (number | string | null)[]): string {
+function downloads(
+  values: (number | string | null)[],
+  environmentOf: (i: number) => Record<string, string> | undefined = () => undefined
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'report-dir-'))
   values.forEach((value, i) => {
     const runId = 5000 - i
@@ -35,7 +38,12 @@ function downloads(values: (number | string | null)[]): string {
     mkdirSync(folder)
     writeFileSync(
       join(folder, 'metadata.json'),
-      JSON.stringify({ run_id: runId, run_number: 300 - i, sha: 'ab'.repeat(20) })
+      JSON.stringify({
+        run_id: runId,
+        run_number: 300 - i,
+        sha: 'ab'.repeat(20),
+        ...(environmentOf(i) ? { environment: environmentOf(i) } : {})
+      })
     )
     if (value !== null)
       writeFileSync(
@@ -71,6 +79,7 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
     expect(Object.keys(json(r)).sort()).toEqual([
       'budget',
+      'change-environment',
       'change-p',
       'change-run-id',
       'change-sha',
@@ -78,6 +87,7 @@ describe('helm-rolling-report --dir (no network)', () => {
       'ci-high',
       'ci-low',
       'count',
+      'environment-varies',
       'mad',
       'median',
       'samples',
@@ -87,6 +97,32 @@ describe('helm-rolling-report --dir (no network)', () => {
     expect((json(r).samples as { run_id: number }[]).map(s => s.run_id)).toEqual([
       5000, 4999, 4998, 4997, 4996, 4995
     ])
+  })
+
+  it('reads each folder metadata.json for the environment, and --match judges like for like', async () => {
+    // Newest first: 4 runs on image 20261122.1 near 200 s, then 6 on 20261115.1 near 100 s.
+    const values = [201, 199, 202, 198, 101, 99, 100, 102, 98, 100]
+    const image = (i: number) => ({
+      'runner-os': 'Linux',
+      'image-version': i < 4 ? '20261122.1' : '20261115.1'
+    })
+    const dir = downloads(values, image)
+    const pooled = json(await report(['--dir', dir, '--window', '10', '--json']))
+    expect(pooled).toMatchObject({ count: 10, 'environment-varies': ['image-version'] })
+    expect((pooled.samples as { environment: unknown }[])[0].environment).toEqual({
+      'image-version': '20261122.1'
+    })
+    const text = await report(['--dir', dir, '--window', '10'])
+    expect(text.stdout).toContain(
+      'The window spans two runner images: 20261115.1 (6 runs), 20261122.1 (4 runs)'
+    )
+    const r = await report(['--dir', dir, '--window', '4', '--match', 'image-version', '--json'])
+    expect(json(r)).toMatchObject({ count: 4, median: 200, 'environment-varies': [] })
+    const few = await report(['--dir', dir, '--window', '10', '--match', 'image-version'])
+    expect(few.stdout).toMatch(/^⚠️ insufficient: need >= 10 runs, have 4/)
+    expect(few.stdout).toContain(
+      'Like for like on image-version=20261122.1: 4 of 10 samples read match; 6 from other environments left out. Too few to judge (min-runs 10); 10 without match'
+    )
   })
 
   it('skips garbage, missing files and symlinks with reasons, and reads the next runs', async () => {

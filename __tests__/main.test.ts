@@ -72,6 +72,8 @@ const config = (change: Partial<Config> = {}): Config => ({
   issueLabels: ['rolling-median'],
   issueCloseAfter: 3,
   prComment: 'off',
+  environment: {},
+  match: [],
   ...change
 })
 

@@ -70,6 +70,11 @@ mutate "a failed issue or comment write fails the step" src/app/notify.ts "    c
         bound.signal.aborted" "    core.setFailed(
       escapeLog(
         bound.signal.aborted"
+mutate "environment not validated on read" src/core/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "((data as { environment: Environment }).environment as Environment | { error: string })"
+mutate "metadata.json read without its cap" src/app/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: MAX_METADATA_BYTES * 1e6"
+mutate "cached environment not validated" src/core/sample-book.ts "const environment = validateEnvironment(item)" "const environment = validateEnvironment(item) && (item as Environment)"
+mutate "match filter removed" src/core/matching.ts "const kept = history.filter(s => matches(s, reference, keys))" "const kept = [...history]"
+mutate "unknown environment matches" src/core/matching.ts "if (!environment || !reference) return false" "if (!environment || !reference) return true"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"

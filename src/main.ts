@@ -20,6 +20,7 @@ import { isError } from './core/parse.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
+import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
@@ -60,6 +61,7 @@ export async function run(): Promise<void> {
       plan,
       current,
       client,
+      match: config.match,
       timeoutMs: knobs.notifyTimeoutMs
     })
     core.info(describeUsage(client.usage))
@@ -103,7 +105,8 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
     created_at: new Date().toISOString(),
     html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,
     conclusion: 'in progress',
-    current: true
+    current: true,
+    environment: { ...context.runnerEnvironment, ...config.environment }
   }
 }
 
@@ -127,6 +130,7 @@ export async function record(
     const recorded = await recordSample({
       ...config,
       value: current.value,
+      environment: current.environment ?? {},
       context,
       env: process.env
     })
@@ -195,9 +199,14 @@ export async function publish(report: Report, config: Config, eventName = ''): P
 
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
+  for (const text of unknownEnvironmentLines(report.history ?? report.samples))
+    core.info(escapeLog(text, 600))
   const line = headline(report)
   core.info(line)
-  for (const text of changeLines(report)) core.info(escapeLog(text, 400))
+  if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
+  const span = spanLine(report.samples)
+  if (span) core.info(escapeLog(span, 1500))
+  for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
@@ -206,7 +215,11 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   if (report.verdict === 'breach' && config.failOnBreach)
     core.setFailed(`Rolling median breach: ${line}`)
   if (report.verdict === 'insufficient') {
-    if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
-    else core.warning(`Rolling median ${line}`)
+    // With `match`, the warning says what matching left and what each key costs.
+    const matched = report.match
+      ? `. ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`
+      : ''
+    if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}${matched}`)
+    else core.warning(`Rolling median ${line}${matched}`)
   }
 }

@@ -11,7 +11,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--match KEYS] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -23,6 +23,8 @@ judged against a budget: the same check as the helm-rolling-action step.
   --branch NAME       only runs on this branch (default: the repository's default branch)
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
+  --match KEYS        environment keys (image-version,kind): only samples that equal
+                      the newest sample's on them count (like for like)
   --dir DIR           read artifacts already downloaded, one sub-folder per run
                       (gh run download -D DIR), instead of the API; no token needed
   --json              print the action's outputs as JSON instead of the report
@@ -61,6 +63,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         branch: { type: 'string' },
         window: { type: 'string' },
         budget: { type: 'string' },
+        match: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -85,7 +88,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
       branch: flags.branch as string | undefined,
       window: (flags.window as string | undefined) ?? env.N,
-      budget: flags.budget as string | undefined
+      budget: flags.budget as string | undefined,
+      match: flags.match as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})
     const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config)
@@ -112,7 +116,7 @@ function usage(problem: string): CliResult {
 async function fromDir(dir: string, config: Config): Promise<Report> {
   const collected = await readLocalSamples(dir, config.file, config.history)
   const { rubric, history } = checkPlan(config, '')
-  return judgeHistory(collected.samples, collected.skipped, rubric, history.minShift, dir)
+  return judgeHistory(collected.samples, collected.skipped, rubric, history, dir)
 }
 
 async function fromApi(config: Config): Promise<Report> {

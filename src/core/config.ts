@@ -1,4 +1,5 @@
 import type { HistoryRule } from './attribution.js'
+import { parseEnvironmentLines, parseMatchKeys, type Environment } from './environment.js'
 import { InputError } from './errors.js'
 import type { Rubric } from './stats.js'
 
@@ -50,6 +51,10 @@ export interface Config {
   issueCloseAfter: number
   /** One comment per pull request and gate (needs `pull-requests: write`). */
   prComment: PrCommentMode
+  /** The workflow's own environment keys, recorded beside the runner's. */
+  environment: Environment
+  /** Environment keys a sample must share with this run to count; empty: all count. */
+  match: string[]
 }
 
 export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
@@ -93,12 +98,21 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     issue: flag(input, 'issue', false),
     issueLabels: labels(input('issue-labels') || 'rolling-median'),
     issueCloseAfter: integer(input, 'issue-close-after', 3, 1, 100),
-    prComment: prComment(input('pr-comment') || 'off')
+    prComment: prComment(input('pr-comment') || 'off'),
+    environment: checked('environment', parseEnvironmentLines(input('environment'))),
+    match: checked('match', parseMatchKeys(input('match')))
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
+}
+
+/** A parser's result, or its problem as the input's error. */
+function checked<T>(name: string, parsed: T | { error: string }): T {
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
+    throw new InputError(name, String(parsed.error))
+  return parsed as T
 }
 
 function repository(text: string): [string, string] {
@@ -322,7 +336,8 @@ export function checkPlan(config: Config, branch: string, currentRunId?: number)
       size: config.issue
         ? Math.max(config.history, config.window + config.issueCloseAfter - 1)
         : config.history,
-      minShift: config.minShift
+      minShift: config.minShift,
+      match: config.match
     }
   }
 }

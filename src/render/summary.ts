@@ -2,6 +2,9 @@ import { splitCommits } from '../core/attribution.js'
 import { round } from '../core/stats.js'
 import type { Change, Report, Sample } from '../core/types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
+import { keyValue } from '../core/environment.js'
+import { keysWithinBudget, varyingKeys } from '../core/variation.js'
+import { matchLine, shiftCause, spanLine } from './environment.js'
 import { escapeMarkdown as md, link } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
@@ -23,11 +26,13 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     `## ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
+    report.match ? md(matchLine(report.match, report.minRuns), 1200) : '',
     spreadLine(report.stats),
+    spanText(report.samples),
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
     history.length ? chart(report, history) : '',
-    table(report.samples),
+    table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
     `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
@@ -56,10 +61,11 @@ function shiftLine(change: Change): string {
   const line = changeLine(change.result, after ? linkedRun(after) : undefined)
   const commits = splitCommits(change)
   if (!after || !commits) return line
-  if (commits.same) return `${line} · ${SAME_COMMIT}`
+  const cause = shiftCause(change.environment, commits.same)
+  if (commits.same) return `${line} · ${cause ? md(cause, 600) : SAME_COMMIT}`
   const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
   const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
-  return `${line} · ${link(`compare \`${shown}\``, url)}`
+  return `${line} · ${cause ? `${md(cause, 600)} · ` : ''}${link(`compare \`${shown}\``, url)}`
 }
 
 /** No shift to report: said once, small, below the numbers. */
@@ -140,7 +146,34 @@ function levelSeries(change: Change | undefined, length: number): number[] | und
 }
 
 /** Only plain http(s) URLs of a conservative alphabet are linked; anything else stays text. */
-function table(samples: Sample[]): string {
+/** The window's spread over environments, escaped; long lists of values are cut short. */
+function spanText(samples: readonly Sample[]): string {
+  const line = spanLine(samples)
+  return line ? md(line, 1500) : ''
+}
+
+/** Table columns: the keys that vary within the history, at most this many. */
+const MOST_COLUMNS = 4
+
+/** Bytes the table's environment cells may take in all, escaped: far under the 1 MB summary. */
+export const TABLE_ENVIRONMENT_BUDGET = 200 * 1024
+
+function environmentColumns(history: readonly Sample[], rows: readonly Sample[]): string[] {
+  const size = (_key: string, value: string) => md(value, 64).length + 3
+  return keysWithinBudget(rows, varyingKeys(history), TABLE_ENVIRONMENT_BUDGET, size).slice(
+    0,
+    MOST_COLUMNS
+  )
+}
+
+/** A run's value of a key in the table: `?` when its environment is unknown, `–` when not set. */
+function cell(sample: Sample, key: string): string {
+  if (!sample.environment) return '?'
+  const value = keyValue(sample.environment, key)
+  return value === undefined ? '–' : md(value, 64)
+}
+
+function table(samples: Sample[], keys: readonly string[]): string {
   if (samples.length === 0) return ''
   const rows = samples.map(s => {
     const run = link(`#${s.run_number}`, s.html_url) + (s.current ? ' (this run)' : '')
@@ -148,11 +181,13 @@ function table(samples: Sample[]): string {
     const commit = s.head_sha
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
-    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
+    const environment = keys.map(key => ` ${cell(s, key)} |`).join('')
+    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} |${environment} ${round(s.value)} |`
   })
+  const heads = keys.map(key => ` ${md(key, 32)} |`).join('')
   return [
-    '| Run | Commit | Date (UTC) | Conclusion | Seconds |',
-    '|---|---|---|---|--:|',
+    `| Run | Commit | Date (UTC) | Conclusion |${heads} Seconds |`,
+    `|---|---|---|---|${keys.map(() => '---|').join('')}--:|`,
     ...rows
   ].join('\n')
 }
