@@ -271,7 +271,7 @@ describe('rankAgainst', () => {
 
 describe('wording', () => {
   const at = runLabel(412, 'abc1234deadbeef')
-  const base = { index: 7, shift: 38, before: 182, after: 220, z: 3.1, p: 0.01 }
+  const base = { method: 'scan' as const, index: 7, shift: 38, before: 182, after: 220, z: 3.1, p: 0.01 }
 
   it('names the run, shift, levels and p of a shift', () => {
     expect(changeLine({ kind: 'shift', ...base }, at)).toBe(

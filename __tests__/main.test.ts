@@ -58,6 +58,7 @@ const config = (change: Partial<Config> = {}): Config => ({
   lookback: 50,
   history: 3,
   minShift: 15,
+  decide: 'rubric',
   record: false,
   retentionDays: 90,
   allowForks: false,

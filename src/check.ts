@@ -30,6 +30,7 @@ export type CheckOptions = Pick<
   | 'lookback'
   | 'history'
   | 'minShift'
+  | 'decide'
   | 'allowForks'
 > & {
   /** Resolved: the input, or the repository's default branch. */

@@ -19,7 +19,13 @@ import { escapeLog } from './render/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
-import { certainty, describeUsage, headline } from './render/wording.js'
+import {
+  certainty,
+  describeUsage,
+  failureMessage,
+  headline,
+  overLine
+} from './render/wording.js'
 import type { SampleBook } from './sample-book.js'
 import type { Report, Sample } from './types.js'
 
@@ -175,14 +181,17 @@ export async function publish(report: Report, config: Config, eventName = ''): P
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
   const line = headline(report)
   core.info(line)
+  const over = overLine(report)
+  if (over) core.info(over)
   for (const text of changeLines(report)) core.info(escapeLog(text, 400))
   const note = certainty(report)
   if (note) core.notice(note)
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
   if (config.summary) await core.summary.addRaw(renderSummary(report, { standingFirst })).write()
 
-  if (report.verdict === 'breach' && config.failOnBreach)
-    core.setFailed(`Rolling median breach: ${line}`)
+  if (report.verdict === 'breach' && config.failOnBreach) core.setFailed(failureMessage(report))
+  // Confident mode's third answer: said loudly, and never a failure.
+  if (report.verdict === 'inconclusive') core.warning(`Rolling median ${line}`)
   if (report.verdict === 'insufficient') {
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
     else core.warning(`Rolling median ${line}`)

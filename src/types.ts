@@ -34,7 +34,8 @@ export interface Skip {
   reason: string
 }
 
-export type Verdict = 'pass' | 'breach' | 'insufficient'
+/** `inconclusive` only with `decide: confident`. */
+export type Verdict = 'pass' | 'breach' | 'insufficient' | 'inconclusive'
 
 export interface Stats {
   count: number

@@ -12,7 +12,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -24,13 +24,15 @@ judged against a budget: the same check as the helm-rolling-action step.
   --branch NAME       only runs on this branch (default: the repository's default branch)
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
+  --decide MODE       rubric (median against budget) or confident (pass or breach only
+                      when the median's interval is wholly on one side, else inconclusive)
   --dir DIR           read artifacts already downloaded, one sub-folder per run
                       (gh run download -D DIR), instead of the API; no token needed
   --json              print the action's outputs as JSON instead of the report
   --help              this text
 
 The token comes from GH_TOKEN or GITHUB_TOKEN (for example GH_TOKEN=$(gh auth token)).
-Exit status: 0 pass or insufficient, 1 breach, 2 bad usage or an empty or missing --dir.
+Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage or an empty or missing --dir.
 `
 
 const OFFLINE = `helm-rolling-report: offline: no GH_TOKEN or GITHUB_TOKEN, and no --dir.
@@ -62,6 +64,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         branch: { type: 'string' },
         window: { type: 'string' },
         budget: { type: 'string' },
+        decide: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -86,7 +89,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
       branch: flags.branch as string | undefined,
       window: (flags.window as string | undefined) ?? env.N,
-      budget: flags.budget as string | undefined
+      budget: flags.budget as string | undefined,
+      decide: flags.decide as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})
     const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config)

@@ -4,6 +4,7 @@ import {
   ICON,
   certainty,
   headline,
+  overLine,
   plural,
   spreadLine,
   trend,
@@ -17,6 +18,8 @@ export function renderText(report: Report): string {
   const { stats } = report
   const lines = [`${ICON[report.verdict]} ${headline(report)}`]
   for (const text of changeLines(report)) lines.push(`   ${escapeLog(text, 400)}`)
+  const over = overLine(report)
+  if (over) lines.push(`   ${over}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
   if (stats.count > 0) {

@@ -1,4 +1,4 @@
-import { round } from '../stats.js'
+import { conclusive, round } from '../stats.js'
 import type { Report } from '../types.js'
 
 /** The change-point outputs: the run and commit after the shift, its size and p; null unless one was found. */
@@ -11,7 +11,8 @@ function changeValues(report: Report) {
     'change-sha': run ? run.head_sha || null : null,
     'change-shift': found ? round(found.shift) : null,
     // p is a count over 10,000; toPrecision trims the binary noise of the division.
-    'change-p': found ? Number(found.p.toPrecision(6)) : null
+    'change-p': found ? Number(found.p.toPrecision(6)) : null,
+    'change-method': found ? found.method : null
   }
 }
 
@@ -21,6 +22,8 @@ export function outputValues(report: Report) {
   const number = (v: number | null) => (v === null ? null : round(v))
   return {
     verdict: report.verdict,
+    // Nothing is concluded from too few samples, whatever their interval.
+    conclusive: report.verdict !== 'insufficient' && conclusive(stats, report.budget),
     median: number(stats.median),
     count: stats.count,
     budget: report.budget,

@@ -3,7 +3,16 @@ import { round } from '../stats.js'
 import type { Change, Report, Sample } from '../types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
 import { escapeMarkdown as md } from './escape.js'
-import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
+import {
+  ICON,
+  certainty,
+  headline,
+  overLine,
+  plural,
+  spreadLine,
+  trend,
+  utcMinute
+} from './wording.js'
 
 export interface SummaryOptions {
   /**
@@ -23,6 +32,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     `## ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
+    overLine(report) ?? '',
     spreadLine(report.stats),
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
