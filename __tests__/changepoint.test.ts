@@ -91,6 +91,7 @@ describe('findChangePoint', () => {
     for (const n of [8, 9, 50, 1000]) {
       expect(findChangePoint(Array(n).fill(212.5), none)).toEqual({
         kind: 'none',
+        method: 'scan',
         reason: 'not-significant',
         index: 3,
         shift: 0,
@@ -271,7 +272,15 @@ describe('rankAgainst', () => {
 
 describe('wording', () => {
   const at = runLabel(412, 'abc1234deadbeef')
-  const base = { method: 'scan' as const, index: 7, shift: 38, before: 182, after: 220, z: 3.1, p: 0.01 }
+  const base = {
+    method: 'scan' as const,
+    index: 7,
+    shift: 38,
+    before: 182,
+    after: 220,
+    z: 3.1,
+    p: 0.01
+  }
 
   it('names the run, shift, levels and p of a shift', () => {
     expect(changeLine({ kind: 'shift', ...base }, at)).toBe(
@@ -299,8 +308,9 @@ describe('wording', () => {
   it('formats p without carrying it across 0.05, and floors it at 0.001', () => {
     expect(formatP(0.01)).toBe('p = 0.01')
     expect(formatP(0.01234)).toBe('p = 0.012')
-    expect(formatP(0.0496)).toBe('p = 0.0496')
-    expect(formatP(0.0504)).toBe('p = 0.05')
+    expect(formatP(0.0396)).toBe('p = 0.0396')
+    expect(formatP(0.0404)).toBe('p = 0.04')
+    expect(formatP(0.0096, 0.01)).toBe('p = 0.0096')
     expect(formatP(1)).toBe('p = 1')
     expect(formatP(0.001)).toBe('p = 0.001')
     expect(formatP(0.0001)).toBe('p < 0.001')

@@ -3,6 +3,7 @@
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
+import { lagOneAutocorrelation } from './independence.js'
 import type { Change, Report, Sample } from './types.js'
 
 export interface Attribution {
@@ -20,11 +21,14 @@ export interface Attribution {
  */
 export function attribute(history: readonly Sample[], minShift: number): Attribution {
   const oldestFirst = [...history].reverse()
-  const result = findChangePoint(
-    oldestFirst.map(s => s.value),
-    { minShift }
-  )
-  const change: Change = { result, count: history.length }
+  const values = oldestFirst.map(s => s.value)
+  const result = findChangePoint(values, { minShift })
+  const change: Change = {
+    result,
+    count: history.length,
+    minShift,
+    autocorrelation: lagOneAutocorrelation(values)
+  }
   if (result.kind !== 'too-few') {
     change.firstAfter = oldestFirst[result.index]
     change.lastBefore = oldestFirst[result.index - 1]

@@ -44,6 +44,8 @@ export interface ChangePointOptions {
   permutations?: number
   /** Refine the scan's location (NEAR_MAX); false gives the largest |z| itself (for trials). */
   refine?: boolean
+  /** Ask the recent slow-down test when the scan finds nothing; false: the scan alone (trials). */
+  recent?: boolean
 }
 
 /** Which test found the split: every split (`scan`) or the newest 3-5 runs (`recent`). */
@@ -96,8 +98,13 @@ export function findChangePoint(
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
   // A recent test that overrode a significant scan would move a well-located step; so it
   // speaks only when the scan found nothing.
-  const recent = recentSplit(values, ranks)
-  if (recent.p < RECENT_ALPHA && recent.shift > 0 && Math.abs(recent.shift) >= options.minShift)
+  const recent = options.recent === false ? undefined : recentSplit(values, ranks)
+  if (
+    recent &&
+    recent.p < RECENT_ALPHA &&
+    recent.shift > 0 &&
+    Math.abs(recent.shift) >= options.minShift
+  )
     return { kind: 'shift', ...recent }
   if (split.p >= SCAN_ALPHA) return { kind: 'none', reason: 'not-significant', ...split }
   return { kind: 'none', reason: 'below-min-shift', minShift: options.minShift, ...split }
@@ -118,15 +125,27 @@ function bestSplit(
   return splitAt(values, k, zAt(doubled, scale, k), p, 'scan')
 }
 
-/** The newest 3, 4 or 5 against the rest, as a split at the look with the smallest p. */
+/**
+ * The newest 3, 4 or 5 against the rest, as a split. Where more than one look is significant,
+ * the one whose two medians fit best (as the scan's location); else the smallest p.
+ */
 function recentSplit(
   values: readonly number[],
   { doubled, tieSum }: { doubled: Int32Array; tieSum: number }
 ): Split {
   const result = recentSlowdown(doubled)
-  const k = values.length - result.best.size
-  const scale = splitScales(values.length, tieSum)
-  return splitAt(values, k, scale ? zAt(doubled, scale, k) : 0, result.p, 'recent')
+  const n = values.length
+  const looks = result.looks.length
+  const significant = result.looks.filter(l => l.p * looks < RECENT_ALPHA)
+  const look = significant.length
+    ? significant.reduce((a, b) =>
+        fitCost(values, n - b.size) < fitCost(values, n - a.size) ? b : a
+      )
+    : result.best
+  const size = look.size
+  const p = Math.min(1, looks * look.p)
+  const scale = splitScales(n, tieSum)
+  return splitAt(values, n - size, scale ? zAt(doubled, scale, n - size) : 0, p, 'recent')
 }
 
 function splitAt(

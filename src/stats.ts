@@ -131,6 +131,7 @@ export function judge(samples: Sample[], skipped: Skip[], rubric: Rubric, source
     budget: rubric.budget,
     minRuns: rubric.minRuns,
     window: rubric.window,
+    decide: rubric.decide ?? 'rubric',
     stats,
     samples,
     skipped,

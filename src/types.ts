@@ -54,6 +54,8 @@ export interface Report {
   budget: number
   minRuns: number
   window: number
+  /** How the verdict was reached; absent means `rubric`. */
+  decide?: 'rubric' | 'confident'
   stats: Stats
   samples: Sample[]
   skipped: Skip[]
@@ -74,6 +76,10 @@ export interface Change {
   result: ChangePoint
   /** Samples tested (the history's length). */
   count: number
+  /** The smallest shift reported, seconds. */
+  minShift: number
+  /** Lag-1 autocorrelation of the history's ranks; null under 20 samples. */
+  autocorrelation: number | null
   /** The first run after the split; absent when too few samples to test. */
   firstAfter?: Sample
   /** The last run before it: the compare view runs from its commit to firstAfter's. */

@@ -1,7 +1,15 @@
 import { splitCommits } from '../attribution.js'
+import { AUTOCORRELATION_HIGH } from '../independence.js'
 import { round } from '../stats.js'
 import type { Change, Report, Sample } from '../types.js'
-import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
+import {
+  SAME_COMMIT,
+  changeLine,
+  independenceLine,
+  minShiftPhrase,
+  quietLine,
+  standingLine
+} from './change.js'
 import { escapeMarkdown as md } from './escape.js'
 import {
   ICON,
@@ -35,11 +43,12 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     overLine(report) ?? '',
     spreadLine(report.stats),
     report.change && !shift ? quietChangeLine(report.change) : '',
+    report.change ? independenceNote(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
     history.length ? chart(report, history) : '',
     table(report.samples),
     skippedBlock(report),
-    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
+    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
@@ -79,7 +88,19 @@ function quietChangeLine(change: Change): string {
 
 function historyNote(report: Report): string {
   const read = report.history?.length ?? 0
-  return read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
+  const history = read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
+  const values = (report.history ?? report.samples).map(s => s.value)
+  const threshold = report.change ? ` · ${minShiftPhrase(report.change, values)}` : ''
+  return `${history}${threshold}`
+}
+
+/** Plain when low, a warning when the runs are too correlated for the measured rates to hold. */
+function independenceNote(change: Change): string {
+  const line = independenceLine(change)
+  if (!line) return ''
+  return change.autocorrelation !== null && change.autocorrelation >= AUTOCORRELATION_HIGH
+    ? `> [!WARNING]\n> ${line}`
+    : `<sub>${line}</sub>`
 }
 
 const BLUE = '#4c78a8'
