@@ -14,8 +14,8 @@ export const AUTOCORRELATION_MIN_SAMPLES = 20
  */
 export const AUTOCORRELATION_HIGH = 0.3
 export const AR_FALSE_SHIFTS: readonly { phi: number; n: number; rate: number }[] = [
-  { phi: 0.3, n: 30, rate: 0.17 },
-  { phi: 0.5, n: 30, rate: 0.33 }
+  { phi: 0.3, n: 30, rate: 0.176 },
+  { phi: 0.5, n: 30, rate: 0.361 }
 ]
 
 /**

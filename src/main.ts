@@ -19,13 +19,7 @@ import { escapeLog } from './render/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
-import {
-  certainty,
-  describeUsage,
-  failureMessage,
-  headline,
-  overLine
-} from './render/wording.js'
+import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './sample-book.js'
 import type { Report, Sample } from './types.js'
 

@@ -108,9 +108,9 @@ export function independenceLine(change: Change): string | undefined {
   if (r === null) return undefined
   const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')}: ${r.toFixed(2)}`
   if (r < AUTOCORRELATION_HIGH) return shown
-  const measured = AR_FALSE_SHIFTS.map(
-    a => `${Math.round(a.rate * 100)}% at ${a.phi}`
-  ).join(' and ')
+  const measured = AR_FALSE_SHIFTS.map(a => `${Math.round(a.rate * 100)}% at ${a.phi}`).join(
+    ' and '
+  )
   return `${shown}: runs are not independent, so shifts are over-reported (seeded trials over ${AR_FALSE_SHIFTS[0].n} runs: ${measured}, against 5% or less for independent runs)`
 }
 
