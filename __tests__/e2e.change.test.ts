@@ -77,6 +77,7 @@ describe('what changed, through dist/index.js', () => {
       'change-run-id': '',
       'change-sha': '',
       'change-shift': '',
+      'change-method': '',
       'change-p': ''
     })
     expect(r.summary).toMatch(/<sub>No shift \(p = 0\.\d+\) · 16 runs tested<\/sub>/)

@@ -71,12 +71,14 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
     expect(Object.keys(json(r)).sort()).toEqual([
       'budget',
+      'change-method',
       'change-p',
       'change-run-id',
       'change-sha',
       'change-shift',
       'ci-high',
       'ci-low',
+      'conclusive',
       'count',
       'mad',
       'median',
@@ -159,7 +161,9 @@ describe('helm-rolling-report against the API', () => {
     const r = await report(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: helm-rolling-report/)
-    expect(r.stdout).toMatch(/Exit status: 0 pass or insufficient, 1 breach, 2 bad usage/)
+    expect(r.stdout).toMatch(
+      /Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage/
+    )
   })
 
   it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
