@@ -5,7 +5,10 @@ import {
   AUTOCORRELATION_MIN_SAMPLES,
   lagOneAutocorrelation
 } from '../src/independence.js'
+import { withAttribution } from '../src/attribution.js'
 import { independenceLine } from '../src/render/change.js'
+import { renderSummary } from '../src/render/summary.js'
+import { judge } from '../src/stats.js'
 import type { Change } from '../src/types.js'
 
 const change = (autocorrelation: number | null, count = 30): Change => ({
@@ -51,9 +54,44 @@ describe('lagOneAutocorrelation', () => {
 describe('independenceLine', () => {
   it('reports the figure, and warns from the threshold with the measured rates', () => {
     expect(independenceLine(change(null))).toBeUndefined()
-    expect(independenceLine(change(0.12))).toBe('Lag-1 autocorrelation of the 30 runs: 0.12')
+    expect(independenceLine(change(0.12))).toBe('Lag-1 autocorrelation of the 30 runs is 0.12')
     expect(independenceLine(change(0.45))).toBe(
-      'Lag-1 autocorrelation of the 30 runs: 0.45: runs are not independent, so shifts are over-reported (seeded trials over 30 runs: 18% at 0.3 and 36% at 0.5, against 5% or less for independent runs)'
+      'Lag-1 autocorrelation of the 30 runs is 0.45: runs are not independent, so shifts are over-reported (seeded trials over 30 runs: 18% at 0.3 and 36% at 0.5, against 5% or less for independent runs)'
     )
+  })
+})
+
+describe('the summary', () => {
+  const sample = (value: number, i: number) => ({
+    run_id: 900 - i,
+    run_number: 90 - i,
+    value,
+    head_sha: '',
+    created_at: '2026-11-01T00:00:00Z',
+    html_url: `https://github.com/o/r/actions/runs/${900 - i}`,
+    conclusion: 'success'
+  })
+  const summaryOf = (values: number[]) => {
+    const samples = values.map(sample)
+    const rubric = { budget: 300, minRuns: 10, window: 10 }
+    return renderSummary(
+      withAttribution(judge(samples.slice(0, 10), [], rubric, 'o/r'), samples, 15)
+    )
+  }
+
+  it('warns under the numbers when the runs drift, and gives min-shift in MADs', () => {
+    // A slow zigzag drift: neighbours alike, no single step.
+    const drift = Array.from({ length: 30 }, (_, i) => 200 + 10 * Math.sin(i / 3))
+    const md = summaryOf(drift)
+    expect(md).toMatch(
+      /> \[!WARNING\]\n> Lag-1 autocorrelation of the 30 runs is 0\.\d\d: runs are not independent/
+    )
+    expect(md).toMatch(/ · min-shift 15 s \(\d+(\.\d)? MAD\)<\/sub>/)
+  })
+
+  it('reports a low figure in small print, and nothing under 20 samples', () => {
+    const md = summaryOf(flatSeries(30, 'normal', 2))
+    expect(md).toMatch(/<sub>Lag-1 autocorrelation of the 30 runs is -?0\.\d\d<\/sub>/)
+    expect(summaryOf(flatSeries(19, 'normal', 2))).not.toContain('autocorrelation')
   })
 })

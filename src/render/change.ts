@@ -106,7 +106,7 @@ export function quietLine(change: Change, label?: string): string {
 export function independenceLine(change: Change): string | undefined {
   const r = change.autocorrelation
   if (r === null) return undefined
-  const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')}: ${r.toFixed(2)}`
+  const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')} is ${r.toFixed(2)}`
   if (r < AUTOCORRELATION_HIGH) return shown
   const measured = AR_FALSE_SHIFTS.map(a => `${Math.round(a.rate * 100)}% at ${a.phi}`).join(
     ' and '
