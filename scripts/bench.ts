@@ -211,7 +211,7 @@ async function scenario(
   const sequential = await repeat(
     Math.min(REPEATS, 3),
     () => undefined,
-    () => measureSequential(fake, window, name)
+    () => measureSequential(fake, history ?? window, name)
   )
   const bound = requestBound(fake, { window: history ?? window, lookback: LOOKBACK, name })
   if (cold.api !== bound.api)
