@@ -43,6 +43,7 @@ mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.t
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
 mutate "budget boundary made strict" src/stats.ts "return round(value) <= round(budget)" "return round(value) < round(budget)"
 mutate "boundary compared unrounded" src/stats.ts "return round(value) <= round(budget)" "return value <= budget"
+mutate "rubric mode says inconclusive" src/stats.ts "if (mode === 'confident' && !conclusive(stats, budget))" "if (!conclusive(stats, budget))"
 mutate "confident mode ignores the interval" src/stats.ts "if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'" "if (false) return 'inconclusive'"
 mutate "inconclusive before insufficient" src/stats.ts "  if (stats.median === null || stats.count < minRuns) return 'insufficient'
   if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'" "  if (mode === 'confident' && stats.ciLow !== null && !conclusive(stats, budget)) return 'inconclusive'
