@@ -293,6 +293,15 @@ describe('wording', () => {
     expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since sample 8:/)
   })
 
+  it('names the recent test when it found the shift, with p against its own 1%', () => {
+    expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00296 }, at)).toBe(
+      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
+    )
+    expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00996 }, at)).toMatch(
+      /p = 0\.00996$/
+    )
+  })
+
   it('says no shift with its p, or why a significant one is not reported', () => {
     expect(changeLine({ kind: 'none', reason: 'not-significant', ...base, p: 0.4 }, at)).toBe(
       'No shift (p = 0.4)'
