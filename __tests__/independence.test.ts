@@ -4,12 +4,12 @@ import {
   AUTOCORRELATION_HIGH,
   AUTOCORRELATION_MIN_SAMPLES,
   lagOneAutocorrelation
-} from '../src/independence.js'
-import { withAttribution } from '../src/attribution.js'
+} from '../src/core/independence.js'
+import { withAttribution } from '../src/core/attribution.js'
 import { independenceLine } from '../src/render/change.js'
 import { renderSummary } from '../src/render/summary.js'
-import { judge } from '../src/stats.js'
-import type { Change } from '../src/types.js'
+import { judge } from '../src/core/stats.js'
+import type { Change } from '../src/core/types.js'
 
 const change = (autocorrelation: number | null, count = 30): Change => ({
   result: { kind: 'too-few', n: 0, needed: 8 },

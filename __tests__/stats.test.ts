@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { uniforms } from '../__fixtures__/changepoint-series.js'
-import { computeStats, decide, mad, median, medianInterval } from '../src/stats.js'
+import { computeStats, decide, mad, median, medianInterval } from '../src/core/stats.js'
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {

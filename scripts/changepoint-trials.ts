@@ -17,14 +17,14 @@ import {
   doubledRanks,
   findChangePoint,
   type ChangePoint
-} from '../src/changepoint.js'
+} from '../src/core/changepoint.js'
 import {
   AR_FALSE_SHIFTS,
   AUTOCORRELATION_HIGH,
   lagOneAutocorrelation
-} from '../src/independence.js'
-import { recentSlowdown } from '../src/recent.js'
-import { computeStats, decide, type DecideMode } from '../src/stats.js'
+} from '../src/core/independence.js'
+import { recentSlowdown } from '../src/core/recent.js'
+import { computeStats, decide, type DecideMode } from '../src/core/stats.js'
 import {
   arSeries,
   flatSeries,

@@ -1,37 +1,41 @@
 import * as core from '@actions/core'
-import { check } from './check.js'
-import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
-import { readRunnerContext, type RunnerContext } from './context.js'
-import { errorMessage } from './errors.js'
-import { readValue } from './files.js'
+import { check } from './app/check.js'
+import {
+  artifactNameFor,
+  checkPlan,
+  lookbackWarning,
+  readConfig,
+  type Config
+} from './core/config.js'
+import { readRunnerContext, type RunnerContext } from './io/context.js'
+import { errorMessage } from './core/errors.js'
+import { readValue } from './io/files.js'
 import {
   createClient,
   DEFAULT_CLIENT_OPTIONS,
   type Client,
-  type ClientOptions,
-  type Usage
+  type ClientOptions
 } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { endAbandonedCalls, restoreSamples, saveSamples } from './github/sample-cache.js'
-import { isError } from './parse.js'
-import { ghesRecordWarning, uploadFailure } from './recording.js'
-import { escapeLog } from './render/escape.js'
+import { cacheCallsPending, restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { isError } from './core/parse.js'
+import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
-import type { SampleBook } from './sample-book.js'
-import type { Report, Sample } from './types.js'
+import type { SampleBook } from './core/sample-book.js'
+import type { Report, Sample } from './core/types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {
+  const knobs = testKnobs(process.env)
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
-    const clientOptions = clientOptionsFromEnv()
-    const usage: Usage = { requests: 0 }
-    const client = createClient(config.token, clientOptions, usage)
+    const client = createClient(config.token, knobs.client)
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
@@ -39,26 +43,32 @@ export async function run(): Promise<void> {
     // they run side by side.
     const recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
+    const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
-      ...config,
-      branch: config.branch ?? (await branchOf(client, config, context)),
-      currentRunId: context.runId,
+      ...checkPlan(config, branch, context.runId),
       current,
-      timeoutMs: clientOptions.timeoutMs,
-      readBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config))
+      restoreBook: sampleCacheWanted(config, context)
+        ? () => (restoring = restoreSamples(config, knobs.cacheTimeoutMs))
         : undefined
     })
     await recording
-    core.info(describeUsage(usage))
+    core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save.
-    await saveBook(await restoring, config, context)
+    await saveBook(await restoring, config, context, knobs.cacheTimeoutMs)
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
-  endAbandonedCalls()
+  // The cache client has no deadline of its own: a call abandoned on a hung service (or still
+  // running because the check failed first) would keep the step alive until the job's
+  // timeout, so the process ends soon after the outputs and exit code are set. A process with
+  // nothing pending ends sooner by itself.
+  if (cacheCallsPending())
+    setTimeout(() => process.exit(), knobs.cacheTimeoutMs ?? EXIT_GRACE_MS).unref()
 }
+
+/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
+const EXIT_GRACE_MS = 2_000
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
@@ -129,7 +139,8 @@ export async function record(
 export async function saveBook(
   book: SampleBook | undefined,
   config: Config,
-  context: RunnerContext
+  context: RunnerContext,
+  limit?: number
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -142,7 +153,8 @@ export async function saveBook(
     scope: config,
     lookback: config.lookback,
     runId: context.runId,
-    runAttempt: context.runAttempt
+    runAttempt: context.runAttempt,
+    limit
   })
 }
 
@@ -192,13 +204,20 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   }
 }
 
-/** Test-only knobs for the fake server's hang and retry cases; unset on real runners. */
-function clientOptionsFromEnv(): ClientOptions {
-  const env = (name: string, fallback: number) => Number(process.env[name]) || fallback
+/**
+ * The test-only knobs for the fake server's hang and retry cases, read once, here; unset on
+ * real runners. The cache's one knob shortens its restore and save deadlines and the grace
+ * before exit alike.
+ */
+function testKnobs(env: NodeJS.ProcessEnv): { client: ClientOptions; cacheTimeoutMs?: number } {
+  const knob = (name: string, fallback: number) => Number(env[name]) || fallback
   return {
-    timeoutMs: env('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
-    retries: env('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
-    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
-    maxWaitSeconds: env('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
+    client: {
+      timeoutMs: knob('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
+      retries: knob('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
+      retryUnitMs: knob('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
+      maxWaitSeconds: knob('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
+    },
+    cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined
   }
 }

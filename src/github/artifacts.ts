@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
-import { clientOptionsOf, pickFetch, type Client } from './client.js'
+import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
+import type { Client } from './client.js'
 import { OVER_CAP, readStream } from './transport.js'
 import { listPages } from './listing.js'
 
@@ -130,13 +130,12 @@ export class DownloadFault extends Error {
 export async function downloadArtifact(
   client: Client,
   ref: RepoRef,
-  artifact: Artifact,
-  timeoutMs: number
+  artifact: Artifact
 ): Promise<Buffer> {
-  const { retries, retryUnitMs } = clientOptionsOf(client)
+  const { retries, retryUnitMs } = client.options
   for (let attempt = 0; ; attempt++) {
     try {
-      return await downloadOnce(client, ref, artifact, timeoutMs)
+      return await downloadOnce(client, ref, artifact)
     } catch (error) {
       if (!(error instanceof DownloadFault)) throw error
       if (attempt >= retries) throw new DownloadFault(`${error.message} after ${retries} retries`)
@@ -145,13 +144,8 @@ export async function downloadArtifact(
   }
 }
 
-async function downloadOnce(
-  client: Client,
-  ref: RepoRef,
-  artifact: Artifact,
-  timeoutMs: number
-): Promise<Buffer> {
-  const response = await client.request(
+async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): Promise<Buffer> {
+  const response = await client.octokit.request(
     'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
     {
       ...ref,
@@ -165,12 +159,14 @@ async function downloadOnce(
   let stream: ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    const blob = await pickFetch()(location, {
-      redirect: 'follow',
-      signal: AbortSignal.timeout(timeoutMs)
-    }).catch(error => {
-      throw new DownloadFault(`artifact download failed (${errorName(error)})`)
-    })
+    const blob = await client
+      .fetch(location, {
+        redirect: 'follow',
+        signal: AbortSignal.timeout(client.options.timeoutMs)
+      })
+      .catch(error => {
+        throw new DownloadFault(`artifact download failed (${errorName(error)})`)
+      })
     if (!blob.ok) {
       await blob.body?.cancel()
       // The blob is gone: a content reason. Anything else (5xx, an expired signature) is a fault.

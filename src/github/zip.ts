@@ -1,5 +1,5 @@
 import yauzl from 'yauzl'
-import { SkipRun, errorMessage } from '../errors.js'
+import { SkipRun, errorMessage } from '../core/errors.js'
 
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000

@@ -1,7 +1,7 @@
-import { splitCommits } from '../attribution.js'
-import { AUTOCORRELATION_HIGH } from '../independence.js'
-import { round } from '../stats.js'
-import type { Change, Report, Sample } from '../types.js'
+import { splitCommits } from '../core/attribution.js'
+import { AUTOCORRELATION_HIGH } from '../core/independence.js'
+import { round } from '../core/stats.js'
+import type { Change, Report, Sample } from '../core/types.js'
 import {
   SAME_COMMIT,
   changeLine,
@@ -10,7 +10,7 @@ import {
   quietLine,
   standingLine
 } from './change.js'
-import { escapeMarkdown as md } from './escape.js'
+import { escapeMarkdown as md } from '../core/escape.js'
 import {
   ICON,
   certainty,

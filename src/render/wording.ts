@@ -1,6 +1,5 @@
-import { INTERVAL_MIN, conclusive, countOver, round } from '../stats.js'
-import type { Usage } from '../github/client.js'
-import type { Report, Stats } from '../types.js'
+import { INTERVAL_MIN, conclusive, countOver, round } from '../core/stats.js'
+import type { Report, Stats, Usage } from '../core/types.js'
 
 /**
  * The verdict's words, shared by the Markdown summary, the log and the terminal: each phrase
