@@ -37,7 +37,7 @@ mutate() {
 
 mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
 mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
-mutate "download cap removed" src/github/artifacts.ts "zip = await readStream(stream, maxBytes)" "zip = await readStream(stream, 1e12)"
+mutate "download cap removed" src/github/artifacts.ts "zip = await readCapped(stream, maxBytes)" "zip = await readCapped(stream, 1e12)"
 mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
 mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false && actual !== expected)"
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
@@ -59,7 +59,7 @@ mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (fals
 mutate "re-run 409 made a warning" src/core/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
-mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge(history,"
+mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
 mutate "summary escaping removed" src/core/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"
 mutate "next-link origin check removed" src/github/listing.ts "if (next.origin !== api.origin || " "if (false && "

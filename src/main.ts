@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { check } from './app/check.js'
+import { testKnobs } from './app/knobs.js'
 import {
   artifactNameFor,
   checkPlan,
@@ -10,12 +11,7 @@ import {
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
 import { readValue } from './io/files.js'
-import {
-  createClient,
-  DEFAULT_CLIENT_OPTIONS,
-  type Client,
-  type ClientOptions
-} from './github/client.js'
+import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { cacheCallsPending, restoreSamples, saveSamples } from './cache/sample-cache.js'
 import { isError } from './core/parse.js'
@@ -201,23 +197,5 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   if (report.verdict === 'insufficient') {
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
     else core.warning(`Rolling median ${line}`)
-  }
-}
-
-/**
- * The test-only knobs for the fake server's hang and retry cases, read once, here; unset on
- * real runners. The cache's one knob shortens its restore and save deadlines and the grace
- * before exit alike.
- */
-function testKnobs(env: NodeJS.ProcessEnv): { client: ClientOptions; cacheTimeoutMs?: number } {
-  const knob = (name: string, fallback: number) => Number(env[name]) || fallback
-  return {
-    client: {
-      timeoutMs: knob('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
-      retries: knob('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
-      retryUnitMs: knob('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
-      maxWaitSeconds: knob('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
-    },
-    cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined
   }
 }

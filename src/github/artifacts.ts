@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
 import type { Client } from './client.js'
-import { OVER_CAP, readStream } from './transport.js'
+import { OVER_CAP, readCapped } from './transport.js'
 import { listPages } from './listing.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
@@ -178,19 +178,20 @@ async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): P
   } else {
     stream = response.data as unknown as ReadableStream<Uint8Array> | null
   }
-  const zip = await readCapped(stream, MAX_ZIP_BYTES)
+  const zip = await readDownload(stream, MAX_ZIP_BYTES)
   verifyDigest(zip, artifact.digest)
   return zip
 }
 
-async function readCapped(
+/** The download's bytes, capped: an empty or over-cap body skips the run, a broken one is a fault. */
+async function readDownload(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number
 ): Promise<Buffer> {
   if (!stream) throw new SkipRun('artifact download was empty')
   let zip: Buffer | typeof OVER_CAP
   try {
-    zip = await readStream(stream, maxBytes)
+    zip = await readCapped(stream, maxBytes)
   } catch (error) {
     throw new DownloadFault(`artifact download broke off (${errorName(error)})`)
   }
