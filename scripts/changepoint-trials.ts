@@ -395,7 +395,7 @@ async function main(): Promise<string> {
   })
   const table = AR_FALSE_SHIFTS.map(
     a =>
-      `φ ${a.phi}: src/independence.ts says ${pct(a.rate)}, measured ${pct(arRates[`${a.phi}:${a.n}`])}`
+      `φ ${a.phi}: src/core/independence.ts says ${pct(a.rate)}, measured ${pct(arRates[`${a.phi}:${a.n}`])}`
   ).join('; ')
   log('independence')
 
