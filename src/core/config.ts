@@ -1,12 +1,6 @@
 import type { HistoryRule } from './attribution.js'
 import { InputError } from './errors.js'
-import {
-  DECIDE_MODES,
-  DECIMALS,
-  INTERVAL_MIN,
-  type DecideMode,
-  type Rubric
-} from './stats.js'
+import { DECIDE_MODES, DECIMALS, INTERVAL_MIN, type DecideMode, type Rubric } from './stats.js'
 
 export const CONCLUSIONS = [
   'success',
