@@ -56,7 +56,7 @@ mutate "scan location unrefined" src/core/changepoint.ts "options.refine ?? true
 mutate "history default back to the window" src/core/config.ts "Math.max(window, Math.min(DEFAULT_HISTORY, lookback))," "window,"
 mutate "even median takes the lower middle" src/core/stats.ts "sorted[mid - 1] / 2 + sorted[mid] / 2" "sorted[mid - 1]"
 mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (false) {"
-mutate "re-run 409 made a warning" src/core/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
+mutate "re-run 409 made a warning" src/github/record.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
