@@ -76,6 +76,8 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnInsufficient: false,
   summary: true,
   cache: false,
+  environment: {},
+  match: [],
   ...change
 })
 

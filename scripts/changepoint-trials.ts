@@ -35,6 +35,7 @@ import {
   uniforms,
   type Noise
 } from '../__fixtures__/changepoint-series.js'
+import { rate } from '../__fixtures__/wilson.js'
 
 const TRIALS = Number(process.env.CP_TRIALS ?? 1000)
 const PERMUTATIONS = Number(process.env.CP_PERMUTATIONS ?? 1999)
@@ -49,17 +50,6 @@ const now = (values: number[]): ChangePoint =>
 const beforeFound = (r: ChangePoint) => r.kind !== 'too-few' && r.p < ALPHA
 const nowFound = (r: ChangePoint) => r.kind === 'shift'
 
-/** `5.1% (3.9–6.6)`: the rate and its 95% Wilson interval over the trials. */
-function rate(hits: number, trials: number): string {
-  if (trials === 0) return '–'
-  const z = 1.96
-  const p = hits / trials
-  const centre = (p + (z * z) / (2 * trials)) / (1 + (z * z) / trials)
-  const half =
-    (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) /
-    (1 + (z * z) / trials)
-  return `${pct(p)} (${pct(Math.max(0, centre - half)).slice(0, -1)}–${pct(Math.min(1, centre + half))})`
-}
 const pct = (x: number) => `${(x * 100).toFixed(1)}%`
 
 // ---- False shifts ------------------------------------------------------------------------

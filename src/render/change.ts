@@ -8,6 +8,7 @@ import { RECENT_ALPHA, SCAN_ALPHA, type ChangePoint, type Standing } from '../co
 import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/independence.js'
 import { mad } from '../core/stats.js'
 import type { Change, Report } from '../core/types.js'
+import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'
 
 /** Said instead of a compare link when the runs either side of the split share a commit. */
@@ -134,11 +135,14 @@ export function changeLines(report: Report): string[] {
     const commits = splitCommits(change)
     if (change.result.kind !== 'shift') lines.push(quietLine(change, label))
     else if (!commits) lines.push(changeLine(change.result, label))
-    else if (commits.same) lines.push(`${changeLine(change.result, label)}; ${SAME_COMMIT}`)
-    else
-      lines.push(
-        `${changeLine(change.result, label)}; compare ${commits.before.slice(0, 7)}...${commits.after.slice(0, 7)}`
-      )
+    else {
+      const cause = shiftCause(change.environment, commits.same)
+      const compare = `compare ${commits.before.slice(0, 7)}...${commits.after.slice(0, 7)}`
+      const note = commits.same
+        ? (cause ?? SAME_COMMIT)
+        : [cause, compare].filter(Boolean).join('; ')
+      lines.push(`${changeLine(change.result, label)}; ${note}`)
+    }
   }
   const independence = change && independenceLine(change)
   if (independence) lines.push(independence)
