@@ -80,8 +80,8 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
     expect(Object.keys(json(r)).sort()).toEqual([
       'budget',
-      'change-method',
       'change-environment',
+      'change-method',
       'change-p',
       'change-run-id',
       'change-sha',
