@@ -245,8 +245,19 @@ describe('the issue names an environment change at the shift', () => {
     const before = { ...sample(1, 200), head_sha: 'a'.repeat(40) }
     const after = { ...sample(2, 390), head_sha: 'b'.repeat(40) }
     report.change = {
-      result: { kind: 'shift', index: 1, shift: 190, before: 200, after: 395, z: 2, p: 0.01 },
+      result: {
+        kind: 'shift',
+        method: 'scan',
+        index: 1,
+        shift: 190,
+        before: 200,
+        after: 395,
+        z: 2,
+        p: 0.01
+      },
       count: 3,
+      minShift: 15,
+      autocorrelation: null,
       firstAfter: after,
       lastBefore: before,
       environment: { changed: { 'image-version': ['20261115.1', '#7 @org/team'] } }
