@@ -54,7 +54,7 @@ async function recordSample(request) {
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdirSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.dirname)(samplePath), { recursive: true });
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(samplePath, `${request.value}\n`);
         (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.writeFileSync)(metadataPath, `${JSON.stringify(metadata(request.value, context), null, 2)}\n`);
-        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(30), __webpack_require__.e(12)]).then(__webpack_require__.bind(__webpack_require__, 8012));
+        const { DefaultArtifactClient } = await Promise.all(/* import() */[__webpack_require__.e(2), __webpack_require__.e(217)]).then(__webpack_require__.bind(__webpack_require__, 75217));
         const result = await new DefaultArtifactClient().uploadArtifact(name, [samplePath, metadataPath], root, { retentionDays: request.retentionDays });
         return { name, id: result.id, digest: result.digest };
     }
