@@ -199,9 +199,16 @@ export class FakeGitHub {
   }
 
   /** Requests served, without the blob hops and the cache service, as "GET /path" lines. */
+  /** REST API requests, the ones the rate limit counts: not blobs, the cache or artifact upload services. */
   apiCalls(): string[] {
     return this.requests
-      .filter(r => !r.path.startsWith('/blob/') && !this.cache.serves(r.path))
+      .filter(
+        r =>
+          !r.path.startsWith('/blob/') &&
+          !this.cache.serves(r.path) &&
+          !r.path.startsWith('/twirp/github.actions.results.api.v1.ArtifactService/') &&
+          !r.path.startsWith('/devstoreaccount1/')
+      )
       .map(r => `${r.method} ${r.path}`)
   }
 

@@ -61,7 +61,9 @@ describe('next links', () => {
       return true
     })
   })
-  afterEach(() => jest.restoreAllMocks())
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
   const link = (url: string) =>
     `<${url}>; rel="next", <https://api.github.com/x?page=9>; rel="last"`
 

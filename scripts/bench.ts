@@ -13,7 +13,8 @@ import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
-import { busyHistory, withNewRun } from '../__fixtures__/history.js'
+import type { FakeRun } from '../__fixtures__/github-server.js'
+import { busyHistory, makeRuns, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
 
@@ -35,6 +36,12 @@ interface Measure {
   rssMb?: number
   loadMs?: number
   count?: number
+  /** Every request the check made: API, blobs, cache service, artifact upload service. */
+  allCalls?: number
+  /** Process start to the last output written (the verdict known). */
+  verdictMs?: number
+  /** The first request after process start. */
+  firstRequestMs?: number
 }
 
 const median = (xs: number[]) => {
@@ -48,11 +55,12 @@ const SAVE_CALLS = /CacheService\/(CreateCacheEntry|FinalizeCacheEntryUpload)|^\
 async function measureAction(
   fake: FakeGitHub,
   window: number,
-  inputs: Record<string, string> = {}
+  inputs: Record<string, string> = {},
+  id = runId++
 ): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
-  const id = runId++
+  const outputsAtFile = join(dir, 'outputs-at')
   const service = cacheEnv(fake, id)
   // runAction's own private RUNNER_TEMP stays.
   delete service.RUNNER_TEMP
@@ -63,8 +71,10 @@ async function measureAction(
     env: {
       ...service,
       GITHUB_RUN_ID: String(id),
+      GITHUB_RUN_ATTEMPT: '1',
       GITHUB_REF: 'refs/heads/main',
-      RSS_FILE: rssFile
+      RSS_FILE: rssFile,
+      OUTPUTS_AT_FILE: outputsAtFile
     },
     nodeArgs: ['--import', RSS_HOOK]
   })
@@ -75,6 +85,7 @@ async function measureAction(
   const first = Math.min(...toVerdict.map(q => q.at))
   const last = Math.max(...toVerdict.map(q => q.doneAt ?? q.at))
   const loaded = /Sample cache: client loaded in (\d+) ms/.exec(r.stdout)
+  const outputsAt = Number(readFileSync(outputsAtFile, 'utf8'))
   return {
     api: fake.apiCalls().length,
     blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
@@ -85,8 +96,45 @@ async function measureAction(
     totalMs: finished - r.startedAt,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
     loadMs: loaded ? Number(loaded[1]) : undefined,
-    count: Number(r.outputs.count)
+    count: Number(r.outputs.count),
+    allCalls: fake.requests.length,
+    verdictMs: outputsAt - r.startedAt,
+    firstRequestMs: Math.min(...fake.requests.map(q => q.at)) - r.startedAt
   }
+}
+
+/**
+ * The check users live in: `record: true` with this run's value, on the default branch, the
+ * sample cache saved by the previous run's check, and that previous run (completed since,
+ * with the sample it recorded) the one new run. Returns the measured check.
+ */
+async function steadyState(window: number): Promise<Measure> {
+  const inputs = { record: 'true', value: '150' }
+  const running = (id: number): FakeRun => ({
+    ...makeRuns([{}], id)[0],
+    artifacts: [],
+    status: 'in_progress',
+    conclusion: null
+  })
+  const previous = runId++
+  const current = runId++
+  fake.runs = [running(previous), ...busyHistory()]
+  fake.cache.reset()
+  // The previous run's check: it records its sample and saves the cache entry.
+  await measureAction(fake, window, inputs, previous)
+  const done = fake.runs.find(r => r.id === previous)
+  if (!done?.artifacts.length) throw new Error('the previous run recorded no sample')
+  Object.assign(done, {
+    status: 'completed',
+    conclusion: 'success',
+    created_at: '2026-11-01T01:00:00Z',
+    updated_at: '2026-11-01T01:20:00Z'
+  })
+  fake.runs = [running(current), ...fake.runs]
+  const m = await measureAction(fake, window, inputs, current)
+  if (process.env.BENCH_DEBUG)
+    console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
+  return m
 }
 
 /** The shell script's way: list, then for each run look up and download its artifact, in turn. */
@@ -158,7 +206,10 @@ async function repeat(
     coldMs: pick(m => m.coldMs),
     totalMs: pick(m => m.totalMs),
     loadMs: pick(m => m.loadMs),
-    rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined
+    rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined,
+    allCalls: pick(m => m.allCalls),
+    verdictMs: pick(m => m.verdictMs),
+    firstRequestMs: pick(m => m.firstRequestMs)
   }
 }
 
@@ -169,6 +220,7 @@ const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)
 const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
 await slow.start()
 const depthRows: string[] = []
+const steadyRows: string[] = []
 const rows: string[] = []
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
 
@@ -227,6 +279,18 @@ async function scenario(label: string, window: number, name?: string): Promise<v
 }
 
 try {
+  for (const window of (process.env.BENCH_STEADY ?? '10,50').split(',').map(Number)) {
+    const m = await repeat(
+      REPEATS,
+      () => undefined,
+      () => steadyState(window)
+    )
+    steadyRows.push(
+      `| window ${window} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} |`
+    )
+    console.log(steadyRows.at(-1))
+  }
+  if (process.env.BENCH_STEADY_ONLY) process.exit(0)
   for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number))
     await scenario(`window ${window}`, window)
   if (!process.env.BENCH_SKIP_NAMED)
@@ -297,6 +361,14 @@ const report = [
   '',
   ...header,
   ...rows,
+  '',
+  '## Steady state: the check users live in',
+  '',
+  `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${LATENCY_MS} ms per request, median of ${REPEATS}. **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
+  '',
+  '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ...steadyRows,
   '',
   `## Round trips to the verdict`,
   '',
