@@ -72,6 +72,8 @@ export interface Fault {
   before?: (fake: FakeGitHub) => void
   /** Send the headers (with the full length) and this many bytes of the body, then reset. */
   resetAfter?: number
+  /** Answer this much later than the latency alone: a slow service. */
+  delayMs?: number
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -232,6 +234,7 @@ export class FakeGitHub {
       fault.times--
       fault.before?.(this)
       if (fault.hang) return
+      if (fault.delayMs) await new Promise(resolve => setTimeout(resolve, fault.delayMs))
       if (!fault.passThrough) {
         record.status = fault.status ?? 500
         return this.send(

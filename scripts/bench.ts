@@ -56,7 +56,8 @@ async function measureAction(
   fake: FakeGitHub,
   window: number,
   inputs: Record<string, string> = {},
-  id = runId++
+  id = runId++,
+  runNumber?: number
 ): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
@@ -72,11 +73,12 @@ async function measureAction(
       ...service,
       GITHUB_RUN_ID: String(id),
       GITHUB_RUN_ATTEMPT: '1',
+      ...(runNumber ? { GITHUB_RUN_NUMBER: String(runNumber) } : {}),
       GITHUB_REF: 'refs/heads/main',
       RSS_FILE: rssFile,
       OUTPUTS_AT_FILE: outputsAtFile
     },
-    nodeArgs: ['--import', RSS_HOOK]
+    nodeArgs: ['--import', RSS_HOOK, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)]
   })
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
@@ -110,18 +112,20 @@ async function measureAction(
  */
 async function steadyState(window: number): Promise<Measure> {
   const inputs = { record: 'true', value: '150' }
-  const running = (id: number): FakeRun => ({
+  // Run numbers follow the history's newest (1000): the previous run is 1001, this one 1002.
+  const running = (id: number, runNumber: number): FakeRun => ({
     ...makeRuns([{}], id)[0],
+    run_number: runNumber,
     artifacts: [],
     status: 'in_progress',
     conclusion: null
   })
   const previous = runId++
   const current = runId++
-  fake.runs = [running(previous), ...busyHistory()]
+  fake.runs = [running(previous, 1001), ...busyHistory()]
   fake.cache.reset()
   // The previous run's check: it records its sample and saves the cache entry.
-  await measureAction(fake, window, inputs, previous)
+  await measureAction(fake, window, inputs, previous, 1001)
   const done = fake.runs.find(r => r.id === previous)
   if (!done?.artifacts.length) throw new Error('the previous run recorded no sample')
   Object.assign(done, {
@@ -130,8 +134,8 @@ async function steadyState(window: number): Promise<Measure> {
     created_at: '2026-11-01T01:00:00Z',
     updated_at: '2026-11-01T01:20:00Z'
   })
-  fake.runs = [running(current), ...fake.runs]
-  const m = await measureAction(fake, window, inputs, current)
+  fake.runs = [running(current, 1002), ...fake.runs]
+  const m = await measureAction(fake, window, inputs, current, 1002)
   if (process.env.BENCH_DEBUG)
     console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
   return m

@@ -4,7 +4,7 @@ import { SkipRun } from './errors.js'
 import { ArtifactIndex } from './github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact } from './github/artifacts.js'
 import type { Client } from './github/client.js'
-import { requestDispatched } from './github/transport.js'
+import { afterRequestsSent, requestsSent } from './github/transport.js'
 import { explain, httpStatus } from './github/failures.js'
 import { explained } from './github/listing.js'
 import { excludeReason, listRuns, type Run } from './github/runs.js'
@@ -43,6 +43,12 @@ export type CheckOptions = Pick<
    * cache), which this check adds to. Undefined: every artifact is downloaded.
    */
   readBook?: () => Promise<SampleBook | undefined>
+  /**
+   * This run's number: the run just before it cannot be in the cache (the entry its own check
+   * saved never holds its own sample), so its download starts beside the cache restore
+   * instead of after it.
+   */
+  currentRunNumber?: number
 }
 
 /**
@@ -57,6 +63,7 @@ export const CONCURRENCY = 20
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
   const ref = { owner: options.owner, repo: options.repo }
+  const listingsSent = afterRequestsSent(requestsSent() + 2)
   const wanted = options.history - (options.current ? 1 : 0)
   const index = new ArtifactIndex(client, {
     ref,
@@ -83,7 +90,9 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const fetchSample = async (run: Run): Promise<number> => {
     try {
       const artifact = await locate(run)
-      const known = artifact.digest ? (await book)?.lookup(artifact, run.id) : undefined
+      const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
+      const known =
+        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
       if (known) return valueOf(known)
       const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
       const read = await readSample(zip, options.file)
@@ -100,16 +109,13 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const readBook = options.readBook
-  if (readBook) book = onTheWire().then(() => readBook())
+  if (readBook) book = listingsSent.then(() => readBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
   const report = judge(history.slice(0, options.window), collected.skipped, options, source)
   return withAttribution(report, history, options.minShift)
 }
-
-/** Both listings are handed to fetch a turn of the event loop apart: this waits for the second. */
-const onTheWire = () => requestDispatched().then(() => new Promise(setImmediate))
 
 type Read = { value: number } | { skip: string }
 

@@ -35,25 +35,28 @@ export async function run(): Promise<void> {
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
-    // The upload and the check are independent (the check never reads this run back), so
-    // they run side by side.
-    const recording = config.record ? record(config, context, current) : undefined
+    if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
     let restoring: Promise<SampleBook | undefined> | undefined
     const report = await check(client, {
       ...config,
       branch: config.branch ?? (await branchOf(client, config, context)),
       currentRunId: context.runId,
+      currentRunNumber: context.runNumber,
       current,
       timeoutMs: clientOptions.timeoutMs,
       readBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config))
         : undefined
     })
-    await recording
+    // The check never reads this run back, so the upload waits for it: loading the upload
+    // client would hold the event loop while the listings are due, and an artifact appearing
+    // mid-listing makes the repository listing start over. It runs beside the save.
+    const recording =
+      config.record && !context.isGhes ? record(config, context, current) : undefined
     core.info(describeUsage(usage))
     await publish(report, config, context.eventName)
-    // After the outputs: the verdict never waits on a save.
-    await saveBook(await restoring, config, context)
+    // After the outputs: the verdict never waits on a save or the upload.
+    await Promise.all([recording, saveBook(await restoring, config, context)])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
@@ -91,18 +94,14 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
 /**
  * Uploads this run's sample. A failed upload costs one sample of future history, not this
  * run's verdict, so it warns instead of failing the step. GHES has no artifact service to
- * upload to: that is said at once, before the check, and the check still runs.
+ * upload to: run() says so at once, before the check, and the check still runs.
  */
 export async function record(
   config: Config,
   context: RunnerContext,
   current: Sample | undefined
 ): Promise<void> {
-  if (context.isGhes) {
-    core.warning(ghesRecordWarning(config))
-    return
-  }
-  if (!current) return
+  if (!current || context.isGhes) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
     const { recordSample } = await import('./github/record.js')
