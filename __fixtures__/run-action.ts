@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Flags for node before the script, e.g. `--import` of a measuring hook. */
   nodeArgs?: string[]
   timeoutMs?: number
+  /** Another build's index.js, for the bench's before-and-after rows; default dist/. */
+  dist?: string
 }
 
 /**
@@ -78,7 +80,7 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
   }>(done => {
     execFile(
       options.node ?? process.env.E2E_NODE ?? process.execPath,
-      [...(options.nodeArgs ?? []), DIST],
+      [...(options.nodeArgs ?? []), options.dist ?? DIST],
       { env, cwd: dir, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) =>
         done({

@@ -57,7 +57,8 @@ async function measureAction(
   window: number,
   inputs: Record<string, string> = {},
   id = runId++,
-  runNumber?: number
+  runNumber?: number,
+  dist?: string
 ): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
@@ -78,7 +79,12 @@ async function measureAction(
       RSS_FILE: rssFile,
       OUTPUTS_AT_FILE: outputsAtFile
     },
-    nodeArgs: ['--import', RSS_HOOK, ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)]
+    nodeArgs: [
+      '--import',
+      RSS_HOOK,
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+    ],
+    dist
   })
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
@@ -110,7 +116,7 @@ async function measureAction(
  * sample cache saved by the previous run's check, and that previous run (completed since,
  * with the sample it recorded) the one new run. Returns the measured check.
  */
-async function steadyState(window: number): Promise<Measure> {
+async function steadyState(window: number, dist?: string): Promise<Measure> {
   const inputs = { record: 'true', value: '150' }
   // Run numbers follow the history's newest (1000): the previous run is 1001, this one 1002.
   const running = (id: number, runNumber: number): FakeRun => ({
@@ -125,7 +131,7 @@ async function steadyState(window: number): Promise<Measure> {
   fake.runs = [running(previous, 1001), ...busyHistory()]
   fake.cache.reset()
   // The previous run's check: it records its sample and saves the cache entry.
-  await measureAction(fake, window, inputs, previous, 1001)
+  await measureAction(fake, window, inputs, previous, 1001, dist)
   const done = fake.runs.find(r => r.id === previous)
   if (!done?.artifacts.length) throw new Error('the previous run recorded no sample')
   Object.assign(done, {
@@ -135,7 +141,7 @@ async function steadyState(window: number): Promise<Measure> {
     updated_at: '2026-11-01T01:20:00Z'
   })
   fake.runs = [running(current, 1002), ...fake.runs]
-  const m = await measureAction(fake, window, inputs, current, 1002)
+  const m = await measureAction(fake, window, inputs, current, 1002, dist)
   if (process.env.BENCH_DEBUG)
     console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
   return m
@@ -283,16 +289,25 @@ async function scenario(label: string, window: number, name?: string): Promise<v
 }
 
 try {
+  // BENCH_BEFORE_DIST: another build's dist/index.js, measured alternately with this one.
+  const builds: [string, string | undefined][] = process.env.BENCH_BEFORE_DIST
+    ? [
+        ['before', process.env.BENCH_BEFORE_DIST],
+        ['after', undefined]
+      ]
+    : [['', undefined]]
   for (const window of (process.env.BENCH_STEADY ?? '10,50').split(',').map(Number)) {
-    const m = await repeat(
-      REPEATS,
-      () => undefined,
-      () => steadyState(window)
-    )
-    steadyRows.push(
-      `| window ${window} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} |`
-    )
-    console.log(steadyRows.at(-1))
+    for (const [build, dist] of builds) {
+      const m = await repeat(
+        REPEATS,
+        () => undefined,
+        () => steadyState(window, dist)
+      )
+      steadyRows.push(
+        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} |`
+      )
+      console.log(steadyRows.at(-1))
+    }
   }
   if (process.env.BENCH_STEADY_ONLY) process.exit(0)
   for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number))
@@ -368,7 +383,7 @@ const report = [
   '',
   '## Steady state: the check users live in',
   '',
-  `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${LATENCY_MS} ms per request, median of ${REPEATS}. **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
+  `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${LATENCY_MS} ms per request, median of ${REPEATS}${process.env.BENCH_BEFORE_DIST ? `; **before** is \`${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_DIST}\`, measured alternately with this build (**after**)` : ''}. **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
   '',
   '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms |',
   '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
