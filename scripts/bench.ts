@@ -364,7 +364,10 @@ const header = [
   '| history | check | samples | API requests (target) | blob downloads | cache-service calls | checks an hour in 1,000 requests | round trips to the verdict | data phase ms | sequential: API requests / ms | speed-up | cache client load ms | cold start ms | total ms | peak RSS MB |',
   '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
 ]
-const node = execFileSync(process.execPath, ['--version']).toString().trim()
+// The Node that runs the action (E2E_NODE, as in the end-to-end tests), not the bench's own.
+const node = execFileSync(process.env.E2E_NODE ?? process.execPath, ['--version'])
+  .toString()
+  .trim()
 const kib = (path: string) => Math.round(statSync(path).size / 1024)
 const report = [
   `# Benchmark results`,
