@@ -8,7 +8,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
@@ -19,6 +19,8 @@ import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
+/** Times depend on what else the machine runs: the load is part of the figures. */
+const LOAD_AT_START = loadavg()[0]
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5)
 const LOOKBACK = 500
 const RSS_HOOK = resolve(import.meta.dirname, 'rss-hook.mjs')
@@ -372,7 +374,7 @@ const kib = (path: string) => Math.round(statSync(path).size / 1024)
 const report = [
   `# Benchmark results`,
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${node}, ${LATENCY_MS} ms latency per request (API, blob and cache service alike), lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${kib(DIST)} KiB.`,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}; load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${node}, ${LATENCY_MS} ms latency per request (API, blob and cache service alike), lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${kib(DIST)} KiB.`,
   '',
   'History: 500 completed runs of the workflow, newest first; of every 5, 3 hold a counted sample, 1 has no artifact, 1 was cancelled (its artifact does not count). Another workflow uploads 2 artifacts between each two of our runs, so the repository-wide listing holds 2.8 artifacts per run of ours. Every run completed long before the listing-lag margin.',
   '',
