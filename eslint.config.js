@@ -1,6 +1,40 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/**
+ * The layering rule (README, "Layout"): core/ is pure and imports only core/; io/ reads local
+ * files and the environment on top of core/; github/ and cache/ import core/ and io/; render/
+ * imports core/ only; app/, cli/, main.ts and index.ts may import anything. Type-only imports
+ * count. Each folder lists the sibling folders it may not reach.
+ */
+const MAY_IMPORT = {
+  core: [],
+  io: ['core'],
+  github: ['core', 'io'],
+  cache: ['core', 'io'],
+  render: ['core']
+}
+const LIBRARIES = ['@actions/*', '@octokit/*', 'undici', 'yauzl', 'node:fs', 'node:child_process']
+const layer = (folder, allowed) => ({
+  files: [`src/${folder}/**/*.ts`],
+  rules: {
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^\\.\\./(?!(${allowed.join('|') || '(?!)'})/)`,
+            message: `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (README, "Layout").`
+          },
+          ...(folder === 'core'
+            ? [{ group: LIBRARIES, message: 'src/core/ is pure: no I/O, no GitHub libraries.' }]
+            : [])
+        ]
+      }
+    ]
+  }
+})
+
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', 'build/', '.demo/', '.puppeteerrc.cjs'] },
   js.configs.recommended,
@@ -11,5 +45,6 @@ export default tseslint.config(
       '@typescript-eslint/no-explicit-any': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }]
     }
-  }
+  },
+  ...Object.entries(MAY_IMPORT).map(([folder, allowed]) => layer(folder, allowed))
 )

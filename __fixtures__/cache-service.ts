@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
-import { runtimeToken, type FakeGitHub } from './github-server.js'
+import { runtimeToken } from './runtime-token.js'
 
 /**
  * A fake of the Actions cache service that `@actions/cache` talks to on github.com (cache
@@ -358,7 +358,7 @@ export class FakeCacheService {
  * `ACTIONS_CACHE_URL` is not needed by v2, and `ACTIONS_CACHE_MODE` is left unset (read and write).
  */
 export function cacheEnv(
-  fake: FakeGitHub,
+  fake: { url: string; webUrl: string },
   runId: number,
   dirs: { workspace?: string; runnerTemp?: string } = {}
 ): Record<string, string> {

@@ -6,6 +6,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { sourceHash } from '../scripts/fresh-dist.mjs'
 
 const dist = join(import.meta.dirname, '..', 'dist')
 const bundles = readdirSync(dist)
@@ -41,5 +42,12 @@ describe('dist/ bundles one Azure storage SDK', () => {
     expect(copiesOf('@azure/core-rest-pipeline')).toEqual([
       './node_modules/@azure/core-rest-pipeline'
     ])
+  })
+})
+
+describe('dist/ is built from this tree', () => {
+  it('dist/source.sha256 is the hash of the build inputs here (npm test rebuilt it if not)', () => {
+    const root = join(dist, '..')
+    expect(readFileSync(join(dist, 'source.sha256'), 'utf8')).toBe(`${sourceHash(root)}\n`)
   })
 })

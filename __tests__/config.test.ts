@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../src/config.js'
-import { readValue } from '../src/files.js'
+import { readConfig } from '../src/core/config.js'
+import { readValue } from '../src/io/files.js'
 
 const env = {
   GITHUB_REPOSITORY: 'tracecore/tracecore',

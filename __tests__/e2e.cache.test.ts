@@ -8,7 +8,7 @@ import { cacheEnv, cacheVersion, type CacheEntry } from '../__fixtures__/cache-s
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
-import { BOOK_PATH, keyPrefix, scopeText } from '../src/github/sample-cache.js'
+import { BOOK_PATH, keyPrefix, scopeText } from '../src/cache/sample-cache.js'
 
 /**
  * The sample cache through dist/index.js against the fake's Actions cache service, as

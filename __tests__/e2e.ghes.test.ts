@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { FakeGitHub, runtimeToken } from '../__fixtures__/github-server.js'
+import { FakeGitHub } from '../__fixtures__/github-server.js'
+import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf, skippedOf } from '../__fixtures__/run-action.js'
-import { isGhesServer } from '../src/context.js'
+import { isGhesServer } from '../src/io/context.js'
 
 /**
  * GitHub Enterprise Server as the runner meets it: the API under `/api/v3` on the server's own

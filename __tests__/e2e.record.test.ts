@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { runtimeToken } from '../__fixtures__/github-server.js'
+import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'

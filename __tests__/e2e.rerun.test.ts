@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { runtimeToken } from '../__fixtures__/github-server.js'
+import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 import { readZipEntry } from '../src/github/zip.js'
-import { uploadFailure } from '../src/recording.js'
+import { uploadFailure } from '../src/core/recording.js'
 
 /**
  * Artifact names are unique within a run, across its attempts: GitHub's results service (and

@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { lookbackWarning, readConfig } from '../src/config.js'
+import { lookbackWarning, readConfig } from '../src/core/config.js'
 import { explain, RateLimited } from '../src/github/failures.js'
 import { headerInteger, resetTime, retryAfterSeconds } from '../src/github/headers.js'
 import { nextLink, pageCap } from '../src/github/listing.js'
-import { MAX_SAMPLE_SECONDS, parseSample } from '../src/parse.js'
-import { computeStats, median } from '../src/stats.js'
+import { MAX_SAMPLE_SECONDS, parseSample } from '../src/core/parse.js'
+import { computeStats, median } from '../src/core/stats.js'
 
 describe('headers read defensively', () => {
   it.each([

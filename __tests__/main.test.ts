@@ -8,18 +8,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
-import type { CheckOptions } from '../src/check.js'
-import type { Config } from '../src/config.js'
+import type { CheckOptions } from '../src/app/check.js'
+import type { Config } from '../src/core/config.js'
 import type { RecordRequest, Recorded } from '../src/github/record.js'
-import { judge } from '../src/stats.js'
-import type { Report, Sample } from '../src/types.js'
+import { judge } from '../src/core/stats.js'
+import type { Report, Sample } from '../src/core/types.js'
 
 const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-jest.unstable_mockModule('../src/check.js', () => ({ check }))
+jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
 jest.unstable_mockModule('../src/github/record.js', () => ({ recordSample }))
 jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 
@@ -177,7 +177,7 @@ describe('run', () => {
     expect(request.context).toMatchObject({ runId: 555, runNumber: 42 })
     const options = check.mock.calls[0][1]
     expect(options.current).toMatchObject({ run_id: 555, run_number: 42, value: 123 })
-    expect(options.currentRunId).toBe(555)
+    expect(options.runs.currentRunId).toBe(555)
     expect(options.currentRunNumber).toBe(42)
     expect(core.info).toHaveBeenCalledWith(
       'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
@@ -233,7 +233,7 @@ describe('run', () => {
     await run()
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GITHUB_EVENT_PATH'))
-    expect(check.mock.calls[0][1].branch).toBe('trunk')
+    expect(check.mock.calls[0][1].runs.branch).toBe('trunk')
   })
 
   it('the payload names the default branch for free when it is this repository', async () => {
@@ -247,6 +247,6 @@ describe('run', () => {
     check.mockResolvedValue(reportOf(100, 120, 110))
     await run()
     expect(defaultBranch).not.toHaveBeenCalled()
-    expect(check.mock.calls[0][1].branch).toBe('dev')
+    expect(check.mock.calls[0][1].runs.branch).toBe('dev')
   })
 })

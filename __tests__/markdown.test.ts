@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { computeStats, decide } from '../src/stats.js'
+import { computeStats, decide } from '../src/core/stats.js'
 import { renderSummary } from '../src/render/summary.js'
-import type { Report, Sample } from '../src/types.js'
+import type { Report, Sample } from '../src/core/types.js'
 
 /** The summary through a GitHub-flavoured Markdown renderer, read as a person's browser would. */
 function html(report: Report): string {

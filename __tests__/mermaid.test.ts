@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
-import { withAttribution } from '../src/attribution.js'
-import { computeStats, decide } from '../src/stats.js'
+import { withAttribution } from '../src/core/attribution.js'
+import { computeStats, decide } from '../src/core/stats.js'
 import { renderSummary } from '../src/render/summary.js'
-import type { Report } from '../src/types.js'
+import type { Report } from '../src/core/types.js'
 
 // CI installs Chromium and sets REQUIRE_CHROMIUM, so there this can never be skipped quietly.
 const haveChromium = existsSync(CHROMIUM)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isError, parseSample } from '../src/parse.js'
+import { isError, parseSample } from '../src/core/parse.js'
 
 describe('parseSample', () => {
   it.each([

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { makeRun } from '../__fixtures__/run.js'
-import { excludeReason, type Run, type RunFilter } from '../src/github/runs.js'
+import type { RunFilter } from '../src/core/config.js'
+import { excludeReason, type Run } from '../src/github/runs.js'
 
 const base: Run = makeRun(7, { run_number: 3 })
 const filter: RunFilter = {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { BOOK_SCHEMA, MAX_REASON_LENGTH, parseBook, SampleBook } from '../src/sample-book.js'
+import { BOOK_SCHEMA, MAX_REASON_LENGTH, parseBook, SampleBook } from '../src/core/sample-book.js'
 
 const D1 = `sha256:${'1'.repeat(64)}`
 const D2 = `sha256:${'2'.repeat(64)}`

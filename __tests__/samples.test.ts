@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
 import { makeRun } from '../__fixtures__/run.js'
 import type { Run } from '../src/github/runs.js'
-import { SkipRun } from '../src/errors.js'
-import { collectSamples } from '../src/samples.js'
+import { SkipRun } from '../src/core/errors.js'
+import { collectSamples } from '../src/core/samples.js'
 
 const run = (id: number) => makeRun(id)
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { computeStats, decide, mad, median, medianInterval } from '../src/stats.js'
+import { computeStats, decide, mad, median, medianInterval } from '../src/core/stats.js'
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { computeStats, decide } from '../src/stats.js'
+import { computeStats, decide } from '../src/core/stats.js'
 import { renderSummary } from '../src/render/summary.js'
 import { certainty, headline, sparkline } from '../src/render/wording.js'
-import type { Report, Sample, Skip } from '../src/types.js'
+import type { Report, Sample, Skip } from '../src/core/types.js'
 
 function sample(i: number, value: number, extra: Partial<Sample> = {}): Sample {
   return {

@@ -15,7 +15,7 @@ export const modules = {
 /* harmony import */ var node_os__WEBPACK_IMPORTED_MODULE_1___default = /*#__PURE__*/__webpack_require__.n(node_os__WEBPACK_IMPORTED_MODULE_1__);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2__ = __webpack_require__(76760);
 /* harmony import */ var node_path__WEBPACK_IMPORTED_MODULE_2___default = /*#__PURE__*/__webpack_require__.n(node_path__WEBPACK_IMPORTED_MODULE_2__);
-/* harmony import */ var _config_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(22973);
+/* harmony import */ var _core_config_js__WEBPACK_IMPORTED_MODULE_3__ = __webpack_require__(84489);
 
 
 
@@ -46,7 +46,7 @@ async function recordSample(request) {
     if (!context.runId || !env.ACTIONS_RUNTIME_TOKEN || !env.ACTIONS_RESULTS_URL) {
         throw new Error('the artifact service is only reachable inside a GitHub Actions job');
     }
-    const name = (0,_config_js__WEBPACK_IMPORTED_MODULE_3__/* .artifactNameFor */ .FP)(request.artifactName, context.runId);
+    const name = (0,_core_config_js__WEBPACK_IMPORTED_MODULE_3__/* .artifactNameFor */ .FP)(request.artifactName, context.runId);
     const root = (0,node_fs__WEBPACK_IMPORTED_MODULE_0__.mkdtempSync)((0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(context.runnerTemp ?? (0,node_os__WEBPACK_IMPORTED_MODULE_1__.tmpdir)(), 'helm-rolling-record-'));
     try {
         const samplePath = (0,node_path__WEBPACK_IMPORTED_MODULE_2__.join)(root, request.file);

@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { resolve } from 'node:path'
 import { format, resolveConfig } from 'prettier'
-import { DEFAULT_PERMUTATIONS, findChangePoint } from '../src/changepoint.js'
+import { DEFAULT_PERMUTATIONS, findChangePoint } from '../src/core/changepoint.js'
 import {
   flatSeries,
   NOISES,

@@ -37,18 +37,18 @@ mutate() {
 
 mutate "fork filter removed" src/github/runs.ts "if (!filter.allowForks && run.head_repository?.id !== run.repository.id)" "if (false)"
 mutate "artifact size cap removed" src/github/artifacts.ts "live.size_in_bytes > MAX_ZIP_BYTES" "live.size_in_bytes > 1e12"
-mutate "download cap removed" src/github/artifacts.ts "zip = await readStream(stream, maxBytes)" "zip = await readStream(stream, 1e12)"
+mutate "download cap removed" src/github/artifacts.ts "zip = await readCapped(stream, maxBytes)" "zip = await readCapped(stream, 1e12)"
 mutate "inflate cap removed" src/github/zip.ts "if (entry.uncompressedSize > maxBytes) {" "if (false) {"
 mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.toLowerCase())" "if (false && actual !== expected)"
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
-mutate "budget boundary made strict" src/stats.ts "stats.median <= budget" "stats.median < budget"
-mutate "even median takes the lower middle" src/stats.ts "sorted[mid - 1] / 2 + sorted[mid] / 2" "sorted[mid - 1]"
+mutate "budget boundary made strict" src/core/stats.ts "stats.median <= budget" "stats.median < budget"
+mutate "even median takes the lower middle" src/core/stats.ts "sorted[mid - 1] / 2 + sorted[mid] / 2" "sorted[mid - 1]"
 mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (false) {"
-mutate "re-run 409 made a warning" src/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
+mutate "re-run 409 made a warning" src/core/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
-mutate "verdict judged over the whole history" src/check.ts "judge(history.slice(0, options.window)," "judge(history,"
-mutate "summary escaping removed" src/render/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
+mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
+mutate "summary escaping removed" src/core/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"
 mutate "next-link origin check removed" src/github/listing.ts "if (next.origin !== api.origin || " "if (false && "
 mutate "listing page cap removed" src/github/listing.ts "const cap = pageCap(listing)" "const cap = 1e9"
@@ -56,11 +56,11 @@ mutate "repository listing joins any run's artifact" src/github/artifact-index.t
 mutate "repository listing lag margin removed" src/github/artifact-index.ts "Date.parse(run.updated_at) + LISTING_LAG_MS <= this.now()" "Date.parse(run.updated_at) + 0 <= this.now()"
 mutate "repository listing order check removed" src/github/artifact-index.ts "if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false" "void ORDER_SLACK_MS"
 mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (both && false) {"
-mutate "cache value not bound to the digest" src/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
-mutate "cache learns a digest that is not sha256" src/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+mutate "cache value not bound to the digest" src/core/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
+mutate "cache learns a digest that is not sha256" src/core/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
     if ('skip' in read" "if (!artifact.digest) return
     if ('skip' in read"
-mutate "cache entry values not validated" src/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
+mutate "cache entry values not validated" src/core/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 
 npm run package >/dev/null 2>&1

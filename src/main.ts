@@ -1,51 +1,49 @@
 import * as core from '@actions/core'
-import { check } from './check.js'
-import { artifactNameFor, lookbackWarning, readConfig, type Config } from './config.js'
-import { readRunnerContext, type RunnerContext } from './context.js'
-import { errorMessage } from './errors.js'
-import { readValue } from './files.js'
+import { check } from './app/check.js'
+import { testKnobs } from './app/knobs.js'
 import {
-  createClient,
-  DEFAULT_CLIENT_OPTIONS,
-  type Client,
-  type ClientOptions,
-  type Usage
-} from './github/client.js'
+  artifactNameFor,
+  checkPlan,
+  lookbackWarning,
+  readConfig,
+  type Config
+} from './core/config.js'
+import { readRunnerContext, type RunnerContext } from './io/context.js'
+import { errorMessage } from './core/errors.js'
+import { readValue } from './io/files.js'
+import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { endAbandonedCalls, restoreSamples, saveSamples } from './github/sample-cache.js'
-import { isError } from './parse.js'
-import { ghesRecordWarning, uploadFailure } from './recording.js'
-import { escapeLog } from './render/escape.js'
+import { cacheCallsPending, restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { isError } from './core/parse.js'
+import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
-import type { SampleBook } from './sample-book.js'
-import type { Report, Sample } from './types.js'
+import type { SampleBook } from './core/sample-book.js'
+import type { Report, Sample } from './core/types.js'
 
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {
+  const knobs = testKnobs(process.env)
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
-    const clientOptions = clientOptionsFromEnv()
-    const usage: Usage = { requests: 0 }
-    const client = createClient(config.token, clientOptions, usage)
+    const client = createClient(config.token, knobs.client)
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
     let restoring: Promise<SampleBook | undefined> | undefined
+    const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
-      ...config,
-      branch: config.branch ?? (await branchOf(client, config, context)),
-      currentRunId: context.runId,
+      ...checkPlan(config, branch, context.runId),
       currentRunNumber: context.runNumber,
       current,
-      timeoutMs: clientOptions.timeoutMs,
-      readBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config))
+      restoreBook: sampleCacheWanted(config, context)
+        ? () => (restoring = restoreSamples(config, knobs.cacheTimeoutMs))
         : undefined
     })
     // The check never reads this run back, so the upload waits for it: loading the upload
@@ -53,15 +51,23 @@ export async function run(): Promise<void> {
     // mid-listing makes the repository listing start over. It runs beside the save.
     const recording =
       config.record && !context.isGhes ? record(config, context, current) : undefined
-    core.info(describeUsage(usage))
+    core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save or the upload.
-    await Promise.all([recording, saveBook(await restoring, config, context)])
+    await Promise.all([recording, saveBook(await restoring, config, context, knobs.cacheTimeoutMs)])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
-  endAbandonedCalls()
+  // The cache client has no deadline of its own: a call abandoned on a hung service (or still
+  // running because the check failed first) would keep the step alive until the job's
+  // timeout, so the process ends soon after the outputs and exit code are set. A process with
+  // nothing pending ends sooner by itself.
+  if (cacheCallsPending())
+    setTimeout(() => process.exit(), knobs.cacheTimeoutMs ?? EXIT_GRACE_MS).unref()
 }
+
+/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
+const EXIT_GRACE_MS = 2_000
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
@@ -128,7 +134,8 @@ export async function record(
 export async function saveBook(
   book: SampleBook | undefined,
   config: Config,
-  context: RunnerContext
+  context: RunnerContext,
+  limit?: number
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -141,7 +148,8 @@ export async function saveBook(
     scope: config,
     lookback: config.lookback,
     runId: context.runId,
-    runAttempt: context.runAttempt
+    runAttempt: context.runAttempt,
+    limit
   })
 }
 
@@ -185,16 +193,5 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   if (report.verdict === 'insufficient') {
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
     else core.warning(`Rolling median ${line}`)
-  }
-}
-
-/** Test-only knobs for the fake server's hang and retry cases; unset on real runners. */
-function clientOptionsFromEnv(): ClientOptions {
-  const env = (name: string, fallback: number) => Number(process.env[name]) || fallback
-  return {
-    timeoutMs: env('HELM_ROLLING_TIMEOUT_MS', DEFAULT_CLIENT_OPTIONS.timeoutMs),
-    retries: env('HELM_ROLLING_RETRIES', DEFAULT_CLIENT_OPTIONS.retries),
-    retryUnitMs: env('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
-    maxWaitSeconds: env('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
   }
 }

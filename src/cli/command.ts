@@ -1,13 +1,12 @@
 import { parseArgs } from 'node:util'
-import { check } from '../check.js'
-import { readConfig, type Config } from '../config.js'
-import { InputError, errorMessage } from '../errors.js'
-import { withAttribution } from '../attribution.js'
-import { createClient, DEFAULT_CLIENT_OPTIONS } from '../github/client.js'
+import { check } from '../app/check.js'
+import { checkPlan, readConfig, type Config } from '../core/config.js'
+import { InputError, errorMessage } from '../core/errors.js'
+import { judgeHistory } from '../core/attribution.js'
+import { createClient } from '../github/client.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import { judge } from '../stats.js'
-import type { Report } from '../types.js'
+import type { Report } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
@@ -112,12 +111,12 @@ function usage(problem: string): CliResult {
 
 async function fromDir(dir: string, config: Config): Promise<Report> {
   const collected = await readLocalSamples(dir, config.file, config.history)
-  const report = judge(collected.samples.slice(0, config.window), collected.skipped, config, dir)
-  return withAttribution(report, collected.samples, config.minShift)
+  const { rubric, history } = checkPlan(config, '')
+  return judgeHistory(collected.samples, collected.skipped, rubric, history.minShift, dir)
 }
 
 async function fromApi(config: Config): Promise<Report> {
   const client = createClient(config.token)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, { ...config, branch, timeoutMs: DEFAULT_CLIENT_OPTIONS.timeoutMs })
+  return check(client, checkPlan(config, branch))
 }

@@ -1,10 +1,10 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
-import { SkipRun } from '../errors.js'
-import { readSmallFile } from '../files.js'
-import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../parse.js'
-import { collectSamples, type Collected } from '../samples.js'
-import type { RunInfo } from '../types.js'
+import { SkipRun } from '../core/errors.js'
+import { readSmallFile } from '../io/files.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../core/parse.js'
+import { collectSamples, type Collected } from '../core/samples.js'
+import type { RunInfo } from '../core/types.js'
 
 const MAX_METADATA_BYTES = 4096
 

@@ -1,5 +1,5 @@
 import { changeLines } from '../render/change.js'
-import { escapeLog } from '../render/escape.js'
+import { escapeLog } from '../core/escape.js'
 import {
   ICON,
   certainty,
@@ -9,8 +9,8 @@ import {
   trend,
   utcMinute
 } from '../render/wording.js'
-import { round } from '../stats.js'
-import type { Report } from '../types.js'
+import { round } from '../core/stats.js'
+import type { Report } from '../core/types.js'
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {

@@ -1,5 +1,5 @@
-import { artifactNameFor } from '../config.js'
-import { SkipRun } from '../errors.js'
+import { artifactNameFor } from '../core/config.js'
+import { SkipRun } from '../core/errors.js'
 import {
   absenceReason,
   toArtifact,
@@ -8,7 +8,7 @@ import {
   type ListedArtifact,
   type RepoRef
 } from './artifacts.js'
-import { serverNow, type Client } from './client.js'
+import type { Client } from './client.js'
 import * as core from '@actions/core'
 import { explain, isFatal } from './failures.js'
 import { listPages } from './listing.js'
@@ -80,7 +80,7 @@ export class ArtifactIndex {
     client: Client,
     private readonly options: IndexOptions
   ) {
-    this.now = options.now ?? (() => serverNow(client))
+    this.now = options.now ?? (() => client.serverNow())
     const fixedName = !options.template.includes('{run_id}')
     const perPage = 100
     this.pages = listPages(client, {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
-import { ResponseShapeError, SkipRun, errorName } from '../errors.js'
-import { clientOptionsOf, pickFetch, type Client } from './client.js'
-import { OVER_CAP, readStream } from './transport.js'
+import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
+import type { Client } from './client.js'
+import { OVER_CAP, readCapped } from './transport.js'
 import { listPages } from './listing.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
@@ -130,13 +130,12 @@ export class DownloadFault extends Error {
 export async function downloadArtifact(
   client: Client,
   ref: RepoRef,
-  artifact: Artifact,
-  timeoutMs: number
+  artifact: Artifact
 ): Promise<Buffer> {
-  const { retries, retryUnitMs } = clientOptionsOf(client)
+  const { retries, retryUnitMs } = client.options
   for (let attempt = 0; ; attempt++) {
     try {
-      return await downloadOnce(client, ref, artifact, timeoutMs)
+      return await downloadOnce(client, ref, artifact)
     } catch (error) {
       if (!(error instanceof DownloadFault)) throw error
       if (attempt >= retries) throw new DownloadFault(`${error.message} after ${retries} retries`)
@@ -145,13 +144,8 @@ export async function downloadArtifact(
   }
 }
 
-async function downloadOnce(
-  client: Client,
-  ref: RepoRef,
-  artifact: Artifact,
-  timeoutMs: number
-): Promise<Buffer> {
-  const response = await client.request(
+async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): Promise<Buffer> {
+  const response = await client.octokit.request(
     'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
     {
       ...ref,
@@ -165,12 +159,14 @@ async function downloadOnce(
   let stream: ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    const blob = await pickFetch()(location, {
-      redirect: 'follow',
-      signal: AbortSignal.timeout(timeoutMs)
-    }).catch(error => {
-      throw new DownloadFault(`artifact download failed (${errorName(error)})`)
-    })
+    const blob = await client
+      .fetch(location, {
+        redirect: 'follow',
+        signal: AbortSignal.timeout(client.options.timeoutMs)
+      })
+      .catch(error => {
+        throw new DownloadFault(`artifact download failed (${errorName(error)})`)
+      })
     if (!blob.ok) {
       await blob.body?.cancel()
       // The blob is gone: a content reason. Anything else (5xx, an expired signature) is a fault.
@@ -182,19 +178,20 @@ async function downloadOnce(
   } else {
     stream = response.data as unknown as ReadableStream<Uint8Array> | null
   }
-  const zip = await readCapped(stream, MAX_ZIP_BYTES)
+  const zip = await readDownload(stream, MAX_ZIP_BYTES)
   verifyDigest(zip, artifact.digest)
   return zip
 }
 
-async function readCapped(
+/** The download's bytes, capped: an empty or over-cap body skips the run, a broken one is a fault. */
+async function readDownload(
   stream: ReadableStream<Uint8Array> | null,
   maxBytes: number
 ): Promise<Buffer> {
   if (!stream) throw new SkipRun('artifact download was empty')
   let zip: Buffer | typeof OVER_CAP
   try {
-    zip = await readStream(stream, maxBytes)
+    zip = await readCapped(stream, maxBytes)
   } catch (error) {
     throw new DownloadFault(`artifact download broke off (${errorName(error)})`)
   }

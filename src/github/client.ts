@@ -13,6 +13,7 @@ import {
   retryAfterSeconds,
   type HeaderMap
 } from './headers.js'
+import type { Usage } from '../core/types.js'
 import { BodyTooLarge, guardedFetch } from './transport.js'
 
 /**
@@ -21,7 +22,7 @@ import { BodyTooLarge, guardedFetch } from './transport.js'
  * payload before any of our code runs. The runner context is read by `context.ts` instead.
  */
 const GitHub = Core.plugin(restEndpointMethods)
-export type Client = InstanceType<typeof GitHub>
+export type Octokit = InstanceType<typeof GitHub>
 
 /** Checks a response body before it is returned; a problem is retried like a network fault. */
 export type BodyCheck = (data: unknown) => string | undefined
@@ -45,18 +46,6 @@ export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
 
 /** GitHub's documented wait for a secondary limit that names none: a minute, then doubling. */
 export const SECONDARY_FALLBACK_SECONDS = 60
-
-/** Each client's options, for the requests made beside Octokit (the blob download). */
-const optionsByClient = new WeakMap<object, ClientOptions>()
-
-export function clientOptionsOf(client: Client): ClientOptions {
-  return optionsByClient.get(client) ?? DEFAULT_CLIENT_OPTIONS
-}
-
-/** `GITHUB_API_URL` as this client uses it. */
-export function apiUrlOf(client: Client): string {
-  return String(client.request.endpoint.DEFAULTS.baseUrl)
-}
 
 export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
   return (env.GITHUB_API_URL || 'https://api.github.com').replace(/\/+$/, '')
@@ -90,28 +79,7 @@ export function pickFetch(env: NodeJS.ProcessEnv = process.env): typeof fetch {
     } as Parameters<typeof undiciFetch>[1])) as unknown as typeof fetch
 }
 
-/** What the check cost against the token's hourly budget, from GitHub's own headers. */
-export interface Usage {
-  requests: number
-  remaining?: number
-  resetAt?: Date
-  /** The API server's clock minus this runner's, from the last `date` header seen. */
-  clockOffsetMs?: number
-}
-
 type HeaderBag = HeaderMap
-
-/** Each client's meter, for the server's time. */
-const usageByClient = new WeakMap<object, Usage>()
-
-/**
- * Now, by the API server's clock where a response has told it (its `date` header): a
- * self-hosted runner's clock may be off, and the listing-lag margin is measured against
- * GitHub's own timestamps.
- */
-export function serverNow(client: Client): number {
-  return Date.now() + (usageByClient.get(client)?.clockOffsetMs ?? 0)
-}
 
 function clockOffset(headers: HeaderBag): number | undefined {
   const date = Date.parse(String(headers?.date ?? ''))
@@ -216,36 +184,56 @@ const rateLimits = (options: ClientOptions) => (octokit: Core) => {
   })
 }
 
-export function createClient(
-  token: string,
-  options: ClientOptions = DEFAULT_CLIENT_OPTIONS,
-  usage: Usage = { requests: 0 }
-): Client {
-  const baseUrl = apiBaseUrl()
-  const Octokit = GitHub.plugin(
-    attemptTimeout(options.timeoutMs),
-    usageMeter(usage),
-    responseCheck,
-    rateLimits(options),
-    retry,
-    throttling
-  )
-  const client = new Octokit({
-    auth: `token ${token}`,
-    baseUrl,
-    userAgent: 'helm-rolling-action',
-    request: { fetch: guardedFetch(pickFetch(), { apiUrl: baseUrl }) },
-    // 403 and 429 are the rate-limit hook's; 5xx, network faults and bad bodies are retried here.
-    retry: {
-      retries: options.retries,
-      retryAfterBaseValue: options.retryUnitMs,
-      doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
-    },
-    // Kept for its concurrency limit (10 API requests at a time); its own retries are off,
-    // because it retries a bare 429 not at all and sleeps whatever `retry-after` says.
-    throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false }
-  })
-  optionsByClient.set(client, options)
-  usageByClient.set(client, usage)
-  return client
+/**
+ * One value for everything a request needs: the Octokit instance, its options, the request
+ * meter, the API's address, the fetch (its proxy dispatcher made once) and the server's clock.
+ */
+export class Client {
+  readonly usage: Usage = { requests: 0 }
+  readonly apiUrl = apiBaseUrl()
+  /** Node's fetch, or undici's behind a proxy: for the requests made beside Octokit (blobs). */
+  readonly fetch = pickFetch()
+  readonly octokit: Octokit
+
+  constructor(
+    token: string,
+    readonly options: ClientOptions = DEFAULT_CLIENT_OPTIONS
+  ) {
+    const WithPlugins = GitHub.plugin(
+      attemptTimeout(options.timeoutMs),
+      usageMeter(this.usage),
+      responseCheck,
+      rateLimits(options),
+      retry,
+      throttling
+    )
+    this.octokit = new WithPlugins({
+      auth: `token ${token}`,
+      baseUrl: this.apiUrl,
+      userAgent: 'helm-rolling-action',
+      request: { fetch: guardedFetch(this.fetch, { apiUrl: this.apiUrl }) },
+      // 403 and 429 are the rate-limit hook's; 5xx, network faults and bad bodies are retried here.
+      retry: {
+        retries: options.retries,
+        retryAfterBaseValue: options.retryUnitMs,
+        doNotRetry: [400, 401, 403, 404, 410, 422, 429, 451]
+      },
+      // Kept for its concurrency limit (10 API requests at a time); its own retries are off,
+      // because it retries a bare 429 not at all and sleeps whatever `retry-after` says.
+      throttle: { onRateLimit: () => false, onSecondaryRateLimit: () => false }
+    })
+  }
+
+  /**
+   * Now, by the API server's clock where a response has told it (its `date` header): a
+   * self-hosted runner's clock may be off, and the listing-lag margin is measured against
+   * GitHub's own timestamps.
+   */
+  serverNow(): number {
+    return Date.now() + (this.usage.clockOffsetMs ?? 0)
+  }
+}
+
+export function createClient(token: string, options?: ClientOptions): Client {
+  return new Client(token, options)
 }

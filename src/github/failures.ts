@@ -1,4 +1,4 @@
-import { errorMessage } from '../errors.js'
+import { errorMessage } from '../core/errors.js'
 import { primaryLimitSpent, resetTime, type HeaderMap } from './headers.js'
 
 interface HttpError {

@@ -1,7 +1,7 @@
 import * as core from '@actions/core'
-import { ResponseShapeError } from '../errors.js'
-import { escapeLog } from '../render/escape.js'
-import { apiUrlOf, type BodyCheck, type Client } from './client.js'
+import { ResponseShapeError } from '../core/errors.js'
+import { escapeLog } from '../core/escape.js'
+import type { BodyCheck, Client } from './client.js'
 import { explain } from './failures.js'
 
 /**
@@ -152,8 +152,8 @@ async function fetchPage<T>(
 ): Promise<Page<T>> {
   const expect: BodyCheck = data => pageProblem(data, listing)
   const response = url
-    ? await client.request({ method: 'GET', url, request: { expect } })
-    : await client.request(listing.route, {
+    ? await client.octokit.request({ method: 'GET', url, request: { expect } })
+    : await client.octokit.request(listing.route, {
         ...listing.params,
         per_page: listing.perPage,
         request: { expect }
@@ -162,7 +162,7 @@ async function fetchPage<T>(
   return {
     items: (data[listing.key] as unknown[]).map(listing.parse),
     totalCount: typeof data.total_count === 'number' ? data.total_count : undefined,
-    next: nextLink(response.headers.link, apiUrlOf(client), listing),
+    next: nextLink(response.headers.link, client.apiUrl, listing),
     last: !/rel="?next"?/.test(String(response.headers.link ?? ''))
   }
 }

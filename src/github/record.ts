@@ -1,8 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { artifactNameFor } from '../config.js'
-import type { RunnerContext } from '../context.js'
+import { artifactNameFor } from '../core/config.js'
+import type { RunnerContext } from '../io/context.js'
 
 export interface RecordRequest {
   value: number

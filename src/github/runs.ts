@@ -1,6 +1,7 @@
 import type { RestEndpointMethodTypes } from '@octokit/rest'
-import { ResponseShapeError } from '../errors.js'
-import { cleanDate, cleanSha } from '../parse.js'
+import type { RunFilter, RunQuery } from '../core/config.js'
+import { ResponseShapeError } from '../core/errors.js'
+import { cleanDate, cleanSha } from '../core/parse.js'
 import type { BodyCheck, Client } from './client.js'
 import { explain } from './failures.js'
 import { listPages } from './listing.js'
@@ -24,23 +25,6 @@ export type Run = Pick<
   conclusion: string | null
   repository: RepositoryRef
   head_repository: RepositoryRef | null
-}
-
-export interface RunFilter {
-  branch: string
-  event?: string
-  conclusions: readonly string[]
-  allowForks: boolean
-  currentRunId?: number
-}
-
-export interface RunQuery {
-  owner: string
-  repo: string
-  workflow: string
-  branch: string
-  event?: string
-  lookback: number
 }
 
 /**
@@ -124,7 +108,7 @@ export async function defaultBranch(client: Client, owner: string, repo: string)
       typeof (data as { default_branch?: unknown } | null)?.default_branch === 'string'
         ? undefined
         : 'the repository is not the expected JSON'
-    const { data } = await client.rest.repos.get({ owner, repo, request: { expect } })
+    const { data } = await client.octokit.rest.repos.get({ owner, repo, request: { expect } })
     return data.default_branch
   } catch (error) {
     throw new Error(explain(error, `Reading the default branch of ${owner}/${repo}`))

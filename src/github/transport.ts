@@ -104,7 +104,7 @@ async function buffered(response: Response, maxBytes: number): Promise<Response>
     await response.body?.cancel()
     throw new BodyTooLarge(maxBytes)
   }
-  const body = response.body ? await readStream(response.body, maxBytes) : null
+  const body = response.body ? await readCapped(response.body, maxBytes) : null
   if (body === OVER_CAP) throw new BodyTooLarge(maxBytes)
   const status = response.status
   return new Response(status === 204 || status === 205 || status === 304 ? null : body, {
@@ -114,29 +114,25 @@ async function buffered(response: Response, maxBytes: number): Promise<Response>
   })
 }
 
-/** What `readStream` answers for a stream longer than its cap (the stream is cancelled). */
+/** What `readCapped` answers for a stream longer than its cap (the stream is cancelled). */
 export const OVER_CAP = Symbol('over the cap')
 
 /**
- * A whole stream in memory, at most `maxBytes`: past that it is cancelled and `OVER_CAP` is
- * answered, so that no body is ever held whole before its size is known. A reset or a cut-off
- * stream rejects.
+ * The one capped reader: a whole stream (a response body, an inflating zip entry) in memory,
+ * at most `maxBytes`. Past that the stream is cancelled (leaving the loop cancels a web stream
+ * and destroys a Node one) and `OVER_CAP` is answered, so that nothing is ever held whole
+ * before its size is known. A reset or a cut-off stream rejects.
  */
-export async function readStream(
-  stream: ReadableStream<Uint8Array>,
+export async function readCapped(
+  stream: AsyncIterable<Uint8Array>,
   maxBytes: number
 ): Promise<Buffer | typeof OVER_CAP> {
   const chunks: Uint8Array[] = []
   let total = 0
-  const reader = stream.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) return Buffer.concat(chunks)
-    total += value.length
-    if (total > maxBytes) {
-      await reader.cancel()
-      return OVER_CAP
-    }
-    chunks.push(value)
+  for await (const chunk of stream) {
+    total += chunk.length
+    if (total > maxBytes) return OVER_CAP
+    chunks.push(chunk)
   }
+  return Buffer.concat(chunks)
 }

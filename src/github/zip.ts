@@ -1,5 +1,6 @@
 import yauzl from 'yauzl'
-import { SkipRun, errorMessage } from '../errors.js'
+import { SkipRun, errorMessage } from '../core/errors.js'
+import { OVER_CAP, readCapped } from './transport.js'
 
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
@@ -23,7 +24,7 @@ export async function readZipEntry(zip: Buffer, name: string, maxBytes: number):
         `${name} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
       )
     }
-    return await readCapped(archive, entry, maxBytes)
+    return await inflate(archive, entry, maxBytes)
   } finally {
     archive.close()
   }
@@ -56,26 +57,19 @@ async function findEntry(archive: yauzl.ZipFile, name: string): Promise<yauzl.En
   return found
 }
 
-async function readCapped(
+/** The entry's text, inflated at most to `maxBytes` (a zip bomb's header may lie about its size). */
+async function inflate(
   archive: yauzl.ZipFile,
   entry: yauzl.Entry,
   maxBytes: number
 ): Promise<string> {
-  const chunks: Buffer[] = []
-  let total = 0
+  let data: Buffer | typeof OVER_CAP
   try {
-    const stream = await archive.openReadStreamPromise(entry)
-    for await (const chunk of stream as AsyncIterable<Buffer>) {
-      total += chunk.length
-      if (total > maxBytes) {
-        stream.destroy()
-        throw new SkipRun(`${entry.fileName} inflates past the ${maxBytes}-byte cap`)
-      }
-      chunks.push(chunk)
-    }
+    data = await readCapped(await archive.openReadStreamPromise(entry), maxBytes)
   } catch (error) {
-    if (error instanceof SkipRun) throw error
     throw new SkipRun(`${entry.fileName} is corrupt (${errorMessage(error)})`)
   }
-  return Buffer.concat(chunks).toString('utf8')
+  if (data === OVER_CAP)
+    throw new SkipRun(`${entry.fileName} inflates past the ${maxBytes}-byte cap`)
+  return data.toString('utf8')
 }

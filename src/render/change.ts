@@ -3,9 +3,9 @@
  * summary, the log and the terminal report. No Markdown: the summary passes its own linked
  * run label, and escaping is the caller's job.
  */
-import { splitCommits } from '../attribution.js'
-import { ALPHA, type ChangePoint, type Standing } from '../changepoint.js'
-import type { Change, Report } from '../types.js'
+import { splitCommits } from '../core/attribution.js'
+import { ALPHA, type ChangePoint, type Standing } from '../core/changepoint.js'
+import type { Change, Report } from '../core/types.js'
 import { plural, seconds as exactSeconds } from './wording.js'
 
 /** Said instead of a compare link when the runs either side of the split share a commit. */

@@ -1,5 +1,5 @@
-import { round } from '../stats.js'
-import type { Report } from '../types.js'
+import { round } from '../core/stats.js'
+import type { Report } from '../core/types.js'
 
 /** The change-point outputs: the run and commit after the shift, its size and p; null unless one was found. */
 function changeValues(report: Report) {

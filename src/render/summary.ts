@@ -1,8 +1,8 @@
-import { splitCommits } from '../attribution.js'
-import { round } from '../stats.js'
-import type { Change, Report, Sample } from '../types.js'
+import { splitCommits } from '../core/attribution.js'
+import { round } from '../core/stats.js'
+import type { Change, Report, Sample } from '../core/types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
-import { escapeMarkdown as md } from './escape.js'
+import { escapeMarkdown as md } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {

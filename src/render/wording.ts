@@ -1,6 +1,5 @@
-import { round } from '../stats.js'
-import type { Usage } from '../github/client.js'
-import type { Report, Stats } from '../types.js'
+import { round } from '../core/stats.js'
+import type { Report, Stats, Usage } from '../core/types.js'
 
 /**
  * The verdict's words, shared by the Markdown summary, the log and the terminal: each phrase

@@ -1,48 +1,27 @@
-import { withAttribution } from './attribution.js'
-import { artifactNameFor, type Config } from './config.js'
-import { SkipRun } from './errors.js'
-import { ArtifactIndex } from './github/artifact-index.js'
-import { downloadArtifact, findArtifact, type Artifact } from './github/artifacts.js'
-import type { Client } from './github/client.js'
-import { afterRequestsSent, requestsSent } from './github/transport.js'
-import { explain, httpStatus } from './github/failures.js'
-import { explained } from './github/listing.js'
-import { excludeReason, listRuns, type Run } from './github/runs.js'
-import { readZipEntry } from './github/zip.js'
-import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
-import type { SampleBook } from './sample-book.js'
-import { collectSamples } from './samples.js'
-import { judge } from './stats.js'
-import type { Report, Sample } from './types.js'
+import { judgeHistory } from '../core/attribution.js'
+import { artifactNameFor, type CheckPlan } from '../core/config.js'
+import { SkipRun } from '../core/errors.js'
+import { ArtifactIndex } from '../github/artifact-index.js'
+import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
+import type { Client } from '../github/client.js'
+import { afterRequestsSent, requestsSent } from '../github/transport.js'
+import { explain, httpStatus } from '../github/failures.js'
+import { explained } from '../github/listing.js'
+import { excludeReason, listRuns, type Run } from '../github/runs.js'
+import { readZipEntry } from '../github/zip.js'
+import { MAX_SAMPLE_BYTES, isError, parseSample } from '../core/parse.js'
+import type { SampleBook } from '../core/sample-book.js'
+import { collectSamples } from '../core/samples.js'
+import type { Report, Sample } from '../core/types.js'
 
-export type CheckOptions = Pick<
-  Config,
-  | 'owner'
-  | 'repo'
-  | 'workflow'
-  | 'event'
-  | 'conclusions'
-  | 'artifactName'
-  | 'file'
-  | 'window'
-  | 'minRuns'
-  | 'budget'
-  | 'lookback'
-  | 'history'
-  | 'minShift'
-  | 'allowForks'
-> & {
-  /** Resolved: the input, or the repository's default branch. */
-  branch: string
-  currentRunId?: number
+export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
   current?: Sample
-  timeoutMs: number
   /**
    * Called once the listings have started: the samples read by earlier checks (the Actions
    * cache), which this check adds to. Undefined: every artifact is downloaded.
    */
-  readBook?: () => Promise<SampleBook | undefined>
+  restoreBook?: () => Promise<SampleBook | undefined>
   /**
    * This run's number: the run just before it cannot be in the cache (the entry its own check
    * saved never holds its own sample), so its download starts beside the cache restore
@@ -62,18 +41,19 @@ export const CONCURRENCY = 20
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
-  const ref = { owner: options.owner, repo: options.repo }
+  const { runs, artifact: wantedArtifact } = options
+  const ref = { owner: runs.owner, repo: runs.repo }
   const listingsSent = afterRequestsSent(requestsSent() + 2)
-  const wanted = options.history - (options.current ? 1 : 0)
+  const wanted = options.history.size - (options.current ? 1 : 0)
   const index = new ArtifactIndex(client, {
     ref,
-    template: options.artifactName,
-    lookback: options.lookback
+    template: wantedArtifact.template,
+    lookback: runs.lookback
   })
   index.prefetch()
   const pages = explained(
-    listRuns(client, { ...ref, ...options }),
-    `Listing runs of workflow ${options.workflow} in ${ref.owner}/${ref.repo}`
+    listRuns(client, runs),
+    `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
   )
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
 
@@ -83,7 +63,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
     const resolved = await index.resolve(run)
     if (resolved && 'skip' in resolved) throw new SkipRun(resolved.skip)
     if (resolved) return resolved.artifact
-    const name = artifactNameFor(options.artifactName, run.id)
+    const name = artifactNameFor(wantedArtifact.template, run.id)
     return findArtifact(client, ref, run.id, name, run.head_repository?.id)
   }
 
@@ -94,27 +74,26 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
       const known =
         artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
       if (known) return valueOf(known)
-      const zip = await downloadArtifact(client, ref, artifact, options.timeoutMs)
-      const read = await readSample(zip, options.file)
+      const zip = await downloadArtifact(client, ref, artifact)
+      const read = await readSample(zip, wantedArtifact.file)
       if (artifact.digest) (await book)?.learn(artifact, run.id, read)
       return valueOf(read)
     } catch (error) {
-      throw toSkip(error, run)
+      throw skipOrFailure(error, run)
     }
   }
 
   const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
-    excludeReason(run, { ...options, currentRunId: options.currentRunId })
+    excludeReason(run, runs)
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
-  const readBook = options.readBook
-  if (readBook) book = listingsSent.then(() => readBook())
+  const restoreBook = options.restoreBook
+  if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
-  const source = `${ref.owner}/${ref.repo} · ${options.workflow} · ${options.branch}`
-  const report = judge(history.slice(0, options.window), collected.skipped, options, source)
-  return withAttribution(report, history, options.minShift)
+  const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
+  return judgeHistory(history, collected.skipped, options.rubric, options.history.minShift, source)
 }
 
 type Read = { value: number } | { skip: string }
@@ -141,7 +120,7 @@ function valueOf(read: { value?: number; skip?: string }): number {
  * network faults, bad bodies) fails the check naming the run: skipping it would slide the
  * window to an older sample and could change the verdict.
  */
-function toSkip(error: unknown, run: Run): Error {
+function skipOrFailure(error: unknown, run: Run): SkipRun | Error {
   if (error instanceof SkipRun) return error
   switch (httpStatus(error)) {
     case 410:

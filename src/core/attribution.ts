@@ -3,7 +3,8 @@
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
-import type { Change, Report, Sample } from './types.js'
+import { judge, type Rubric } from './stats.js'
+import type { Change, Report, Sample, Skip } from './types.js'
 
 export interface Attribution {
   /** Newest first, as read: the window's samples and the older ones beyond it. */
@@ -42,6 +43,29 @@ export function withAttribution(
   minShift: number
 ): Report {
   return { ...report, ...attribute(history, minShift) }
+}
+
+/** What attribution reads beyond the rubric: how many samples, and the smallest shift reported. */
+export interface HistoryRule {
+  /** Samples read (>= the window); the verdict uses the newest `window` of them. */
+  size: number
+  /** Seconds: the smallest level shift attribution reports. */
+  minShift: number
+}
+
+/**
+ * Judges the newest `rubric.window` samples of the history, then attributes all of it: the one
+ * way the action and the command turn samples into a report.
+ */
+export function judgeHistory(
+  history: readonly Sample[],
+  skipped: Skip[],
+  rubric: Rubric,
+  minShift: number,
+  source: string
+): Report {
+  const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
+  return withAttribution(report, history, minShift)
 }
 
 /**

@@ -1,5 +1,4 @@
 import type { Config } from './config.js'
-import type { RunnerContext } from './context.js'
 
 /**
  * What the record path says when it cannot, or need not, upload. Pure, so each wording is
@@ -38,7 +37,7 @@ const CONFLICT = /\(409\)|already exists on the workflow run/i
 export function uploadFailure(
   message: string,
   name: string,
-  context: Pick<RunnerContext, 'runAttempt'>
+  context: { runAttempt: number }
 ): Note {
   if (CONFLICT.test(message) && context.runAttempt > 1)
     return {

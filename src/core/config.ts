@@ -1,4 +1,6 @@
+import type { HistoryRule } from './attribution.js'
 import { InputError } from './errors.js'
+import type { Rubric } from './stats.js'
 
 export const CONCLUSIONS = [
   'success',
@@ -223,4 +225,54 @@ export function lookbackWarning(config: Config, hasCurrent: boolean): string | u
 /** The artifact name a run's sample is stored under: the template with `{run_id}` filled in. */
 export function artifactNameFor(template: string, runId: number | string): string {
   return template.replaceAll('{run_id}', String(runId))
+}
+
+/** Which runs are listed: the workflow's completed runs on a branch, at most `lookback`. */
+export interface RunQuery {
+  owner: string
+  repo: string
+  workflow: string
+  branch: string
+  event?: string
+  lookback: number
+}
+
+/** Which listed runs count. */
+export interface RunFilter {
+  branch: string
+  event?: string
+  conclusions: readonly string[]
+  allowForks: boolean
+  /** The run executing this step: its sample is the `value` input, not an artifact. */
+  currentRunId?: number
+}
+
+/** Named parts of a check, never a config spread: each stage gets only what it reads. */
+export interface CheckPlan {
+  /** What to list (the workflow's runs on a branch, at most `lookback`) and which of them count. */
+  runs: RunQuery & RunFilter
+  /** Which artifact of a run holds the sample (`{run_id}` filled in), and which file inside it. */
+  artifact: { template: string; file: string }
+  rubric: Rubric
+  history: HistoryRule
+}
+
+/** The check's parts as the inputs give them; `branch` is resolved (the input or the default). */
+export function checkPlan(config: Config, branch: string, currentRunId?: number): CheckPlan {
+  return {
+    runs: {
+      owner: config.owner,
+      repo: config.repo,
+      workflow: config.workflow,
+      branch,
+      event: config.event,
+      lookback: config.lookback,
+      conclusions: config.conclusions,
+      allowForks: config.allowForks,
+      currentRunId
+    },
+    artifact: { template: config.artifactName, file: config.file },
+    rubric: { budget: config.budget, minRuns: config.minRuns, window: config.window },
+    history: { size: config.history, minShift: config.minShift }
+  }
 }

@@ -5,6 +5,12 @@
  * samples, so the same history always gives the same answer, whichever machine computes it.
  */
 
+import { median } from './stats.js'
+
+// Bound once: the hot loops then call plain functions, not a global's property (the global
+// object costs a lookup per call in a sandboxed context, such as the test runner's).
+const { abs, floor } = Math
+
 /** Significance level for reporting a shift. */
 export const ALPHA = 0.05
 
@@ -85,8 +91,8 @@ function splitAt(values: readonly number[], k: number, z: number, p: number): Sp
   return {
     index: k,
     shift: hodgesLehmann(before, after),
-    before: middle(before),
-    after: middle(after),
+    before: median(before) as number,
+    after: median(after) as number,
     z,
     p
   }
@@ -138,7 +144,7 @@ function scan(doubled: Int32Array, scale: Float64Array): { k: number; z: number;
     sum += doubled[k - 1]
     if (k < MIN_SIDE) continue
     const centred = sum - k * (n + 1)
-    const size = (centred < 0 ? -centred : centred) * scale[k]
+    const size = abs(centred) * scale[k]
     // Before ranking high means after ranking low: z is signed as after minus before.
     if (size > best.max) best = { k, z: -centred * scale[k], max: size }
   }
@@ -152,10 +158,8 @@ function reaches(doubled: Int32Array, scale: Float64Array, threshold: number): b
   for (let k = 1; k <= n - MIN_SIDE; k++) {
     sum += doubled[k - 1]
     if (k < MIN_SIDE) continue
-    // Written out rather than Math.abs: under Jest's module sandbox Math calls are not inlined
-    // and cost over 100x. Same arithmetic as scan(): an identical arrangement, the same size.
-    const centred = sum - k * (n + 1)
-    if ((centred < 0 ? -centred : centred) * scale[k] >= threshold) return true
+    // Same arithmetic as scan(): an identical arrangement, the same size.
+    if (abs(sum - k * (n + 1)) * scale[k] >= threshold) return true
   }
   return false
 }
@@ -231,8 +235,8 @@ export function below(bound: number, next: () => number): number {
     const biased = (0x100000000 - bound) % bound
     while (product >>> 0 < biased) product = next() * bound
   }
-  // The high word, below bound <= 2^21, so | 0 truncates exactly (and beats Math.floor in Jest).
-  return (product / 0x100000000) | 0
+  // The high word: below bound <= 2^21.
+  return floor(product / 0x100000000)
 }
 
 /** Fisher–Yates, in place. */
@@ -250,14 +254,7 @@ export function hodgesLehmann(before: readonly number[], after: readonly number[
   const differences = new Float64Array(before.length * after.length)
   let i = 0
   for (const a of after) for (const b of before) differences[i++] = a - b
-  return middle(differences)
-}
-
-/** Median of a non-empty list (local, so this module needs nothing beyond types). */
-function middle(values: ArrayLike<number>): number {
-  const sorted = Float64Array.from(values).sort()
-  const mid = sorted.length >> 1
-  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2
+  return median(differences) as number
 }
 
 /** Where a value stands among earlier samples. */

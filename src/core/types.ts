@@ -78,3 +78,12 @@ export interface Change {
   /** The last run before it: the compare view runs from its commit to firstAfter's. */
   lastBefore?: Sample
 }
+
+/** What the check cost against the token's hourly budget, from GitHub's own headers. */
+export interface Usage {
+  requests: number
+  remaining?: number
+  resetAt?: Date
+  /** The API server's clock minus this runner's, from the last `date` header seen. */
+  clockOffsetMs?: number
+}

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
-import { SkipRun } from './errors.js'
-import { MAX_SAMPLE_BYTES, isError, parseSample } from './parse.js'
+import { SkipRun } from '../core/errors.js'
+import { MAX_SAMPLE_BYTES, isError, parseSample } from '../core/parse.js'
 
 /**
  * Reads at most `max` bytes of a regular file, refusing links, other kinds of file and

@@ -3,11 +3,11 @@ import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { errorMessage, SkipRun } from '../errors.js'
-import { readSmallFile } from '../files.js'
-import { SAMPLE_READER_VERSION } from '../parse.js'
-import { escapeLog } from '../render/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../sample-book.js'
+import { errorMessage, SkipRun } from '../core/errors.js'
+import { readSmallFile } from '../io/files.js'
+import { SAMPLE_READER_VERSION } from '../core/parse.js'
+import { escapeLog } from '../core/escape.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/sample-book.js'
 
 /**
  * The one path cached, relative to the cache's working folder. `@actions/cache` hashes the
@@ -45,9 +45,6 @@ export const RESTORE_TIMEOUT_MS = 30_000
 
 /** The longest a save may take; it runs after the outputs are written. */
 export const SAVE_TIMEOUT_MS = 60_000
-
-/** Test-only knob for the hang cases, as the client's; unset on real runners. */
-const deadline = (fallback: number) => Number(process.env.HELM_ROLLING_CACHE_TIMEOUT_MS) || fallback
 
 type CacheModule = typeof import('@actions/cache')
 let loaded: Promise<CacheModule> | undefined
@@ -92,27 +89,22 @@ export function cacheAvailable(env: NodeJS.ProcessEnv): boolean {
  * The newest saved book of this scope, or an empty one to learn into. Undefined when there is
  * no cache service here. Never throws: a cache that fails only costs downloads.
  */
-export async function restoreSamples(scope: CacheScope): Promise<SampleBook | undefined> {
+export async function restoreSamples(
+  scope: CacheScope,
+  limit = RESTORE_TIMEOUT_MS
+): Promise<SampleBook | undefined> {
   if (!cacheAvailable(process.env)) {
     core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
     return undefined
   }
-  const limit = deadline(RESTORE_TIMEOUT_MS)
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), limit)
-  })
   try {
-    const outcome = await Promise.race([tracked(restore(scope)), timeout])
+    const outcome = await withinDeadline(restore(scope), limit)
     if (outcome !== 'timeout') return outcome
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
-    abandoned()
   } catch (error) {
     core.info(
       `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
     )
-  } finally {
-    clearTimeout(timer)
   }
   return new SampleBook()
 }
@@ -129,7 +121,7 @@ async function restore(scope: CacheScope): Promise<SampleBook> {
     core.info('Sample cache: no entry yet; every artifact is downloaded')
     return new SampleBook()
   }
-  const parsed = readBook(join(root, BOOK_PATH), scopeText(scope))
+  const parsed = readBookFile(join(root, BOOK_PATH), scopeText(scope))
   if ('error' in parsed) {
     core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.error}`)
     return new SampleBook()
@@ -138,7 +130,8 @@ async function restore(scope: CacheScope): Promise<SampleBook> {
   return new SampleBook(parsed.entries)
 }
 
-function readBook(path: string, scope: string) {
+/** The restored file's entries, or why they cannot be used. */
+function readBookFile(path: string, scope: string) {
   let text: string | undefined
   try {
     text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
@@ -151,40 +144,46 @@ function readBook(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
+/** Cache calls given up on (their sockets may stay open however long the service hangs). */
 let abandonedCalls = 0
+/** Cache calls still running: one still running when run() ends may hang too. */
 let callsInFlight = 0
 
-/** A cache call given up on: its socket may stay open however long the service hangs. */
-function abandoned(): void {
-  abandonedCalls++
-}
-
-/** Counts a cache call while it runs: one still running when run() ends may hang too. */
-function tracked<T>(call: Promise<T>): Promise<T> {
+/**
+ * The one deadline of a cache call (the cache client has none of its own): past `limit` the
+ * call is abandoned, left running and counted, and 'timeout' is answered.
+ */
+async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | 'timeout'> {
   callsInFlight++
-  return call.finally(() => callsInFlight--)
+  const counted = call.finally(() => callsInFlight--)
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<'timeout'>(resolve => {
+    timer = setTimeout(() => resolve('timeout'), limit)
+  })
+  try {
+    const outcome = await Promise.race([counted, timeout])
+    if (outcome === 'timeout') abandonedCalls++
+    return outcome
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 /**
- * The cache client has no deadline of its own: a call abandoned on a hung service would keep
- * the step alive until the job's timeout. Called once run() is done (outputs, summary, exit
- * code set): if a call was abandoned, or is still running (the check failed before it was
- * needed), the process ends soon after, with the exit code set; a process with nothing
- * pending ends sooner by itself.
+ * Whether a cache call was abandoned or is still running: the entry point then ends the
+ * process once its outputs are set, rather than wait on a hung service until the job's timeout.
  */
-export function endAbandonedCalls(): void {
-  if (abandonedCalls === 0 && callsInFlight === 0) return
-  setTimeout(() => process.exit(), deadline(ABANDON_GRACE_MS)).unref()
+export function cacheCallsPending(): boolean {
+  return abandonedCalls > 0 || callsInFlight > 0
 }
-
-/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
-const ABANDON_GRACE_MS = 2_000
 
 export interface SaveRequest {
   scope: CacheScope
   lookback: number
   runId: number
   runAttempt: number
+  /** The longest the save may take. */
+  limit?: number
 }
 
 /**
@@ -192,21 +191,12 @@ export interface SaveRequest {
  * id and attempt. Never throws: a save that fails costs the next check some downloads.
  */
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
-  const limit = deadline(SAVE_TIMEOUT_MS)
-  let timer: NodeJS.Timeout | undefined
-  const timeout = new Promise<'timeout'>(resolve => {
-    timer = setTimeout(() => resolve('timeout'), limit)
-  })
+  const limit = request.limit ?? SAVE_TIMEOUT_MS
   try {
-    const saved = await Promise.race([tracked(save(book, request)), timeout])
-    if (saved === 'timeout') {
-      core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
-      abandoned()
-    }
+    const saved = await withinDeadline(save(book, request), limit)
+    if (saved === 'timeout') core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
-  } finally {
-    clearTimeout(timer)
   }
 }
 
