@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 /**
- * The layering rule (README, "Layout"): core/ is pure and imports only core/; io/ reads local
+ * The layering rule (docs/development.md, "Layout"): core/ is pure and imports only core/; io/ reads local
  * files and the environment on top of core/; github/ and cache/ import core/ and io/; render/
  * imports core/ only; app/, cli/, main.ts and index.ts may import anything. Type-only imports
  * count. Each folder lists the sibling folders it may not reach.
@@ -24,7 +24,7 @@ const layer = (folder, allowed) => ({
         patterns: [
           {
             regex: `^\\.\\./(?!(${allowed.join('|') || '(?!)'})/)`,
-            message: `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (README, "Layout").`
+            message: `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (docs/development.md, "Layout").`
           },
           ...(folder === 'core'
             ? [{ group: LIBRARIES, message: 'src/core/ is pure: no I/O, no GitHub libraries.' }]
