@@ -15,6 +15,8 @@ const MAY_IMPORT = {
   render: ['core']
 }
 const LIBRARIES = ['@actions/*', '@octokit/*', 'undici', 'yauzl', 'node:fs', 'node:child_process']
+const wrongWay = (folder, allowed) =>
+  `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (docs/development.md, "Layout").`
 const layer = (folder, allowed) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {
@@ -24,13 +26,30 @@ const layer = (folder, allowed) => ({
         patterns: [
           {
             regex: `^\\.\\./(?!(${allowed.join('|') || '(?!)'})/)`,
-            message: `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (docs/development.md, "Layout").`
+            message: wrongWay(folder, allowed)
           },
           ...(folder === 'core'
             ? [{ group: LIBRARIES, message: 'src/core/ is pure: no I/O, no GitHub libraries.' }]
             : [])
         ]
       }
+    ],
+    // no-restricted-imports does not see import(): the same rule for a literal dynamic import
+    // (an esquery regex cannot hold a '/', hence \x2F).
+    'no-restricted-syntax': [
+      'error',
+      {
+        selector: `ImportExpression[source.value=/^\\.\\.\\x2F(?!(${allowed.join('|') || '(?!)'})\\x2F)/]`,
+        message: wrongWay(folder, allowed)
+      },
+      ...(folder === 'core'
+        ? [
+            {
+              selector: `ImportExpression[source.value=/^(@actions|@octokit|undici|yauzl|node:fs|node:child_process)/]`,
+              message: 'src/core/ is pure: no I/O, no GitHub libraries.'
+            }
+          ]
+        : [])
     ]
   }
 })

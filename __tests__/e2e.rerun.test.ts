@@ -4,7 +4,7 @@ import { makeRuns } from '../__fixtures__/history.js'
 import { runAction, samplesOf } from '../__fixtures__/run-action.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 import { readZipEntry } from '../src/github/zip.js'
-import { uploadFailure } from '../src/core/recording.js'
+import { uploadFailure } from '../src/github/record.js'
 
 /**
  * Artifact names are unique within a run, across its attempts: GitHub's results service (and

@@ -37,6 +37,20 @@ describe('the layering rule', () => {
     expect(found.every(p => p.startsWith(RULE))).toBe(true)
   })
 
+  it('refuses a dynamic import() the wrong way too', async () => {
+    expect(
+      await problems('src/render/x.ts', "export const x = () => import('../github/client.js')\n")
+    ).toEqual([
+      'no-restricted-syntax: src/render/ may import only src/core/ and its own folder (docs/development.md, "Layout").'
+    ])
+    expect(
+      await problems('src/core/x.ts', "export const x = () => import('@actions/cache')\n")
+    ).toEqual(['no-restricted-syntax: src/core/ is pure: no I/O, no GitHub libraries.'])
+    expect(
+      await problems('src/cache/x.ts', "export const x = () => import('../core/stats.js')\n")
+    ).toEqual([])
+  })
+
   it('lets render/ import core/, and cli/ import anything', async () => {
     expect(
       await problems(

@@ -10,7 +10,12 @@ import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { CheckOptions } from '../src/app/check.js'
 import type { Config } from '../src/core/config.js'
-import type { RecordRequest, Recorded } from '../src/github/record.js'
+import {
+  ghesRecordWarning,
+  uploadFailure,
+  type RecordRequest,
+  type Recorded
+} from '../src/github/record.js'
 import { judge } from '../src/core/stats.js'
 import type { Report, Sample } from '../src/core/types.js'
 
@@ -20,7 +25,12 @@ const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
 jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
-jest.unstable_mockModule('../src/github/record.js', () => ({ recordSample }))
+// Only the upload is mocked; the wording beside it is the real one.
+jest.unstable_mockModule('../src/github/record.js', () => ({
+  ghesRecordWarning,
+  uploadFailure,
+  recordSample
+}))
 jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 
 const { run, publish } = await import('../src/main.js')

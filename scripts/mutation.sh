@@ -44,7 +44,7 @@ mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && 
 mutate "budget boundary made strict" src/core/stats.ts "stats.median <= budget" "stats.median < budget"
 mutate "even median takes the lower middle" src/core/stats.ts "sorted[mid - 1] / 2 + sorted[mid] / 2" "sorted[mid - 1]"
 mutate "GHES record guard removed" src/main.ts "if (context.isGhes) {" "if (false) {"
-mutate "re-run 409 made a warning" src/core/recording.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
+mutate "re-run 409 made a warning" src/github/record.ts "CONFLICT.test(message) && context.runAttempt > 1" "false"
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"

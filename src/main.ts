@@ -13,9 +13,10 @@ import { errorMessage } from './core/errors.js'
 import { readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { cacheCallsPending, restoreSamples, saveSamples } from './cache/sample-cache.js'
+import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
+import { ProcessCacheHost } from './app/cache-host.js'
 import { isError } from './core/parse.js'
-import { ghesRecordWarning, uploadFailure } from './core/recording.js'
+import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { outputStrings } from './render/outputs.js'
@@ -27,6 +28,7 @@ import type { Report, Sample } from './core/types.js'
 /** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
 export async function run(): Promise<void> {
   const knobs = testKnobs(process.env)
+  const cacheHost = new ProcessCacheHost()
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
@@ -43,7 +45,7 @@ export async function run(): Promise<void> {
       currentRunNumber: context.runNumber,
       current,
       restoreBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, knobs.cacheTimeoutMs))
+        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
     // The check never reads this run back, so the upload waits for it: loading the upload
@@ -54,7 +56,10 @@ export async function run(): Promise<void> {
     core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
     // After the outputs: the verdict never waits on a save or the upload.
-    await Promise.all([recording, saveBook(await restoring, config, context, knobs.cacheTimeoutMs)])
+    await Promise.all([
+      recording,
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+    ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
   }
@@ -62,7 +67,7 @@ export async function run(): Promise<void> {
   // running because the check failed first) would keep the step alive until the job's
   // timeout, so the process ends soon after the outputs and exit code are set. A process with
   // nothing pending ends sooner by itself.
-  if (cacheCallsPending())
+  if (cacheHost.pending())
     setTimeout(() => process.exit(), knobs.cacheTimeoutMs ?? EXIT_GRACE_MS).unref()
 }
 
@@ -110,7 +115,6 @@ export async function record(
   if (!current || context.isGhes) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
-    const { recordSample } = await import('./github/record.js')
     const recorded = await recordSample({
       ...config,
       value: current.value,
@@ -135,6 +139,7 @@ export async function saveBook(
   book: SampleBook | undefined,
   config: Config,
   context: RunnerContext,
+  host: CacheHost,
   limit?: number
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
@@ -149,6 +154,7 @@ export async function saveBook(
     lookback: config.lookback,
     runId: context.runId,
     runAttempt: context.runAttempt,
+    host,
     limit
   })
 }

@@ -1,7 +1,6 @@
 import * as core from '@actions/core'
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { errorMessage, SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
@@ -63,16 +62,20 @@ async function cacheModule(): Promise<CacheModule> {
 }
 
 /**
- * `@actions/cache` restores into, and saves from, GITHUB_WORKSPACE. It is pointed once, for
- * this process, at a private folder: the restored file never lands in the user's checkout.
+ * What the entry point owns for the cache, as `actions/cache` does in its own entry: the
+ * private folder `@actions/cache` restores into and saves from (GITHUB_WORKSPACE points at
+ * it), the working directory during a save, and the calls still pending, which decide whether
+ * the process is ended once the outputs are set.
  */
-let folder: string | undefined
-function cacheFolder(): string {
-  if (!folder) {
-    folder = mkdtempSync(join(process.env.RUNNER_TEMP || tmpdir(), 'helm-rolling-cache-'))
-    process.env.GITHUB_WORKSPACE = folder
-  }
-  return folder
+export interface CacheHost {
+  /** The private folder, made (and GITHUB_WORKSPACE pointed at it) on first use. */
+  folder(): string
+  /** Runs a save with the working directory at folder(). */
+  inFolder<T>(work: () => Promise<T>): Promise<T>
+  /** Counts a call as running until it settles. */
+  track<T>(call: Promise<T>): Promise<T>
+  /** Counts a call given up on (its sockets may stay open however long the service hangs). */
+  abandon(): void
 }
 
 /**
@@ -91,6 +94,7 @@ export function cacheAvailable(env: NodeJS.ProcessEnv): boolean {
  */
 export async function restoreSamples(
   scope: CacheScope,
+  host: CacheHost,
   limit = RESTORE_TIMEOUT_MS
 ): Promise<SampleBook | undefined> {
   if (!cacheAvailable(process.env)) {
@@ -98,7 +102,7 @@ export async function restoreSamples(
     return undefined
   }
   try {
-    const outcome = await withinDeadline(restore(scope), limit)
+    const outcome = await withinDeadline(restore(scope, host), host, limit)
     if (outcome !== 'timeout') return outcome
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
   } catch (error) {
@@ -109,9 +113,9 @@ export async function restoreSamples(
   return new SampleBook()
 }
 
-async function restore(scope: CacheScope): Promise<SampleBook> {
+async function restore(scope: CacheScope, host: CacheHost): Promise<SampleBook> {
   const cache = await cacheModule()
-  const root = cacheFolder()
+  const root = host.folder()
   const prefix = keyPrefix(scope)
   const key = await cache.restoreCache([BOOK_PATH], prefix, [prefix], {
     timeoutInMs: RESTORE_TIMEOUT_MS,
@@ -144,37 +148,26 @@ function readBookFile(path: string, scope: string) {
   return Array.isArray(entries) ? { entries } : entries
 }
 
-/** Cache calls given up on (their sockets may stay open however long the service hangs). */
-let abandonedCalls = 0
-/** Cache calls still running: one still running when run() ends may hang too. */
-let callsInFlight = 0
-
 /**
  * The one deadline of a cache call (the cache client has none of its own): past `limit` the
- * call is abandoned, left running and counted, and 'timeout' is answered.
+ * call is abandoned, left running and counted by the host, and 'timeout' is answered.
  */
-async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | 'timeout'> {
-  callsInFlight++
-  const counted = call.finally(() => callsInFlight--)
+async function withinDeadline<T>(
+  call: Promise<T>,
+  host: CacheHost,
+  limit: number
+): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>(resolve => {
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const outcome = await Promise.race([counted, timeout])
-    if (outcome === 'timeout') abandonedCalls++
+    const outcome = await Promise.race([host.track(call), timeout])
+    if (outcome === 'timeout') host.abandon()
     return outcome
   } finally {
     clearTimeout(timer)
   }
-}
-
-/**
- * Whether a cache call was abandoned or is still running: the entry point then ends the
- * process once its outputs are set, rather than wait on a hung service until the job's timeout.
- */
-export function cacheCallsPending(): boolean {
-  return abandonedCalls > 0 || callsInFlight > 0
 }
 
 export interface SaveRequest {
@@ -182,6 +175,7 @@ export interface SaveRequest {
   lookback: number
   runId: number
   runAttempt: number
+  host: CacheHost
   /** The longest the save may take. */
   limit?: number
 }
@@ -193,7 +187,7 @@ export interface SaveRequest {
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
   const limit = request.limit ?? SAVE_TIMEOUT_MS
   try {
-    const saved = await withinDeadline(save(book, request), limit)
+    const saved = await withinDeadline(save(book, request), request.host, limit)
     if (saved === 'timeout') core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)
@@ -202,19 +196,13 @@ export async function saveSamples(book: SampleBook, request: SaveRequest): Promi
 
 async function save(book: SampleBook, request: SaveRequest): Promise<void> {
   const cache = await cacheModule()
-  const root = cacheFolder()
+  const root = request.host.folder()
   const path = join(root, BOOK_PATH)
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, book.serialize(scopeText(request.scope), request.lookback))
   const key = `${keyPrefix(request.scope)}${request.runId}-${request.runAttempt}`
   // The library finds relative paths from the working directory and archives them relative
   // to GITHUB_WORKSPACE: both are the private folder while it runs, the last thing the step does.
-  const previous = process.cwd()
-  process.chdir(root)
-  try {
-    const id = await cache.saveCache([BOOK_PATH], key)
-    if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
-  } finally {
-    process.chdir(previous)
-  }
+  const id = await request.host.inFolder(() => cache.saveCache([BOOK_PATH], key))
+  if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
 }

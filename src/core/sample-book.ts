@@ -32,7 +32,7 @@ const DIGEST = /^sha256:[0-9a-f]{64}$/
 
 /**
  * The samples already read, as restored from the Actions cache, and those this check reads
- * anew. Pure: the cache's I/O lives in `github/sample-cache.ts`.
+ * anew. Pure: the cache's I/O lives in `cache/sample-cache.ts`.
  */
 export class SampleBook {
   private readonly known = new Map<string, Outcome>()

@@ -3,6 +3,7 @@ import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
 import type { Client } from './client.js'
 import { OVER_CAP, readCapped } from './transport.js'
 import { listPages } from './listing.js'
+import { retrying } from './retrying.js'
 
 /** The whole sample artifact is a few hundred bytes; anything near this is not one. */
 export const MAX_ZIP_BYTES = 64 * 1024
@@ -133,15 +134,15 @@ export async function downloadArtifact(
   artifact: Artifact
 ): Promise<Buffer> {
   const { retries, retryUnitMs } = client.options
-  for (let attempt = 0; ; attempt++) {
-    try {
-      return await downloadOnce(client, ref, artifact)
-    } catch (error) {
+  // The same back-off as Octokit's retry plugin: (attempt + 1)² units.
+  return retrying(
+    () => downloadOnce(client, ref, artifact),
+    (error, attempt) => {
       if (!(error instanceof DownloadFault)) throw error
       if (attempt >= retries) throw new DownloadFault(`${error.message} after ${retries} retries`)
-      await new Promise(resolve => setTimeout(resolve, (attempt + 1) ** 2 * retryUnitMs))
+      return (attempt + 1) ** 2 * retryUnitMs
     }
-  }
+  )
 }
 
 async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): Promise<Buffer> {

@@ -15,6 +15,7 @@ import {
 } from './headers.js'
 import type { Usage } from '../core/types.js'
 import { BodyTooLarge, guardedFetch } from './transport.js'
+import { retrying } from './retrying.js'
 
 /**
  * Built from `@octokit/core` itself, not `@actions/github`: importing that package (its index
@@ -155,11 +156,10 @@ function secondaryLimit(error: unknown): LimitedError | undefined {
  * primary limit is left to fail at once (`explain` names its reset).
  */
 const rateLimits = (options: ClientOptions) => (octokit: Core) => {
-  octokit.hook.wrap('request', async (request, requestOptions) => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await request(requestOptions)
-      } catch (error) {
+  octokit.hook.wrap('request', (request, requestOptions) =>
+    retrying(
+      async () => request(requestOptions),
+      (error, attempt) => {
         const limited = secondaryLimit(error)
         if (!limited) throw error
         const asked = retryAfterSeconds(limited.response?.headers)
@@ -178,10 +178,10 @@ const rateLimits = (options: ClientOptions) => (octokit: Core) => {
         core.info(
           `GitHub asked to slow down (${limited.status}, secondary rate limit): retrying ${requestOptions.method} in ${wait} s`
         )
-        await new Promise(resolve => setTimeout(resolve, wait * options.retryUnitMs))
+        return wait * options.retryUnitMs
       }
-    }
-  })
+    )
+  )
 }
 
 /**

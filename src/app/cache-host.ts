@@ -1,0 +1,52 @@
+import { mkdtempSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { CacheHost } from '../cache/sample-cache.js'
+
+/**
+ * The process-wide side of the cache, owned by the entry point: `@actions/cache` works from
+ * GITHUB_WORKSPACE and the working directory, both pointed, for this process, at a private
+ * folder (the restored file never lands in the user's checkout); and the calls still pending.
+ */
+export class ProcessCacheHost implements CacheHost {
+  private made: string | undefined
+  private abandoned = 0
+  private running = 0
+
+  constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
+
+  folder(): string {
+    if (!this.made) {
+      this.made = mkdtempSync(join(this.env.RUNNER_TEMP || tmpdir(), 'helm-rolling-cache-'))
+      this.env.GITHUB_WORKSPACE = this.made
+    }
+    return this.made
+  }
+
+  async inFolder<T>(work: () => Promise<T>): Promise<T> {
+    const previous = process.cwd()
+    process.chdir(this.folder())
+    try {
+      return await work()
+    } finally {
+      process.chdir(previous)
+    }
+  }
+
+  track<T>(call: Promise<T>): Promise<T> {
+    this.running++
+    return call.finally(() => this.running--)
+  }
+
+  abandon(): void {
+    this.abandoned++
+  }
+
+  /**
+   * Whether a cache call was abandoned or is still running: the entry point then ends the
+   * process once its outputs are set, rather than wait on a hung service until the job's timeout.
+   */
+  pending(): boolean {
+    return this.abandoned > 0 || this.running > 0
+  }
+}
