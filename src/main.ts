@@ -48,13 +48,14 @@ export async function run(): Promise<void> {
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
-    // The check never reads this run back, so the upload waits for it: loading the upload
-    // client would hold the event loop while the listings are due, and an artifact appearing
-    // mid-listing makes the repository listing start over. It runs beside the save.
-    const recording =
-      config.record && !context.isGhes ? record(config, context, current) : undefined
     core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
+    // The check never reads this run back, so the upload waits for it: loading the upload
+    // client would hold the event loop while the listings are due, and an artifact appearing
+    // mid-listing makes the repository listing start over. It starts once the outputs are
+    // written, and runs beside the save.
+    const recording =
+      config.record && !context.isGhes ? record(config, context, current) : undefined
     // After the outputs: the verdict never waits on a save or the upload.
     await Promise.all([
       recording,
