@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FakeArtifact, FakeRun } from './github-server.js'
-import { sampleZip } from './zip.js'
+import { buildZip, sampleZip } from './zip.js'
 
 /** One run of the history; a bare number is a successful main-branch run with that sample. */
 export interface RunSpec {
@@ -15,6 +15,10 @@ export interface RunSpec {
   artifact?: Partial<FakeArtifact>
   /** More artifacts the run uploaded. */
   extra?: FakeArtifact[]
+  /** The `environment` its metadata.json records; omitted: none (as before v1.0.0). */
+  environment?: Record<string, string>
+  /** metadata.json's content as is, instead of the one built from the fields above. */
+  metadata?: string
 }
 
 export const NEWEST_RUN_ID = 9000
@@ -35,7 +39,16 @@ export function makeRuns(
       const content = typeof spec.value === 'number' ? `${spec.value}\n` : (spec.value ?? '')
       artifacts.push({
         name: `helm-install-duration-${id}`,
-        zip: sampleZip(content, undefined, { run_id: id }),
+        zip:
+          spec.metadata === undefined
+            ? sampleZip(content, undefined, {
+                run_id: id,
+                ...(spec.environment ? { environment: spec.environment } : {})
+              })
+            : buildZip([
+                { name: 'install_to_ready_seconds.txt', data: content },
+                { name: 'metadata.json', data: spec.metadata }
+              ]),
         ...spec.artifact
       })
     }

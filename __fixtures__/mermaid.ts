@@ -47,3 +47,47 @@ export function renderMermaid(diagram: string, png: string): Promise<string> {
     )
   })
 }
+
+/**
+ * Renders a whole job summary as a person sees it: the Mermaid chart to SVG with mmdc, the
+ * Markdown to HTML with marked (GitHub-flavoured), then a screenshot in headless Chromium.
+ */
+export async function renderSummaryPage(markdown: string, png: string): Promise<void> {
+  const { marked } = await import('marked')
+  const dir = mkdtempSync(join(tmpdir(), 'summary-'))
+  const diagram = mermaidBlock(markdown)
+  let body = markdown
+  if (diagram) {
+    await renderMermaid(diagram, join(dir, 'chart.svg'))
+    body = markdown.replace(/```mermaid\n[\s\S]*?\n```/, '<img src="chart.svg" width="800">')
+  }
+  const html = `<!doctype html><meta charset="utf-8"><style>
+body { font: 14px -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px; width: 950px; color: #1f2328 }
+table { border-collapse: collapse } th, td { border: 1px solid #d1d9e0; padding: 4px 10px }
+code { background: #eff1f3; padding: 1px 4px; border-radius: 4px } blockquote { border-left: 4px solid #d1d9e0; margin: 0; padding-left: 12px }
+</style>${marked.parse(body, { gfm: true, async: false })}`
+  writeFileSync(join(dir, 'index.html'), html)
+  await new Promise<void>((done, fail) => {
+    execFile(
+      CHROMIUM,
+      [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--hide-scrollbars',
+        '--no-first-run',
+        '--disable-background-networking',
+        `--user-data-dir=${join(dir, 'profile')}`,
+        `--screenshot=${png}`,
+        '--window-size=1000,1900',
+        `file://${join(dir, 'index.html')}`
+      ],
+      { timeout: 120_000 },
+      (error, _stdout, stderr) => {
+        if (error || !existsSync(png))
+          fail(new Error(`chromium failed: ${error?.message ?? ''}\n${stderr}`))
+        else done()
+      }
+    )
+  })
+}

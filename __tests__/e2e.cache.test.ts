@@ -9,6 +9,7 @@ import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { BOOK_PATH, keyPrefix, scopeText } from '../src/cache/sample-cache.js'
+import { BOOK_SCHEMA, MAX_BOOK_BYTES } from '../src/core/sample-book.js'
 
 /**
  * The sample cache through dist/index.js against the fake's Actions cache service, as
@@ -69,6 +70,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.runs = makeRuns(HISTORY)
   fake.faults = []
+  fake.clockSkewMs = 0
   fake.cache.reset()
 })
 
@@ -132,7 +134,7 @@ describe('the sample cache, through dist/index.js', () => {
     // Each value is bound to the artifact id and digest read from the API; content reasons too.
     const book = bookOf(entry)
     expect(book.scope).toBe(
-      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 1'
+      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 2'
     )
     expect(book.entries).toHaveLength(11)
     expect(book.entries).toContainEqual({
@@ -196,16 +198,23 @@ describe('the sample cache, through dist/index.js', () => {
     ['another format', JSON.stringify({ schema: 'other', scope: '', entries: [] }), /not a/],
     [
       'another scope',
-      JSON.stringify({ schema: 'helm-rolling-action/samples@1', scope: 'x', entries: [] }),
+      JSON.stringify({ schema: BOOK_SCHEMA, scope: 'x', entries: [] }),
       /another repository/
     ],
     [
       'a negative value',
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
-          { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: -1 }
+          {
+            run_id: 9000,
+            artifact_id: 90000,
+            digest: `sha256:${'0'.repeat(64)}`,
+            value: -1,
+            unknown: 'x'
+          }
         ]
       }),
       /entry 0 is not a valid sample/
@@ -213,21 +222,23 @@ describe('the sample cache, through dist/index.js', () => {
     [
       'an extra field',
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
           {
             run_id: 9000,
             artifact_id: 90000,
             digest: `sha256:${'0'.repeat(64)}`,
             value: 1,
+            unknown: 'x',
             html: '<b>'
           }
         ]
       }),
       /entry 0 is not a valid sample/
     ],
-    ['a file over the cap', ' '.repeat(1024 * 1024 + 10), /longer than/]
+    ['a file over the cap', ' '.repeat(MAX_BOOK_BYTES + 10), /longer than/]
   ])(
     'ignores an entry that is %s, with a notice, and reads every artifact',
     async (_l, book, why) => {
@@ -247,8 +258,9 @@ describe('the sample cache, through dist/index.js', () => {
     const cold = await check({ inputs: { cache: 'false' } })
     seedBook(
       JSON.stringify({
-        schema: 'helm-rolling-action/samples@1',
+        schema: BOOK_SCHEMA,
         scope: scopeOf(),
+        environments: [],
         entries: [
           { run_id: 9000, artifact_id: 90000, digest: `sha256:${'0'.repeat(64)}`, value: 1 }
         ]
@@ -341,8 +353,8 @@ describe('the sample cache, through dist/index.js', () => {
 /** The bench's rows, counted exactly: bench/results.md reports the same figures with times. */
 describe('requests of the bench’s checks, cold, warm and warm with one new run', () => {
   it.each([
-    [10, 12, 2, 3],
-    [200, 214, 14, 15]
+    [10, 13, 3, 4],
+    [200, 215, 15, 16]
   ])('window %i: %i API requests cold, %i warm, %i after one new run', async (window, ...api) => {
     const [coldApi, warmApi, newApi] = api
     const inputs = { window: String(window), lookback: '500', budget: '300' }
@@ -407,5 +419,31 @@ describe('the newest run, whose sample the cache cannot hold', () => {
     expect(zip.at).toBeGreaterThanOrEqual(entry.doneAt ?? Infinity)
     expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: 3, blobs: 1 })
     expect(samplesOf(r)[0]).toBe(150)
+  })
+})
+
+describe('one clock', () => {
+  it('judges expiry by the API server’s time: cold, warm and cache: false agree', async () => {
+    expect((await check()).outputs.verdict).toBeDefined()
+    expect(saves()).toBe(1)
+    // Later, on a runner whose clock is 10 minutes slow: by GitHub's time the artifact of run
+    // 8998 (290 s) expired 5 minutes ago, and its `expired` flag still says false.
+    fake.clockSkewMs = 10 * 60_000
+    const artifact = fake.runs.find(r => r.id === 8998)?.artifacts[0]
+    if (artifact) artifact.expiresAt = new Date(Date.now() + 5 * 60_000).toISOString()
+    const warm = await check()
+    const uncached = await check({ inputs: { cache: 'false' } })
+    fake.cache.reset()
+    const cold = await check()
+    const outputs = (r: ActionResult) => {
+      const { samples, ...rest } = r.outputs
+      // Each check's own run is the newest in `samples` only by its id: compare the values.
+      return { ...rest, samples: samplesOf({ ...r, outputs: { samples } }) }
+    }
+    expect(outputs(warm)).toEqual(outputs(cold))
+    expect(outputs(uncached)).toEqual(outputs(cold))
+    expect(JSON.parse(cold.outputs.skipped)).toContainEqual(
+      expect.objectContaining({ run_id: 8998, reason: expect.stringMatching(/expired/) })
+    )
   })
 })

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,14 +20,18 @@ function report(args: string[], env: Record<string, string> = {}): Promise<Resul
     execFile(
       process.env.E2E_NODE ?? process.execPath,
       [REPORT, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env } },
+      // Bounded: a command that blocks (a FIFO) fails its test in seconds.
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })
     )
   })
 }
 
 /** A folder as `gh run download -D DIR` leaves it: one sub-folder per run's artifact. */
-function downloads(values: (number | string | null)[]): string {
+function downloads(
+  values: (number | string | null)[],
+  environmentOf: (i: number) => Record<string, string> | undefined = () => undefined
+): string {
   const dir = mkdtempSync(join(tmpdir(), 'report-dir-'))
   values.forEach((value, i) => {
     const runId = 5000 - i
@@ -35,7 +39,12 @@ function downloads(values: (number | string | null)[]): string {
     mkdirSync(folder)
     writeFileSync(
       join(folder, 'metadata.json'),
-      JSON.stringify({ run_id: runId, run_number: 300 - i, sha: 'ab'.repeat(20) })
+      JSON.stringify({
+        run_id: runId,
+        run_number: 300 - i,
+        sha: 'ab'.repeat(20),
+        ...(environmentOf(i) ? { environment: environmentOf(i) } : {})
+      })
     )
     if (value !== null)
       writeFileSync(
@@ -71,6 +80,7 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
     expect(Object.keys(json(r)).sort()).toEqual([
       'budget',
+      'change-environment',
       'change-p',
       'change-run-id',
       'change-sha',
@@ -78,6 +88,7 @@ describe('helm-rolling-report --dir (no network)', () => {
       'ci-high',
       'ci-low',
       'count',
+      'environment-varies',
       'mad',
       'median',
       'samples',
@@ -87,6 +98,32 @@ describe('helm-rolling-report --dir (no network)', () => {
     expect((json(r).samples as { run_id: number }[]).map(s => s.run_id)).toEqual([
       5000, 4999, 4998, 4997, 4996, 4995
     ])
+  })
+
+  it('reads each folder metadata.json for the environment, and --match judges like for like', async () => {
+    // Newest first: 4 runs on image 20261122.1 near 200 s, then 6 on 20261115.1 near 100 s.
+    const values = [201, 199, 202, 198, 101, 99, 100, 102, 98, 100]
+    const image = (i: number) => ({
+      'runner-os': 'Linux',
+      'image-version': i < 4 ? '20261122.1' : '20261115.1'
+    })
+    const dir = downloads(values, image)
+    const pooled = json(await report(['--dir', dir, '--window', '10', '--json']))
+    expect(pooled).toMatchObject({ count: 10, 'environment-varies': ['image-version'] })
+    expect((pooled.samples as { environment: unknown }[])[0].environment).toEqual({
+      'image-version': '20261122.1'
+    })
+    const text = await report(['--dir', dir, '--window', '10'])
+    expect(text.stdout).toContain(
+      'The window spans two runner images: 20261115.1 (6 runs), 20261122.1 (4 runs)'
+    )
+    const r = await report(['--dir', dir, '--window', '4', '--match', 'image-version', '--json'])
+    expect(json(r)).toMatchObject({ count: 4, median: 200, 'environment-varies': [] })
+    const few = await report(['--dir', dir, '--window', '10', '--match', 'image-version'])
+    expect(few.stdout).toMatch(/^⚠️ insufficient: need >= 10 runs, have 4/)
+    expect(few.stdout).toContain(
+      'Like for like on image-version=20261122.1: 4 of 10 samples read match; 6 from other environments left out. Too few to judge (min-runs 10); 10 without match'
+    )
   })
 
   it('skips garbage, missing files and symlinks with reasons, and reads the next runs', async () => {
@@ -104,6 +141,22 @@ describe('helm-rolling-report --dir (no network)', () => {
       },
       { run_id: 4999, reason: 'no install_to_ready_seconds.txt in the folder' },
       { run_id: 4998, reason: 'install_to_ready_seconds.txt is a symbolic link' }
+    ])
+  })
+
+  it('skips a run whose sample or metadata.json is a FIFO, naming it, instead of blocking', async () => {
+    const dir = downloads([100, 110, 120, 130])
+    const sample = join(dir, 'helm-install-duration-5000', 'install_to_ready_seconds.txt')
+    unlinkSync(sample)
+    execFileSync('mkfifo', [sample])
+    const meta = join(dir, 'helm-install-duration-4999', 'metadata.json')
+    unlinkSync(meta)
+    execFileSync('mkfifo', [meta])
+    const r = await report(['--dir', dir, '--window', '3', '--json'])
+    expect(r.code).toBe(0)
+    expect(json(r)).toMatchObject({ count: 3, median: 120 })
+    expect(json(r).skipped).toEqual([
+      { run_id: 5000, reason: 'install_to_ready_seconds.txt is not a regular file: a FIFO' }
     ])
   })
 
@@ -159,7 +212,10 @@ describe('helm-rolling-report against the API', () => {
     const r = await report(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: helm-rolling-report/)
-    expect(r.stdout).toMatch(/Exit status: 0 pass or insufficient, 1 breach, 2 bad usage/)
+    expect(r.stdout).toMatch(
+      /Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage/
+    )
+    expect(r.stdout).toMatch(/3 the check could not run/)
   })
 
   it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
@@ -203,12 +259,29 @@ describe('helm-rolling-report against the API', () => {
     )
   })
 
-  it('fails with exit 1 and the reason on an API error', async () => {
-    const r = await report(['--repo', 'tracecore/tracecore', '--branch', 'main'], {
-      GH_TOKEN: 'wrong',
-      GITHUB_API_URL: fake.url
-    })
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/token was refused/)
+  // Exit 1 means breach: a check that could not run must not say it, nor say nothing.
+  const api = (extra: Record<string, string> = {}) => ({
+    GH_TOKEN: fake.token,
+    GITHUB_API_URL: fake.url,
+    HELM_ROLLING_RETRY_UNIT_MS: '10',
+    ...extra
+  })
+  it.each<[string, string[], Record<string, string>, RegExp]>([
+    ['a refused token (401)', ['--branch', 'main'], { GH_TOKEN: 'wrong' }, /token was refused/],
+    ['a mistyped --workflow (404)', ['--workflow', 'chrat.yml'], {}, /404|not found/i],
+    ['a forbidden token (403)', ['--branch', 'main'], { FAULT: '403' }, /403|forbidden|refused/i],
+    ['no network', ['--branch', 'main'], { GITHUB_API_URL: 'http://127.0.0.1:9' }, /./]
+  ])('exits 3, the reason on stderr and nothing on stdout, on %s', async (_l, args, env, why) => {
+    fake.runs = makeRuns([100, 120, 140])
+    fake.faults =
+      env.FAULT === '403'
+        ? [{ path: /./, times: 99, status: 403, body: { message: 'Resource not accessible' } }]
+        : []
+    const r = await report(['--repo', 'tracecore/tracecore', '--json', ...args], api(env))
+    fake.faults = []
+    expect(r.code).toBe(3)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^helm-rolling-report: could not check: /m)
+    expect(r.stderr).toMatch(why)
   })
 })

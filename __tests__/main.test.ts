@@ -75,6 +75,8 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnInsufficient: false,
   summary: true,
   cache: false,
+  environment: {},
+  match: [],
   ...change
 })
 

@@ -2,7 +2,12 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { CHROMIUM, mermaidBlock, renderMermaid } from '../__fixtures__/mermaid.js'
+import {
+  CHROMIUM,
+  mermaidBlock,
+  renderMermaid,
+  renderSummaryPage
+} from '../__fixtures__/mermaid.js'
 import { withAttribution } from '../src/core/attribution.js'
 import { computeStats, decide } from '../src/core/stats.js'
 import { renderSummary } from '../src/render/summary.js'
@@ -66,6 +71,35 @@ maybe('the summary chart in headless Chromium (mermaid-cli)', () => {
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(300)
     if (process.env.KEEP_CHART) writeFileSync(process.env.KEEP_CHART, bytes)
   }, 120_000)
+
+  it('renders the whole summary of a history whose runner image changed, to a PNG', async () => {
+    // 16 runs, newest first: 6 near 200 s on a new runner image after 10 near 100 s on the old.
+    const values = [201, 198, 203, 199, 202, 197, 101, 99, 103, 98, 100, 102, 97, 104, 100, 99]
+    const full = report(values)
+    const samples = full.samples.map((s, i) => ({
+      ...s,
+      head_sha: `${(9000 - i).toString(16)}`.padEnd(40, 'a'),
+      environment: {
+        'runner-os': 'Linux',
+        'image-version': i < 6 ? '20261122.1' : '20261115.1',
+        kind: 'v0.29.0'
+      }
+    }))
+    const judged = {
+      ...full,
+      samples: samples.slice(0, 10),
+      stats: computeStats(values.slice(0, 10))
+    }
+    const md = renderSummary(withAttribution(judged, samples, 15))
+    expect(md).toContain('image-version 20261115.1 -&#62; 20261122.1')
+    expect(md).toContain('The window spans two runner images')
+    const png =
+      process.env.KEEP_SUMMARY ?? join(mkdtempSync(join(tmpdir(), 'chart-')), 'summary.png')
+    await renderSummaryPage(md, png)
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(500)
+  }, 180_000)
 
   it('reports a broken diagram as an error, so the check above can fail', async () => {
     const png = join(mkdtempSync(join(tmpdir(), 'chart-')), 'broken.png')

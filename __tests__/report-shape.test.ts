@@ -41,7 +41,13 @@ describe('a serialised report', () => {
   }
   for (const [name, rubric] of Object.entries(cases)) {
     it(`holds no token and no config field it does not need (${name})`, () => {
-      const report = judgeHistory(history, [], rubric, config.minShift, 'o/r')
+      const report = judgeHistory(
+        history,
+        [],
+        rubric,
+        { minShift: config.minShift, match: [] },
+        'o/r'
+      )
       const json = JSON.stringify(report)
       expect(json).not.toContain(TOKEN)
       expect(json).not.toContain('artifact-name-marker')

@@ -15,6 +15,7 @@ import {
   stepSeries,
   type Noise
 } from '../__fixtures__/changepoint-series.js'
+import { rate } from '../__fixtures__/wilson.js'
 
 const TRIALS = Number(process.env.CP_TRIALS ?? 1000)
 const PERMUTATIONS = Number(process.env.CP_PERMUTATIONS ?? DEFAULT_PERMUTATIONS)
@@ -28,19 +29,6 @@ function twoSidedNormalP(z: number): number {
   const poly =
     ((((1.061405429 * t - 1.453152027) * t + 1.421413741) * t - 0.284496736) * t + 0.254829592) * t
   return poly * Math.exp(-x * x)
-}
-
-/** `5.1% (3.9–6.6)`: the rate and its 95% Wilson interval over the trials. */
-function rate(hits: number, trials: number): string {
-  if (trials === 0) return '–'
-  const z = 1.96
-  const p = hits / trials
-  const centre = (p + (z * z) / (2 * trials)) / (1 + (z * z) / trials)
-  const half =
-    (z * Math.sqrt((p * (1 - p)) / trials + (z * z) / (4 * trials * trials))) /
-    (1 + (z * z) / trials)
-  const pct = (x: number) => (x * 100).toFixed(1)
-  return `${pct(p)}% (${pct(Math.max(0, centre - half))}–${pct(Math.min(1, centre + half))})`
 }
 
 interface FalseAlarm {

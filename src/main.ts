@@ -10,7 +10,7 @@ import {
 } from './core/config.js'
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
-import { readValue } from './io/files.js'
+import { blockingTarget, readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
@@ -19,16 +19,23 @@ import { isError } from './core/parse.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
+import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, headline } from './render/wording.js'
 import type { SampleBook } from './core/sample-book.js'
 import type { Report, Sample } from './core/types.js'
 
-/** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
+/**
+ * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
+ * status. The optional parts (the upload of `record`, the cache save) come after the verdict
+ * and are bounded in time; the entry point ends the process when run() returns, so that a
+ * call given up on (its socket still open) cannot keep the step alive.
+ */
 export async function run(): Promise<void> {
   const knobs = testKnobs(process.env)
   const cacheHost = new ProcessCacheHost()
+  let startUpload: (() => Promise<void> | undefined) | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
@@ -38,6 +45,12 @@ export async function run(): Promise<void> {
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
+    // The check never reads this run back, so the upload waits for it: loading the upload
+    // client would hold the event loop while the listings are due, and an artifact appearing
+    // mid-listing makes the repository listing start over. It starts once the outputs and the
+    // status are set (or the check has failed), and is given its grace from then.
+    startUpload = () =>
+      config.record && !context.isGhes ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
@@ -50,30 +63,36 @@ export async function run(): Promise<void> {
     })
     core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
-    // The check never reads this run back, so the upload waits for it: loading the upload
-    // client would hold the event loop while the listings are due, and an artifact appearing
-    // mid-listing makes the repository listing start over. It starts once the outputs are
-    // written, and runs beside the save.
-    const recording =
-      config.record && !context.isGhes ? record(config, context, current) : undefined
-    // After the outputs: the verdict never waits on a save or the upload.
+    const recording = startUpload()
+    startUpload = undefined
+    // After the outputs: the verdict never waits on a save or the upload, which run side by side.
     await Promise.all([
-      recording,
+      recording && uploadFinished(recording, knobs.uploadGraceMs),
       saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
+    // A check that failed still records, with the same grace: the sample counts for later runs.
+    const recording = startUpload?.()
+    if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
   }
-  // The cache client has no deadline of its own: a call abandoned on a hung service (or still
-  // running because the check failed first) would keep the step alive until the job's
-  // timeout, so the process ends soon after the outputs and exit code are set. A process with
-  // nothing pending ends sooner by itself.
-  if (cacheHost.pending())
-    setTimeout(() => process.exit(), knobs.cacheTimeoutMs ?? EXIT_GRACE_MS).unref()
 }
 
-/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
-const EXIT_GRACE_MS = 2_000
+/**
+ * Waits for the upload at most `graceMs` from now, the verdict being out. `@actions/artifact`
+ * sets no socket timeout, so a service that never answers is given up on here.
+ */
+async function uploadFinished(recording: Promise<void>, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>(resolve => (timer = setTimeout(() => resolve('late'), graceMs)))
+  const outcome = await Promise.race([recording, late])
+  clearTimeout(timer)
+  if (outcome === 'late')
+    core.warning(
+      `Sample not recorded: the artifact service did not finish the upload within ` +
+        `${graceMs / 1000} s of the verdict; the verdict stands.`
+    )
+}
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
@@ -99,7 +118,8 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
     created_at: new Date().toISOString(),
     html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,
     conclusion: 'in progress',
-    current: true
+    current: true,
+    environment: { ...context.runnerEnvironment, ...config.environment }
   }
 }
 
@@ -119,6 +139,7 @@ export async function record(
     const recorded = await recordSample({
       ...config,
       value: current.value,
+      environment: current.environment ?? {},
       context,
       env: process.env
     })
@@ -181,24 +202,55 @@ async function branchOf(client: Client, config: Config, context: RunnerContext):
 /** Events where this run's standing is the headline: one sample rarely moves the median. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
+/**
+ * Writes a file the runner reads after the step (outputs, summary), a part the verdict does
+ * not depend on. Unset (older GitHub Enterprise Server, Gitea, Forgejo, some local runners),
+ * unwritable, on a full disk, or a FIFO whose write would wait for a reader, it warns and the
+ * step's status still follows the verdict.
+ */
+async function optional(what: string, variable: string, write: () => unknown): Promise<void> {
+  try {
+    const path = process.env[variable]
+    const problem = path ? blockingTarget(path) : undefined
+    if (problem) throw new Error(`${variable} is ${problem}`)
+    await write()
+  } catch (error) {
+    core.warning(`${what} (${escapeLog(errorMessage(error))}); the verdict stands`)
+  }
+}
+
 /** Outputs, log lines, the job summary and the step's status, from the report. */
 export async function publish(report: Report, config: Config, eventName = ''): Promise<void> {
-  for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
+  await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
+    for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
+  })
 
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
+  for (const text of unknownEnvironmentLines(report.history ?? report.samples))
+    core.info(escapeLog(text, 600))
   const line = headline(report)
   core.info(line)
-  for (const text of changeLines(report)) core.info(escapeLog(text, 400))
+  if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
+  const span = spanLine(report.samples)
+  if (span) core.info(escapeLog(span, 1500))
+  for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
-  if (config.summary) await core.summary.addRaw(renderSummary(report, { standingFirst })).write()
+  if (config.summary)
+    await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
+      core.summary.addRaw(renderSummary(report, { standingFirst })).write({ overwrite: false })
+    )
 
   if (report.verdict === 'breach' && config.failOnBreach)
     core.setFailed(`Rolling median breach: ${line}`)
   if (report.verdict === 'insufficient') {
-    if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}`)
-    else core.warning(`Rolling median ${line}`)
+    // With `match`, the warning says what matching left and what each key costs.
+    const matched = report.match
+      ? `. ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`
+      : ''
+    if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}${matched}`)
+    else core.warning(`Rolling median ${line}${matched}`)
   }
 }

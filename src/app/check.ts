@@ -8,11 +8,12 @@ import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
 import { explained } from '../github/listing.js'
 import { excludeReason, listRuns, type Run } from '../github/runs.js'
-import { readZipEntry } from '../github/zip.js'
+import { readZipFiles } from '../github/zip.js'
+import { MAX_METADATA_BYTES, METADATA_FILE, environmentFromMetadata } from '../core/environment.js'
 import { MAX_SAMPLE_BYTES, isError, parseSample } from '../core/parse.js'
-import type { SampleBook } from '../core/sample-book.js'
+import type { Read, SampleBook } from '../core/sample-book.js'
 import { collectSamples } from '../core/samples.js'
-import type { Report, Sample } from '../core/types.js'
+import type { Measured, Report, Sample } from '../core/types.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -67,7 +68,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
     return findArtifact(client, ref, run.id, name, run.head_repository?.id)
   }
 
-  const fetchSample = async (run: Run): Promise<number> => {
+  const fetchSample = async (run: Run): Promise<Measured> => {
     try {
       const artifact = await locate(run)
       const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
@@ -93,25 +94,35 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
-  return judgeHistory(history, collected.skipped, options.rubric, options.history.minShift, source)
+  return judgeHistory(history, collected.skipped, options.rubric, options.history, source)
 }
 
-type Read = { value: number } | { skip: string }
-
-/** The sample in the artifact's zip, or the content reason it has none: both are cacheable. */
+/**
+ * The sample in the artifact's zip with the environment its `metadata.json` records, or the
+ * content reason it has no sample: all cacheable. A bad `metadata.json` never skips the run.
+ */
 async function readSample(zip: Buffer, file: string): Promise<Read> {
   try {
-    const parsed = parseSample(await readZipEntry(zip, file, MAX_SAMPLE_BYTES))
-    return isError(parsed) ? { skip: `${file}: ${parsed.error}` } : { value: parsed }
+    const files = await readZipFiles(zip, {
+      [file]: MAX_SAMPLE_BYTES,
+      [METADATA_FILE]: MAX_METADATA_BYTES
+    })
+    const sample = files[file]
+    if ('problem' in sample) return { skip: sample.problem }
+    const parsed = parseSample(sample.text)
+    if (isError(parsed)) return { skip: `${file}: ${parsed.error}` }
+    return { value: parsed, ...environmentFromMetadata(files[METADATA_FILE]) }
   } catch (error) {
     if (error instanceof SkipRun) return { skip: error.message }
     throw error
   }
 }
 
-function valueOf(read: { value?: number; skip?: string }): number {
-  if (read.value === undefined) throw new SkipRun(read.skip ?? 'no sample')
-  return read.value
+function valueOf(read: Read): Measured {
+  if ('skip' in read) throw new SkipRun(read.skip)
+  return 'environment' in read
+    ? { value: read.value, environment: read.environment }
+    : { value: read.value, environmentProblem: read.unknown }
 }
 
 /**

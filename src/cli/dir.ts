@@ -1,12 +1,17 @@
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import {
+  MAX_METADATA_BYTES,
+  METADATA_FILE,
+  environmentFromMetadata,
+  type EnvironmentRead,
+  type MetadataRead
+} from '../core/environment.js'
 import { SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
 import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../core/parse.js'
 import { collectSamples, type Collected } from '../core/samples.js'
-import type { RunInfo } from '../core/types.js'
-
-const MAX_METADATA_BYTES = 4096
+import type { Measured, RunInfo } from '../core/types.js'
 
 /** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */
 export class EmptyDirError extends Error {
@@ -19,6 +24,7 @@ export class EmptyDirError extends Error {
 /** A run as far as its folder tells. */
 interface LocalRun extends RunInfo {
   folder: string
+  environment: EnvironmentRead
 }
 
 /**
@@ -41,12 +47,15 @@ export async function readLocalSamples(
   }
   if (folders.length === 0) throw new EmptyDirError(`--dir ${dir} holds no run folders`)
   const runs = folders.map(folder => localRun(dir, folder)).sort((a, b) => b.id - a.id)
-  const fetchSample = async (run: LocalRun) => {
+  const fetchSample = async (run: LocalRun): Promise<Measured> => {
     const text = readSmallFile(join(dir, run.folder, file), MAX_SAMPLE_BYTES, file)
     if (text === undefined) throw new SkipRun(`no ${file} in the folder`)
     const parsed = parseSample(text)
     if (isError(parsed)) throw new SkipRun(`${file}: ${parsed.error}`)
-    return parsed
+    const read = run.environment
+    return 'environment' in read
+      ? { value: parsed, environment: read.environment }
+      : { value: parsed, environmentProblem: read.unknown }
   }
   async function* one() {
     yield runs
@@ -56,9 +65,11 @@ export async function readLocalSamples(
 
 /** The id comes from the folder name's trailing digits, else from metadata.json. */
 function localRun(dir: string, folder: string): LocalRun {
-  const meta = readMetadata(join(dir, folder, 'metadata.json'))
+  const read = readMetadata(join(dir, folder, METADATA_FILE))
+  const meta = 'text' in read ? fields(read.text) : {}
   return {
     folder,
+    environment: environmentFromMetadata(read),
     id: Number(/(\d+)$/.exec(folder)?.[1] ?? meta.run_id ?? 0) || 0,
     run_number: Number(meta.run_number) || 0,
     head_sha: cleanSha(meta.sha),
@@ -68,11 +79,20 @@ function localRun(dir: string, folder: string): LocalRun {
   }
 }
 
-function readMetadata(path: string): Record<string, unknown> {
+/** The folder's `metadata.json`, read as the check reads it inside an artifact. */
+function readMetadata(path: string): MetadataRead {
   try {
-    const parsed: unknown = JSON.parse(
-      readSmallFile(path, MAX_METADATA_BYTES, 'metadata.json') ?? '{}'
-    )
+    const text = readSmallFile(path, MAX_METADATA_BYTES, METADATA_FILE)
+    return text === undefined ? { problem: `no ${METADATA_FILE} in the folder` } : { text }
+  } catch (error) {
+    if (error instanceof SkipRun) return { problem: error.message }
+    throw error
+  }
+}
+
+function fields(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text)
     return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {}
   } catch {
     return {}

@@ -1,4 +1,5 @@
 import { changeLines } from '../render/change.js'
+import { matchLine, spanLine } from '../render/environment.js'
 import { escapeLog } from '../core/escape.js'
 import {
   ICON,
@@ -10,7 +11,9 @@ import {
   utcMinute
 } from '../render/wording.js'
 import { round } from '../core/stats.js'
-import type { Report } from '../core/types.js'
+import { keyValue } from '../core/environment.js'
+import type { Report, Sample } from '../core/types.js'
+import { varyingKeys } from '../core/variation.js'
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {
@@ -19,8 +22,11 @@ export function renderText(report: Report): string {
   for (const text of changeLines(report)) lines.push(`   ${escapeLog(text, 400)}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
+  if (report.match) lines.push(`   ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`)
   if (stats.count > 0) {
     lines.push(`   ${spreadLine(stats)}`)
+    const span = spanLine(report.samples)
+    if (span) lines.push(`   ${escapeLog(span, 1500)}`)
     lines.push(`   trend, oldest to newest: ${trend(report)}`)
     lines.push('', table(report))
   }
@@ -32,15 +38,22 @@ export function renderText(report: Report): string {
   return lines.join('\n') + '\n'
 }
 
+/** The keys that vary within the history get a column each, as in the job summary. */
+const MOST_COLUMNS = 4
+
 function table(report: Report): string {
+  const keys = varyingKeys(report.history ?? report.samples).slice(0, MOST_COLUMNS)
+  const cell = (s: Sample, key: string) =>
+    s.environment ? escapeLog(keyValue(s.environment, key) ?? '-', 64) : '?'
   const rows = report.samples.map(s => [
     `#${s.run_number || s.run_id}`,
     s.head_sha.slice(0, 7) || '-',
     utcMinute(s.created_at) ?? '-',
     escapeLog(s.conclusion || '-', 20),
+    ...keys.map(key => cell(s, key)),
     String(round(s.value))
   ])
-  const all = [['run', 'commit', 'date (UTC)', 'conclusion', 'seconds'], ...rows]
+  const all = [['run', 'commit', 'date (UTC)', 'conclusion', ...keys, 'seconds'], ...rows]
   const widths = all[0].map((_, i) => Math.max(...all.map(r => r[i].length)))
   return all
     .map(r =>

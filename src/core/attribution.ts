@@ -3,6 +3,8 @@
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
+import { environmentAround } from './environment-change.js'
+import { matchHistory } from './matching.js'
 import { judge, type Rubric } from './stats.js'
 import type { Change, Report, Sample, Skip } from './types.js'
 
@@ -30,6 +32,7 @@ export function attribute(history: readonly Sample[], minShift: number): Attribu
     change.firstAfter = oldestFirst[result.index]
     change.lastBefore = oldestFirst[result.index - 1]
   }
+  if (result.kind === 'shift') change.environment = environmentAround(oldestFirst, result.index)
   const [newest, ...rest] = history
   const others = rest.map(s => s.value)
   const standing = newest?.current ? rankAgainst(newest.value, others) : undefined
@@ -51,21 +54,25 @@ export interface HistoryRule {
   size: number
   /** Seconds: the smallest level shift attribution reports. */
   minShift: number
+  /** Environment keys a sample must share with the newest to count (`match`); empty: all count. */
+  match: readonly string[]
 }
 
 /**
- * Judges the newest `rubric.window` samples of the history, then attributes all of it: the one
- * way the action and the command turn samples into a report.
+ * Matches the history like for like when asked (`match`), judges the newest `rubric.window`
+ * samples, then attributes all of the matched history: the one way the action and the
+ * command turn samples into a report. `read` is newest first, this run's own sample first.
  */
 export function judgeHistory(
-  history: readonly Sample[],
+  read: readonly Sample[],
   skipped: Skip[],
   rubric: Rubric,
-  minShift: number,
+  rule: Pick<HistoryRule, 'minShift' | 'match'>,
   source: string
 ): Report {
+  const { history, match } = matchHistory(read, rule.match)
   const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
-  return withAttribution(report, history, minShift)
+  return { ...withAttribution(report, history, rule.minShift), ...(match ? { match } : {}) }
 }
 
 /**

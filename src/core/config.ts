@@ -1,4 +1,10 @@
 import type { HistoryRule } from './attribution.js'
+import {
+  METADATA_FILE,
+  parseEnvironmentLines,
+  parseMatchKeys,
+  type Environment
+} from './environment.js'
 import { InputError } from './errors.js'
 import type { Rubric } from './stats.js'
 
@@ -42,6 +48,10 @@ export interface Config {
   summary: boolean
   /** Keep parsed samples in the Actions cache, bound to artifact id and digest. */
   cache: boolean
+  /** The workflow's own environment keys, recorded beside the runner's. */
+  environment: Environment
+  /** Environment keys a sample must share with this run to count; empty: all count. */
+  match: string[]
 }
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
@@ -78,12 +88,21 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     failOnBreach: flag(input, 'fail-on-breach', true),
     failOnInsufficient: flag(input, 'fail-on-insufficient', false),
     summary: flag(input, 'summary', true),
-    cache: flag(input, 'cache', true)
+    cache: flag(input, 'cache', true),
+    environment: checked('environment', parseEnvironmentLines(input('environment'))),
+    match: checked('match', parseMatchKeys(input('match')))
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
+}
+
+/** A parser's result, or its problem as the input's error. */
+function checked<T>(name: string, parsed: T | { error: string }): T {
+  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
+    throw new InputError(name, String(parsed.error))
+  return parsed as T
 }
 
 function repository(text: string): [string, string] {
@@ -149,8 +168,25 @@ function artifactName(text: string): string {
   return text
 }
 
+/**
+ * The names the action writes and reads inside an artifact besides `file`. Compared without
+ * case: runners on macOS and Windows fold it, so METADATA.JSON is the same file there.
+ */
+const ARTIFACT_OWN_NAMES = [METADATA_FILE]
+
 function filePath(text: string): string {
   const parts = text.split('/')
+  // `file` equal to one of them, or a folder of that name, would have `record` write one path
+  // twice (the sample lost), and every reader would then skip the artifact: no breach, ever.
+  const first = parts[0].toLowerCase()
+  const taken = ARTIFACT_OWN_NAMES.find(name => name === first)
+  if (taken) {
+    throw new InputError(
+      'file',
+      `collides with ${taken}, which the action writes beside the sample in every artifact ` +
+        `(compared without case): choose another name, got ${JSON.stringify(text)}`
+    )
+  }
   if (
     text.startsWith('/') ||
     text.includes('\\') ||
@@ -273,6 +309,6 @@ export function checkPlan(config: Config, branch: string, currentRunId?: number)
     },
     artifact: { template: config.artifactName, file: config.file },
     rubric: { budget: config.budget, minRuns: config.minRuns, window: config.window },
-    history: { size: config.history, minShift: config.minShift }
+    history: { size: config.history, minShift: config.minShift, match: config.match }
   }
 }

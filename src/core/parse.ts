@@ -12,7 +12,7 @@ export const MAX_SAMPLE_SECONDS = 31_536_000
  * sample cache keys its entries by this number, so bump it whenever either changes what an
  * artifact yields, and no entry read by older code is used.
  */
-export const SAMPLE_READER_VERSION = 1
+export const SAMPLE_READER_VERSION = 2
 
 const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
 

@@ -1,17 +1,17 @@
+import { validateEnvironment, type Environment, type EnvironmentRead } from './environment.js'
 import { MAX_SAMPLE_SECONDS } from './parse.js'
 
 /**
- * What reading one artifact gave: its sample or the content reason it does not count. An
- * artifact never changes, so the outcome is bound to the artifact id and digest it was read
- * from, and holds for as long as the artifact does.
+ * What reading one artifact gave: its sample with the environment it recorded (or why that
+ * is unknown), or the content reason it does not count.
  */
-export interface Outcome {
-  run_id: number
-  artifact_id: number
-  digest: string
-  value?: number
-  skip?: string
-}
+export type Read = ({ value: number } & EnvironmentRead) | { skip: string }
+
+/**
+ * One artifact's `Read`. An artifact never changes, so the outcome is bound to the artifact id
+ * and digest it was read from, and holds for as long as the artifact does.
+ */
+export type Outcome = { run_id: number; artifact_id: number; digest: string } & Read
 
 /** The artifact as this check read it from the API: only its id and digest bind an outcome. */
 export interface ArtifactKey {
@@ -20,10 +20,15 @@ export interface ArtifactKey {
 }
 
 /** Names the format in the stored file; a file of another format is ignored. */
-export const BOOK_SCHEMA = 'helm-rolling-action/samples@1'
+export const BOOK_SCHEMA = 'helm-rolling-action/samples@2'
 
-/** lookback is at most 1,000 runs of ~120 bytes each: an entry near this size is not ours. */
-export const MAX_BOOK_BYTES = 1024 * 1024
+/**
+ * Sized from the entry count, so that a long history never pushes a file we wrote over it:
+ * lookback is at most 1,000 runs, each an entry of at most ~500 bytes (a 300-character
+ * reason) and at most one distinct environment of at most 13 keys of ~100 bytes. Each
+ * distinct environment is stored once, so the usual file is far smaller.
+ */
+export const MAX_BOOK_BYTES = 1000 * (500 + 13 * 100)
 
 /** Skip reasons are short sentences of the action's own; a longer one is not ours. */
 export const MAX_REASON_LENGTH = 300
@@ -53,9 +58,10 @@ export class SampleBook {
    * Keeps an outcome this check read, when its artifact carries a digest to bind it to and
    * the outcome is one a restore accepts (a reason too long to store is read again instead).
    */
-  learn(artifact: ArtifactKey, runId: number, read: { value: number } | { skip: string }): void {
+  learn(artifact: ArtifactKey, runId: number, read: Read): void {
     if (!artifact.digest || !DIGEST.test(artifact.digest)) return
     if ('skip' in read && !isReason(read.skip)) return
+    if ('unknown' in read && !isReason(read.unknown)) return
     const outcome: Outcome = {
       run_id: runId,
       artifact_id: artifact.id,
@@ -77,10 +83,19 @@ export class SampleBook {
       .sort((a, b) => b - a)
       .slice(0, lookback)
     const kept = new Set(runs)
+    const environments = new Map<string, number>()
     const entries = [...this.known.values()]
       .filter(o => kept.has(o.run_id))
       .sort((a, b) => b.run_id - a.run_id || b.artifact_id - a.artifact_id)
-    return JSON.stringify({ schema: BOOK_SCHEMA, scope, entries })
+      .map(({ run_id, artifact_id, digest, ...read }) => {
+        const base = { run_id, artifact_id, digest }
+        if (!('environment' in read)) return { ...base, ...read }
+        const text = JSON.stringify(read.environment)
+        if (!environments.has(text)) environments.set(text, environments.size)
+        return { ...base, value: read.value, env: environments.get(text) }
+      })
+    const table = [...environments.keys()].map(text => JSON.parse(text) as Environment)
+    return JSON.stringify({ schema: BOOK_SCHEMA, scope, environments: table, entries })
   }
 }
 
@@ -99,31 +114,59 @@ export function parseBook(text: string, scope: string): Outcome[] | { error: str
   } catch {
     return { error: 'not JSON' }
   }
-  const book = data as { schema?: unknown; scope?: unknown; entries?: unknown } | null
+  const book = data as {
+    schema?: unknown
+    scope?: unknown
+    environments?: unknown
+    entries?: unknown
+  } | null
   if (typeof book !== 'object' || book === null || book.schema !== BOOK_SCHEMA)
     return { error: `not a ${BOOK_SCHEMA} file` }
   if (book.scope !== scope) return { error: 'saved for another repository, workflow or artifact' }
   if (!Array.isArray(book.entries)) return { error: "no 'entries' array" }
+  const environments = environmentTable(book.environments, book.entries.length)
+  if (!Array.isArray(environments)) return environments
   const entries: Outcome[] = []
   for (const [index, raw] of book.entries.entries()) {
-    const entry = toOutcome(raw)
+    const entry = toOutcome(raw, environments)
     if (!entry) return { error: `entry ${index} is not a valid sample` }
     entries.push(entry)
   }
   return entries
 }
 
-function toOutcome(raw: unknown): Outcome | undefined {
+/** The distinct environments, each checked as a run's own: at most one per entry. */
+function environmentTable(raw: unknown, entries: number): Environment[] | { error: string } {
+  if (!Array.isArray(raw)) return { error: "no 'environments' array" }
+  if (raw.length > entries) return { error: 'more environments than entries' }
+  const table: Environment[] = []
+  for (const [index, item] of raw.entries()) {
+    const environment = validateEnvironment(item)
+    if ('error' in environment) return { error: `environment ${index}: ${environment.error}` }
+    table.push(environment)
+  }
+  return table
+}
+
+const ENTRY_KEYS = new Set([
+  'artifact_id,digest,run_id,skip',
+  'artifact_id,digest,env,run_id,value',
+  'artifact_id,digest,run_id,unknown,value'
+])
+
+function toOutcome(raw: unknown, environments: readonly Environment[]): Outcome | undefined {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) return undefined
   const o = raw as Record<string, unknown>
-  const keys = Object.keys(o).sort().join(',')
-  if (keys !== 'artifact_id,digest,run_id,skip' && keys !== 'artifact_id,digest,run_id,value')
-    return undefined
+  if (!ENTRY_KEYS.has(Object.keys(o).sort().join(','))) return undefined
   if (!isId(o.run_id) || !isId(o.artifact_id)) return undefined
   if (typeof o.digest !== 'string' || !DIGEST.test(o.digest)) return undefined
   const base = { run_id: o.run_id, artifact_id: o.artifact_id, digest: o.digest }
-  if ('value' in o) return isSampleValue(o.value) ? { ...base, value: o.value } : undefined
-  return isReason(o.skip) ? { ...base, skip: o.skip } : undefined
+  if (!('value' in o)) return isReason(o.skip) ? { ...base, skip: o.skip } : undefined
+  if (!isSampleValue(o.value)) return undefined
+  if ('unknown' in o)
+    return isReason(o.unknown) ? { ...base, value: o.value, unknown: o.unknown } : undefined
+  const environment = Number.isSafeInteger(o.env) ? environments[o.env as number] : undefined
+  return environment ? { ...base, value: o.value, environment } : undefined
 }
 
 const isReason = (value: unknown): value is string =>

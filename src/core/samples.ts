@@ -1,15 +1,18 @@
 import { SkipRun } from './errors.js'
-import type { RunInfo, Sample, Skip } from './types.js'
+import type { Measured, RunInfo, Sample, Skip } from './types.js'
 
-/** Fetches one run's sample value, or throws `SkipRun` with the reason it does not count. */
-export type SampleFetcher<R extends RunInfo> = (run: R) => Promise<number>
+/**
+ * Fetches one run's sample (a bare number: its value, environment unknown), or throws
+ * `SkipRun` with the reason it does not count.
+ */
+export type SampleFetcher<R extends RunInfo> = (run: R) => Promise<Measured | number>
 
 export interface Collected {
   samples: Sample[]
   skipped: Skip[]
 }
 
-type Settled = { index: number; value: number } | { index: number; skip: string }
+type Settled = { index: number; measured: Measured } | { index: number; skip: string }
 
 /**
  * Reads samples from runs in newest-first order until `wanted` are found, with up to
@@ -36,7 +39,10 @@ export async function collectSamples<R extends RunInfo>(
   const start = (index: number) => {
     const run = runs[index]
     const task = fetchSample(run).then(
-      (value): Settled => ({ index, value }),
+      (got): Settled => ({
+        index,
+        measured: typeof got === 'number' ? { value: got } : got
+      }),
       (error: unknown): Settled => {
         if (error instanceof SkipRun) return { index, skip: error.message }
         throw error
@@ -70,7 +76,7 @@ export async function collectSamples<R extends RunInfo>(
     }
     inFlight.delete(event.index)
     outcomes[event.index] = event
-    if ('value' in event) found++
+    if ('measured' in event) found++
   }
   return { samples: toSamples(runs, outcomes), skipped: toSkips(runs, outcomes) }
 }
@@ -78,16 +84,19 @@ export async function collectSamples<R extends RunInfo>(
 function toSamples(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]): Sample[] {
   const samples: Sample[] = []
   outcomes.forEach(outcome => {
-    if (!outcome || !('value' in outcome)) return
+    if (!outcome || !('measured' in outcome)) return
     const run = runs[outcome.index]
+    const { value, environment, environmentProblem } = outcome.measured
     samples.push({
       run_id: run.id,
       run_number: run.run_number,
-      value: outcome.value,
+      value,
       head_sha: run.head_sha,
       created_at: run.created_at,
       html_url: run.html_url,
-      conclusion: run.conclusion ?? ''
+      conclusion: run.conclusion ?? '',
+      ...(environment ? { environment } : {}),
+      ...(environmentProblem ? { environmentProblem } : {})
     })
   })
   return samples

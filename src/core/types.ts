@@ -1,4 +1,7 @@
 import type { ChangePoint, Standing } from './changepoint.js'
+import type { EnvironmentShift } from './environment-change.js'
+import type { Environment } from './environment.js'
+import type { MatchSummary } from './matching.js'
 
 /** One counted measurement: a run's sample, newest first in every list. */
 export interface Sample {
@@ -11,7 +14,13 @@ export interface Sample {
   conclusion: string
   /** True for the run executing this step (its `value` input). */
   current?: boolean
+  /** The environment the run recorded; absent when unknown (`environmentProblem` says why). */
+  environment?: Environment
+  environmentProblem?: string
 }
+
+/** What reading one run's artifact gives: its value and what it recorded of its environment. */
+export type Measured = Pick<Sample, 'value' | 'environment' | 'environmentProblem'>
 
 /**
  * What the pure core needs of a run: enough to name and link a sample. The GitHub listing
@@ -66,6 +75,8 @@ export interface Report {
   change?: Change
   /** Where this run's own sample stands against the rest of the history. */
   standing?: Standing
+  /** With `match`: what matching left of the samples read. */
+  match?: MatchSummary
 }
 
 /** The change-point test over the history, with its split mapped back to runs. */
@@ -77,6 +88,8 @@ export interface Change {
   firstAfter?: Sample
   /** The last run before it: the compare view runs from its commit to firstAfter's. */
   lastBefore?: Sample
+  /** With a shift: whether the environment changed within two runs of it. */
+  environment?: EnvironmentShift
 }
 
 /** What the check cost against the token's hourly budget, from GitHub's own headers. */

@@ -2,10 +2,13 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { artifactNameFor, type Config } from '../core/config.js'
+import { METADATA_FILE, type Environment } from '../core/environment.js'
 import type { RunnerContext } from '../io/context.js'
 
 export interface RecordRequest {
   value: number
+  /** The runner's keys and the workflow's own: stored in clear, readable with `actions: read`. */
+  environment: Environment
   artifactName: string
   file: string
   retentionDays: number
@@ -24,8 +27,9 @@ export interface Recorded {
 export function metadata(
   value: number,
   context: RunnerContext,
+  environment: Environment,
   now = new Date()
-): Record<string, string | number> {
+): Record<string, string | number | Environment> {
   return {
     run_id: context.runId ?? 0,
     run_number: context.runNumber ?? 0,
@@ -37,7 +41,8 @@ export function metadata(
     runner_os: context.runnerOs,
     unit: 'seconds',
     value,
-    recorded_at: now.toISOString()
+    recorded_at: now.toISOString(),
+    environment
   }
 }
 
@@ -55,10 +60,13 @@ export async function recordSample(request: RecordRequest): Promise<Recorded> {
   const root = mkdtempSync(join(context.runnerTemp ?? tmpdir(), 'helm-rolling-record-'))
   try {
     const samplePath = join(root, request.file)
-    const metadataPath = join(root, 'metadata.json')
+    const metadataPath = join(root, METADATA_FILE)
     mkdirSync(dirname(samplePath), { recursive: true })
     writeFileSync(samplePath, `${request.value}\n`)
-    writeFileSync(metadataPath, `${JSON.stringify(metadata(request.value, context), null, 2)}\n`)
+    writeFileSync(
+      metadataPath,
+      `${JSON.stringify(metadata(request.value, context, request.environment), null, 2)}\n`
+    )
     const { DefaultArtifactClient } = await import('@actions/artifact')
     const result = await new DefaultArtifactClient().uploadArtifact(
       name,

@@ -5,12 +5,20 @@ import { OVER_CAP, readCapped } from './transport.js'
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
 
+/** One wanted file of the zip: its text, or why it cannot be read. */
+export type ZipRead = { text: string } | { problem: string }
+
 /**
- * Reads one file of a zip held in memory, at most `maxBytes` inflated, writing nothing to
- * disk. yauzl reads the central directory, refuses unsafe names (absolute, `..`), and checks
- * that an entry inflates to exactly its declared size, so a bomb stops at the cap.
+ * Reads the named top-level files of a zip held in memory, each at most its cap inflated,
+ * writing nothing to disk; no other entry is ever read. yauzl reads the central directory,
+ * refuses unsafe names (absolute, `..`), and checks that an entry inflates to exactly its
+ * declared size, so a bomb stops at the cap. A zip that cannot be read at all throws
+ * `SkipRun`; a wanted file that is missing, doubled, a link or too big gets its problem.
  */
-export async function readZipEntry(zip: Buffer, name: string, maxBytes: number): Promise<string> {
+export async function readZipFiles(
+  zip: Buffer,
+  caps: Readonly<Record<string, number>>
+): Promise<Record<string, ZipRead>> {
   let archive: yauzl.ZipFile
   try {
     archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true })
@@ -18,58 +26,79 @@ export async function readZipEntry(zip: Buffer, name: string, maxBytes: number):
     throw new SkipRun(`not a readable zip (${errorMessage(error)})`)
   }
   try {
-    const entry = await findEntry(archive, name)
-    if (entry.uncompressedSize > maxBytes) {
-      throw new SkipRun(
-        `${name} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
-      )
-    }
-    return await inflate(archive, entry, maxBytes)
+    const found = await findEntries(archive, Object.keys(caps))
+    const reads: Record<string, ZipRead> = {}
+    for (const [name, entry] of Object.entries(found))
+      reads[name] =
+        typeof entry === 'string' ? { problem: entry } : await readOne(archive, entry, caps[name])
+    return reads
   } finally {
     archive.close()
   }
 }
 
-async function findEntry(archive: yauzl.ZipFile, name: string): Promise<yauzl.Entry> {
-  let found: yauzl.Entry | undefined
-  let nested: string | undefined
+/** Reads one file of the zip, throwing `SkipRun` with the reason it cannot. */
+export async function readZipEntry(zip: Buffer, name: string, maxBytes: number): Promise<string> {
+  const read = (await readZipFiles(zip, { [name]: maxBytes }))[name]
+  if ('problem' in read) throw new SkipRun(read.problem)
+  return read.text
+}
+
+/** Each wanted name's entry, or the problem with it; one pass over the central directory. */
+async function findEntries(
+  archive: yauzl.ZipFile,
+  names: readonly string[]
+): Promise<Record<string, yauzl.Entry | string>> {
+  const found = new Map<string, yauzl.Entry | string>()
+  const nested = new Map<string, string>()
   try {
     for await (const entry of archive.eachEntry()) {
-      if (entry.fileName === name) {
-        if (found) throw new SkipRun(`two entries are named ${name}`)
-        found = entry
-      } else if (entry.fileName.endsWith(`/${name}`)) {
-        nested = entry.fileName
-      }
+      const name = names.find(n => entry.fileName === n)
+      if (name !== undefined)
+        found.set(name, found.has(name) ? `two entries are named ${name}` : entry)
+      const deep = names.find(n => entry.fileName.endsWith(`/${n}`))
+      if (deep !== undefined) nested.set(deep, entry.fileName)
     }
   } catch (error) {
-    if (error instanceof SkipRun) throw error
     throw new SkipRun(`not a readable zip (${errorMessage(error)})`)
   }
-  if (!found) {
-    throw new SkipRun(
-      nested ? `${name} is not at the top level (found ${nested})` : `no ${name} in the artifact`
-    )
-  }
-  if (((found.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK)
-    throw new SkipRun(`${name} is a symbolic link`)
-  if (found.isEncrypted()) throw new SkipRun(`${name} is encrypted`)
-  return found
+  return Object.fromEntries(
+    names.map(name => {
+      const entry = found.get(name)
+      if (entry === undefined) {
+        const deep = nested.get(name)
+        return [
+          name,
+          deep ? `${name} is not at the top level (found ${deep})` : `no ${name} in the artifact`
+        ]
+      }
+      if (typeof entry === 'string') return [name, entry]
+      if (((entry.externalFileAttributes >>> 16) & S_IFMT) === S_IFLNK)
+        return [name, `${name} is a symbolic link`]
+      if (entry.isEncrypted()) return [name, `${name} is encrypted`]
+      return [name, entry]
+    })
+  )
 }
 
 /** The entry's text, inflated at most to `maxBytes` (a zip bomb's header may lie about its size). */
-async function inflate(
+async function readOne(
   archive: yauzl.ZipFile,
   entry: yauzl.Entry,
   maxBytes: number
-): Promise<string> {
+): Promise<ZipRead> {
+  if (entry.uncompressedSize > maxBytes) {
+    return {
+      problem: `${entry.fileName} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
+    }
+  }
   let data: Buffer | typeof OVER_CAP
   try {
     data = await readCapped(await archive.openReadStreamPromise(entry), maxBytes)
   } catch (error) {
-    throw new SkipRun(`${entry.fileName} is corrupt (${errorMessage(error)})`)
+    return { problem: `${entry.fileName} is corrupt (${errorMessage(error)})` }
   }
   if (data === OVER_CAP)
-    throw new SkipRun(`${entry.fileName} inflates past the ${maxBytes}-byte cap`)
-  return data.toString('utf8')
+    return { problem: `${entry.fileName} inflates past the ${maxBytes}-byte cap` }
+  return { text: data.toString('utf8') }
 }

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import { runnerEnvironment, type Environment } from '../core/environment.js'
 
 /**
  * The runner's description of the run executing this step, read once from the environment.
@@ -16,6 +17,8 @@ export interface RunnerContext {
   /** GitHub Enterprise Server: no v4 artifact service, so `record` cannot upload there. */
   isGhes: boolean
   runnerOs: string
+  /** The built-in environment keys the runner sets (`runner-os`, `image-version`...). */
+  runnerEnvironment: Environment
   runnerTemp?: string
   eventName: string
   /** From the event payload: `owner/name` and its default branch, when the payload says. */
@@ -39,6 +42,7 @@ export function readRunnerContext(env: NodeJS.ProcessEnv): RunnerContext {
     serverUrl,
     isGhes: isGhesServer(serverUrl),
     runnerOs: env.RUNNER_OS ?? '',
+    runnerEnvironment: runnerEnvironment(env),
     runnerTemp: env.RUNNER_TEMP || undefined,
     eventName: env.GITHUB_EVENT_NAME ?? '',
     ...payload

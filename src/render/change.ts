@@ -6,6 +6,7 @@
 import { splitCommits } from '../core/attribution.js'
 import { ALPHA, type ChangePoint, type Standing } from '../core/changepoint.js'
 import type { Change, Report } from '../core/types.js'
+import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'
 
 /** Said instead of a compare link when the runs either side of the split share a commit. */
@@ -106,11 +107,14 @@ export function changeLines(report: Report): string[] {
     const commits = splitCommits(change)
     if (change.result.kind !== 'shift') lines.push(quietLine(change, label))
     else if (!commits) lines.push(changeLine(change.result, label))
-    else if (commits.same) lines.push(`${changeLine(change.result, label)}; ${SAME_COMMIT}`)
-    else
-      lines.push(
-        `${changeLine(change.result, label)}; compare ${commits.before.slice(0, 7)}...${commits.after.slice(0, 7)}`
-      )
+    else {
+      const cause = shiftCause(change.environment, commits.same)
+      const compare = `compare ${commits.before.slice(0, 7)}...${commits.after.slice(0, 7)}`
+      const note = commits.same
+        ? (cause ?? SAME_COMMIT)
+        : [cause, compare].filter(Boolean).join('; ')
+      lines.push(`${changeLine(change.result, label)}; ${note}`)
+    }
   }
   if (report.standing) lines.push(standingLine(report.standing))
   return lines

@@ -1,5 +1,13 @@
+import { keyValue } from '../core/environment.js'
 import { round } from '../core/stats.js'
-import type { Report } from '../core/types.js'
+import type { Report, Sample } from '../core/types.js'
+import { keysWithinBudget, varyingKeys } from '../core/variation.js'
+
+/**
+ * Bytes the `samples` entries' environments may take in all: with the rest of an entry
+ * (~200 bytes) that keeps the output under ~450 KB at window 1,000, far under GitHub's 1 MB.
+ */
+export const SAMPLES_ENVIRONMENT_BUDGET = 256 * 1024
 
 /** The change-point outputs: the run and commit after the shift, its size and p; null unless one was found. */
 function changeValues(report: Report) {
@@ -11,7 +19,29 @@ function changeValues(report: Report) {
     'change-sha': run ? run.head_sha || null : null,
     'change-shift': found ? round(found.shift) : null,
     // p is a count over 10,000; toPrecision trims the binary noise of the division.
-    'change-p': found ? Number(found.p.toPrecision(6)) : null
+    'change-p': found ? Number(found.p.toPrecision(6)) : null,
+    // null where there is no shift or a run near it has no recorded environment; {} when
+    // the recorded environment was the same there.
+    'change-environment':
+      found && change?.environment && 'changed' in change.environment
+        ? change.environment.changed
+        : null
+  }
+}
+
+/** Per sample, only the keys that vary within the history; null when its environment is unknown. */
+function environmentOf(report: Report): (s: Sample) => Record<string, string | null> | null {
+  const history = report.history ?? report.samples
+  const keys = keysWithinBudget(
+    report.samples,
+    varyingKeys(history),
+    SAMPLES_ENVIRONMENT_BUDGET,
+    (key, value) => JSON.stringify([key, value]).length
+  )
+  return s => {
+    const environment = s.environment
+    if (!environment) return null
+    return Object.fromEntries(keys.map(key => [key, keyValue(environment, key) ?? null]))
   }
 }
 
@@ -19,6 +49,7 @@ function changeValues(report: Report) {
 export function outputValues(report: Report) {
   const { stats } = report
   const number = (v: number | null) => (v === null ? null : round(v))
+  const environment = environmentOf(report)
   return {
     verdict: report.verdict,
     median: number(stats.median),
@@ -30,12 +61,14 @@ export function outputValues(report: Report) {
       value: s.value,
       head_sha: s.head_sha,
       created_at: s.created_at,
-      html_url: s.html_url
+      html_url: s.html_url,
+      environment: environment(s)
     })),
     skipped: report.skipped.map(({ run_id, reason }) => ({ run_id, reason })),
     'ci-low': number(stats.ciLow),
     'ci-high': number(stats.ciHigh),
     mad: number(stats.mad),
+    'environment-varies': varyingKeys(report.samples),
     ...changeValues(report)
   }
 }

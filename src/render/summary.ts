@@ -2,7 +2,10 @@ import { splitCommits } from '../core/attribution.js'
 import { round } from '../core/stats.js'
 import type { Change, Report, Sample } from '../core/types.js'
 import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
-import { escapeMarkdown as md } from '../core/escape.js'
+import { keyValue } from '../core/environment.js'
+import { keysWithinBudget, varyingKeys } from '../core/variation.js'
+import { matchLine, shiftCause, spanLine } from './environment.js'
+import { codeSpan, escapeMarkdown as md } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {
@@ -13,8 +16,28 @@ export interface SummaryOptions {
   standingFirst?: boolean
 }
 
-/** The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is escaped. */
+/**
+ * GitHub drops a step summary over 1 MiB whole, banner included: the summary stays under
+ * this many bytes for any report, its banner and verdict first.
+ */
+export const MAX_SUMMARY_BYTES = 1_000_000
+
+/** Skipped runs shown as rows; the rest are counted (the `skipped` output lists them all). */
+export const MAX_SKIPPED_ROWS = 100
+
+/** A skip reason is cut to this many characters in the summary. */
+const MAX_REASON_CHARS = 300
+
+/**
+ * The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is shown
+ * inert (a code span); every section is capped, and the whole is cut at whole lines below
+ * MAX_SUMMARY_BYTES as the last resort.
+ */
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  return capBytes(fullSummary(report, options), MAX_SUMMARY_BYTES)
+}
+
+function fullSummary(report: Report, options: SummaryOptions): string {
   const history = report.history ?? report.samples
   const note = certainty(report)
   const standing = report.standing ? standingLine(report.standing) : ''
@@ -23,13 +46,15 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     `## ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
+    report.match ? md(matchLine(report.match, report.minRuns), 1200) : '',
     spreadLine(report.stats),
+    spanText(report.samples),
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
     history.length ? chart(report, history) : '',
-    table(report.samples),
+    table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
-    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
+    `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
@@ -56,10 +81,11 @@ function shiftLine(change: Change): string {
   const line = changeLine(change.result, after ? linkedRun(after) : undefined)
   const commits = splitCommits(change)
   if (!after || !commits) return line
-  if (commits.same) return `${line} · ${SAME_COMMIT}`
+  const cause = shiftCause(change.environment, commits.same)
+  if (commits.same) return `${line} · ${cause ? md(cause, 600) : SAME_COMMIT}`
   const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
   const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
-  return `${line} · ${link(`compare \`${shown}\``, url)}`
+  return `${line} · ${cause ? `${md(cause, 600)} · ` : ''}${link(`compare \`${shown}\``, url)}`
 }
 
 /** No shift to report: said once, small, below the numbers. */
@@ -144,7 +170,34 @@ function link(text: string, url: string): string {
   return /^https?:\/\/[\w.:-]+\/[\w./%-]*$/.test(url) ? `[${text}](${url})` : text
 }
 
-function table(samples: Sample[]): string {
+/** The window's spread over environments, escaped; long lists of values are cut short. */
+function spanText(samples: readonly Sample[]): string {
+  const line = spanLine(samples)
+  return line ? md(line, 1500) : ''
+}
+
+/** Table columns: the keys that vary within the history, at most this many. */
+const MOST_COLUMNS = 4
+
+/** Bytes the table's environment cells may take in all, escaped: far under the 1 MB summary. */
+export const TABLE_ENVIRONMENT_BUDGET = 200 * 1024
+
+function environmentColumns(history: readonly Sample[], rows: readonly Sample[]): string[] {
+  const size = (_key: string, value: string) => md(value, 64).length + 3
+  return keysWithinBudget(rows, varyingKeys(history), TABLE_ENVIRONMENT_BUDGET, size).slice(
+    0,
+    MOST_COLUMNS
+  )
+}
+
+/** A run's value of a key in the table: `?` when its environment is unknown, `–` when not set. */
+function cell(sample: Sample, key: string): string {
+  if (!sample.environment) return '?'
+  const value = keyValue(sample.environment, key)
+  return value === undefined ? '–' : codeSpan(value, 64, true)
+}
+
+function table(samples: Sample[], keys: readonly string[]): string {
   if (samples.length === 0) return ''
   const rows = samples.map(s => {
     const run = link(`#${s.run_number}`, s.html_url) + (s.current ? ' (this run)' : '')
@@ -152,27 +205,51 @@ function table(samples: Sample[]): string {
     const commit = s.head_sha
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
-    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} | ${round(s.value)} |`
+    const environment = keys.map(key => ` ${cell(s, key)} |`).join('')
+    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${s.conclusion ? codeSpan(s.conclusion, 40, true) : '–'} |${environment} ${round(s.value)} |`
   })
+  const heads = keys.map(key => ` ${md(key, 32)} |`).join('')
   return [
-    '| Run | Commit | Date (UTC) | Conclusion | Seconds |',
-    '|---|---|---|---|--:|',
+    `| Run | Commit | Date (UTC) | Conclusion |${heads} Seconds |`,
+    `|---|---|---|---|${keys.map(() => '---|').join('')}--:|`,
     ...rows
   ].join('\n')
 }
 
 function skippedBlock(report: Report): string {
   if (report.skipped.length === 0) return ''
-  const rows = report.skipped.map(
-    s => `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${md(s.reason, 300)} |`
-  )
+  const rows = report.skipped
+    .slice(0, MAX_SKIPPED_ROWS)
+    .map(
+      s =>
+        `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${codeSpan(s.reason, MAX_REASON_CHARS, true)} |`
+    )
+  const more = report.skipped.length - rows.length
   return [
     `<details><summary>${plural(report.skipped.length, 'run')} skipped</summary>`,
     '',
     '| Run | Reason |',
     '|---|---|',
     ...rows,
+    ...(more > 0
+      ? ['', `…and ${plural(more, 'more run')}: the \`skipped\` output lists them all.`]
+      : []),
     '',
     '</details>'
   ].join('\n')
+}
+
+/**
+ * The last resort: whole lines up to `max` bytes, with a line saying so. Never reached by the
+ * capped sections for any report the action makes; it keeps the promise for any report.
+ */
+function capBytes(markdown: string, max: number): string {
+  if (Buffer.byteLength(markdown) <= max) return markdown
+  const note = '\n\n…the rest of this summary is left out: GitHub shows none over 1 MiB.\n'
+  const room = max - Buffer.byteLength(note)
+  const cut = Buffer.from(markdown)
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
+  return cut.slice(0, Math.max(0, cut.lastIndexOf('\n'))) + note
 }
