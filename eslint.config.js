@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 /**
- * The layering rule (README, "Layout"): core/ is pure and imports only core/; io/ reads local
+ * The layering rule (docs/development.md, "Layout"): core/ is pure and imports only core/; io/ reads local
  * files and the environment on top of core/; github/ and cache/ import core/ and io/; render/
  * imports core/ only; app/, cli/, main.ts and index.ts may import anything. Type-only imports
  * count. Each folder lists the sibling folders it may not reach.
@@ -16,7 +16,7 @@ const MAY_IMPORT = {
 }
 const LIBRARIES = ['@actions/*', '@octokit/*', 'undici', 'yauzl', 'node:fs', 'node:child_process']
 const wrongWay = (folder, allowed) =>
-  `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (README, "Layout").`
+  `src/${folder}/ may import only ${allowed.length ? allowed.map(f => `src/${f}/`).join(', ') + ' and ' : ''}its own folder (docs/development.md, "Layout").`
 const layer = (folder, allowed) => ({
   files: [`src/${folder}/**/*.ts`],
   rules: {

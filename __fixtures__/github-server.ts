@@ -79,7 +79,7 @@ export interface Fault {
   resetAfter?: number
   /** Send the headers and this many bytes of the body, then nothing more, never ending. */
   stallAfter?: number
-  /** Wait this long, then serve the normal answer (a slow create). */
+  /** Wait this long, then serve the normal answer (a slow service, a slow create). */
   delayMs?: number
 }
 
@@ -266,9 +266,16 @@ export class FakeGitHub {
   }
 
   /** Requests served, without the blob hops and the cache service, as "GET /path" lines. */
+  /** REST API requests, the ones the rate limit counts: not blobs, the cache or artifact upload services. */
   apiCalls(): string[] {
     return this.requests
-      .filter(r => !r.path.startsWith('/blob/') && !this.cache.serves(r.path))
+      .filter(
+        r =>
+          !r.path.startsWith('/blob/') &&
+          !this.cache.serves(r.path) &&
+          !r.path.startsWith('/twirp/github.actions.results.api.v1.ArtifactService/') &&
+          !r.path.startsWith('/devstoreaccount1/')
+      )
       .map(r => `${r.method} ${r.path}`)
   }
 

@@ -29,6 +29,8 @@ export interface RunOptions {
   timeoutMs?: number
   /** More of the event payload, e.g. a `pull_request` object. */
   payload?: Record<string, unknown>
+  /** Another build's index.js, for the bench's before-and-after rows; default dist/. */
+  dist?: string
 }
 
 /**
@@ -81,7 +83,7 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
   }>(done => {
     execFile(
       options.node ?? process.env.E2E_NODE ?? process.execPath,
-      [...(options.nodeArgs ?? []), DIST],
+      [...(options.nodeArgs ?? []), options.dist ?? DIST],
       { env, cwd: dir, timeout: options.timeoutMs ?? 60_000, maxBuffer: 16 << 20 },
       (error, stdout, stderr) =>
         done({

@@ -387,6 +387,46 @@ describe('requests of the bench’s checks, cold, warm and warm with one new run
   })
 })
 
+describe('the newest run, whose sample the cache cannot hold', () => {
+  // The cache entry's download answers 1.5 s late: a download that waits for it shows.
+  const slowEntry = () => [
+    { path: /^\/cacheblob\/.*sp=r/, times: 1, passThrough: true, delayMs: 1500 }
+  ]
+  const request = (pattern: RegExp) => {
+    const found = fake.requests.find(r => pattern.test(r.path))
+    if (!found) throw new Error(`no request matches ${pattern}`)
+    return found
+  }
+
+  /** The previous run (number 1001) is new since the entry was saved; this run is `runNumber`. */
+  async function afterPrevious(runNumber: number): Promise<ActionResult> {
+    await check()
+    fake.runs = withNewRun(fake.runs)
+    fake.runs[0].run_number = 1001
+    fake.faults = slowEntry()
+    return check({ env: { GITHUB_RUN_NUMBER: String(runNumber) } })
+  }
+
+  it('is downloaded beside the cache restore when it is the run just before this one', async () => {
+    const r = await afterPrevious(1002)
+    const zip = request(/\/actions\/artifacts\/\d+\/zip/)
+    const entry = request(/^\/cacheblob\/.*sp=r/)
+    expect(zip.at).toBeLessThan(entry.doneAt ?? 0)
+    // No request more than a check that waits: the runs, the repository listing, one download.
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: 3, blobs: 1 })
+    expect(samplesOf(r)[0]).toBe(150)
+  })
+
+  it('waits for the cache when a run came between (it may be in the entry)', async () => {
+    const r = await afterPrevious(1005)
+    const zip = request(/\/actions\/artifacts\/\d+\/zip/)
+    const entry = request(/^\/cacheblob\/.*sp=r/)
+    expect(zip.at).toBeGreaterThanOrEqual(entry.doneAt ?? Infinity)
+    expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: 3, blobs: 1 })
+    expect(samplesOf(r)[0]).toBe(150)
+  })
+})
+
 describe('one clock', () => {
   it('judges expiry by the API server’s time: cold, warm and cache: false agree', async () => {
     expect((await check()).outputs.verdict).toBeDefined()

@@ -1,4 +1,4 @@
-import { describe, expect, it } from '@jest/globals'
+import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
 import { lookbackWarning, readConfig } from '../src/core/config.js'
 import { explain, RateLimited } from '../src/github/failures.js'
 import { headerInteger, resetTime, retryAfterSeconds } from '../src/github/headers.js'
@@ -51,6 +51,19 @@ describe('headers read defensively', () => {
 
 describe('next links', () => {
   const listing = { what: 'the workflow runs listing' }
+  // A refused link warns through @actions/core, which writes `::warning::` to stdout: caught
+  // here, so the project's own CI does not turn it into an annotation, and asserted on.
+  let written: string[] = []
+  beforeEach(() => {
+    written = []
+    jest.spyOn(process.stdout, 'write').mockImplementation(chunk => {
+      written.push(String(chunk))
+      return true
+    })
+  })
+  afterEach(() => {
+    jest.restoreAllMocks()
+  })
   const link = (url: string) =>
     `<${url}>; rel="next", <https://api.github.com/x?page=9>; rel="last"`
 
@@ -66,6 +79,8 @@ describe('next links', () => {
     ['https://ghes.example/api/v3', 'https://ghes.example/api/v3/../x?page=2', false]
   ])('with API %s, follows %s: %p', (api, url, followed) => {
     expect(nextLink(link(url), api, listing) !== undefined).toBe(followed)
+    const warned = written.filter(line => line.startsWith('::warning::'))
+    expect(warned).toEqual(followed ? [] : [expect.stringContaining('leads outside the API')])
   })
 
   it('finds no next link in an absent or odd header', () => {

@@ -200,26 +200,33 @@ describe('run', () => {
   const inputs = (table: Record<string, string>) =>
     core.useInputs({ 'github-token': 't', workflow: 'chart.yml', branch: 'main', ...table })
 
-  it('records and checks side by side; the value is the newest sample', async () => {
+  it('records after the check, the outputs not waiting for it; the value is the newest sample', async () => {
     inputs({ value: '123', record: 'true' })
-    let recordStarted = false
+    let checking = false
+    let verdictAtUpload: string | undefined
     recordSample.mockImplementation(async () => {
-      recordStarted = true
+      // Loading the upload client would hold the listings, and a new artifact mid-listing
+      // would restart the repository listing: the upload starts once the check is done.
+      expect(checking).toBe(false)
+      verdictAtUpload = outputs().verdict
       return { name: 'helm-install-duration-555', id: 1 }
     })
     check.mockImplementation(async (_client, options) => {
-      // The upload must already be under way: the check never waits for it.
+      checking = true
       await new Promise(resolve => setImmediate(resolve))
-      expect(recordStarted).toBe(true)
+      expect(recordSample).not.toHaveBeenCalled()
+      checking = false
       return judge([options.current as Sample], [], rubric, 'o/r')
     })
     await run()
+    expect(verdictAtUpload).toBe('insufficient') // one sample of a window of 10: written first
     const request = recordSample.mock.calls[0][0]
     expect(request).toMatchObject({ value: 123, artifactName: 'helm-install-duration-{run_id}' })
     expect(request.context).toMatchObject({ runId: 555, runNumber: 42 })
     const options = check.mock.calls[0][1]
     expect(options.current).toMatchObject({ run_id: 555, run_number: 42, value: 123 })
     expect(options.runs.currentRunId).toBe(555)
+    expect(options.currentRunNumber).toBe(42)
     expect(core.info).toHaveBeenCalledWith(
       'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
     )

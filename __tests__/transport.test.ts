@@ -6,7 +6,12 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { BodyTooLarge, guardedFetch, requestDispatched } from '../src/github/transport.js'
+import {
+  afterRequestsSent,
+  BodyTooLarge,
+  guardedFetch,
+  requestsSent
+} from '../src/github/transport.js'
 
 type Handler = (request: IncomingMessage, response: ServerResponse) => void
 
@@ -95,7 +100,16 @@ describe('guardedFetch', () => {
     await expect(fetchApi(`${api.url}/loop`)).rejects.toThrow('more than 5 redirects')
   })
 
-  it('says when the first request has been handed to fetch', async () => {
-    await expect(requestDispatched()).resolves.toBeUndefined()
+  it('says when requests are on the wire, and waits for the next one', async () => {
+    const before = requestsSent()
+    expect(before).toBeGreaterThan(0)
+    await expect(afterRequestsSent(before)).resolves.toBeUndefined()
+    let next = false
+    const waiting = afterRequestsSent(before + 1).then(() => (next = true))
+    await new Promise(resolve => setImmediate(resolve))
+    expect(next).toBe(false)
+    await fetchApi(`${api.url}/fits`)
+    await waiting
+    expect(next).toBe(true)
   })
 })

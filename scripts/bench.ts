@@ -8,16 +8,19 @@
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
-import { cpus, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
-import { busyHistory, withNewRun } from '../__fixtures__/history.js'
+import type { FakeRun } from '../__fixtures__/github-server.js'
+import { busyHistory, makeRuns, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
+/** Times depend on what else the machine runs: the load is part of the figures. */
+const LOAD_AT_START = loadavg()[0]
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 5)
 const LOOKBACK = 500
 const RSS_HOOK = resolve(import.meta.dirname, 'rss-hook.mjs')
@@ -37,6 +40,12 @@ interface Measure {
   count?: number
   /** Requests that wrote (issues, comments, labels), from the usage line. */
   writes?: number
+  /** Every request the check made: API, blobs, cache service, artifact upload service. */
+  allCalls?: number
+  /** Process start to the last output written (the verdict known). */
+  verdictMs?: number
+  /** The first request after process start. */
+  firstRequestMs?: number
 }
 
 const median = (xs: number[]) => {
@@ -50,11 +59,14 @@ const SAVE_CALLS = /CacheService\/(CreateCacheEntry|FinalizeCacheEntryUpload)|^\
 async function measureAction(
   fake: FakeGitHub,
   window: number,
-  inputs: Record<string, string> = {}
+  inputs: Record<string, string> = {},
+  id = runId++,
+  runNumber?: number,
+  dist?: string
 ): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
-  const id = runId++
+  const outputsAtFile = join(dir, 'outputs-at')
   const service = cacheEnv(fake, id)
   // runAction's own private RUNNER_TEMP stays.
   delete service.RUNNER_TEMP
@@ -72,10 +84,18 @@ async function measureAction(
     env: {
       ...service,
       GITHUB_RUN_ID: String(id),
+      GITHUB_RUN_ATTEMPT: '1',
+      ...(runNumber ? { GITHUB_RUN_NUMBER: String(runNumber) } : {}),
       GITHUB_REF: 'refs/heads/main',
-      RSS_FILE: rssFile
+      RSS_FILE: rssFile,
+      OUTPUTS_AT_FILE: outputsAtFile
     },
-    nodeArgs: ['--import', RSS_HOOK]
+    nodeArgs: [
+      '--import',
+      RSS_HOOK,
+      ...(process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean)
+    ],
+    dist
   })
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
@@ -84,6 +104,7 @@ async function measureAction(
   const first = Math.min(...toVerdict.map(q => q.at))
   const last = Math.max(...toVerdict.map(q => q.doneAt ?? q.at))
   const loaded = /Sample cache: client loaded in (\d+) ms/.exec(r.stdout)
+  const outputsAt = Number(readFileSync(outputsAtFile, 'utf8'))
   return {
     api: fake.apiCalls().length,
     blobs: fake.requests.filter(q => q.path.startsWith('/blob/')).length,
@@ -95,8 +116,47 @@ async function measureAction(
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
     loadMs: loaded ? Number(loaded[1]) : undefined,
     count: Number(r.outputs.count),
-    writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0)
+    writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0),
+    allCalls: fake.requests.length,
+    verdictMs: outputsAt - r.startedAt,
+    firstRequestMs: Math.min(...fake.requests.map(q => q.at)) - r.startedAt
   }
+}
+
+/**
+ * The check users live in: `record: true` with this run's value, on the default branch, the
+ * sample cache saved by the previous run's check, and that previous run (completed since,
+ * with the sample it recorded) the one new run. Returns the measured check.
+ */
+async function steadyState(window: number, dist?: string): Promise<Measure> {
+  const inputs = { record: 'true', value: '150' }
+  // Run numbers follow the history's newest (1000): the previous run is 1001, this one 1002.
+  const running = (id: number, runNumber: number): FakeRun => ({
+    ...makeRuns([{}], id)[0],
+    run_number: runNumber,
+    artifacts: [],
+    status: 'in_progress',
+    conclusion: null
+  })
+  const previous = runId++
+  const current = runId++
+  fake.runs = [running(previous, 1001), ...busyHistory()]
+  fake.cache.reset()
+  // The previous run's check: it records its sample and saves the cache entry.
+  await measureAction(fake, window, inputs, previous, 1001, dist)
+  const done = fake.runs.find(r => r.id === previous)
+  if (!done?.artifacts.length) throw new Error('the previous run recorded no sample')
+  Object.assign(done, {
+    status: 'completed',
+    conclusion: 'success',
+    created_at: '2026-11-01T01:00:00Z',
+    updated_at: '2026-11-01T01:20:00Z'
+  })
+  fake.runs = [running(current, 1002), ...fake.runs]
+  const m = await measureAction(fake, window, inputs, current, 1002, dist)
+  if (process.env.BENCH_DEBUG)
+    console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
+  return m
 }
 
 /** The shell script's way: list, then for each run look up and download its artifact, in turn. */
@@ -168,7 +228,10 @@ async function repeat(
     coldMs: pick(m => m.coldMs),
     totalMs: pick(m => m.totalMs),
     loadMs: pick(m => m.loadMs),
-    rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined
+    rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined,
+    allCalls: pick(m => m.allCalls),
+    verdictMs: pick(m => m.verdictMs),
+    firstRequestMs: pick(m => m.firstRequestMs)
   }
 }
 
@@ -179,6 +242,7 @@ const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)
 const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
 await slow.start()
 const depthRows: string[] = []
+const steadyRows: string[] = []
 const rows: string[] = []
 const writes = (m: Measure) => `${m.writes} write${m.writes === 1 ? '' : 's'}`
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
@@ -245,6 +309,27 @@ async function scenario(
 }
 
 try {
+  // BENCH_BEFORE_DIST: another build's dist/index.js, measured alternately with this one.
+  const builds: [string, string | undefined][] = process.env.BENCH_BEFORE_DIST
+    ? [
+        ['before', process.env.BENCH_BEFORE_DIST],
+        ['after', undefined]
+      ]
+    : [['', undefined]]
+  for (const window of (process.env.BENCH_STEADY ?? '10,50').split(',').map(Number)) {
+    for (const [build, dist] of builds) {
+      const m = await repeat(
+        REPEATS,
+        () => undefined,
+        () => steadyState(window, dist)
+      )
+      steadyRows.push(
+        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} |`
+      )
+      console.log(steadyRows.at(-1))
+    }
+  }
+  if (process.env.BENCH_STEADY_ONLY) process.exit(0)
   for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number)) {
     await scenario(`window ${window}, history ${window}`, window)
     // The default history reads 30 samples for attribution: the cold check's cost, once.
@@ -333,12 +418,15 @@ const header = [
   '| history | check | samples | API requests (target) | blob downloads | cache-service calls | checks an hour in 1,000 requests | round trips to the verdict | data phase ms | sequential: API requests / ms | speed-up | cache client load ms | cold start ms | total ms | peak RSS MB |',
   '|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|'
 ]
-const node = execFileSync(process.execPath, ['--version']).toString().trim()
+// The Node that runs the action (E2E_NODE, as in the end-to-end tests), not the bench's own.
+const node = execFileSync(process.env.E2E_NODE ?? process.execPath, ['--version'])
+  .toString()
+  .trim()
 const kib = (path: string) => Math.round(statSync(path).size / 1024)
 const report = [
   `# Benchmark results`,
   '',
-  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}), Node ${node}, ${LATENCY_MS} ms latency per request (API, blob and cache service alike), lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${kib(DIST)} KiB.`,
+  `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (${cpus()[0]?.model ?? 'unknown'}; load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} at the end), Node ${node}, ${LATENCY_MS} ms latency per request (API, blob and cache service alike), lookback ${LOOKBACK}, median of ${REPEATS} action runs and ${Math.min(REPEATS, 3)} sequential runs; dist/index.js ${kib(DIST)} KiB.`,
   '',
   'History: 500 completed runs of the workflow, newest first; of every 5, 3 hold a counted sample, 1 has no artifact, 1 was cancelled (its artifact does not count). Another workflow uploads 2 artifacts between each two of our runs, so the repository-wide listing holds 2.8 artifacts per run of ours. Every run completed long before the listing-lag margin.',
   '',
@@ -350,6 +438,14 @@ const report = [
   '',
   ...header,
   ...rows,
+  '',
+  '## Steady state: the check users live in',
+  '',
+  `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${LATENCY_MS} ms per request, median of ${REPEATS}${process.env.BENCH_BEFORE_DIST ? `; **before** is \`${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_DIST}\`, measured alternately with this build (**after**)` : ''}. **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
+  '',
+  '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms |',
+  '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
+  ...steadyRows,
   '',
   `## Round trips to the verdict`,
   '',

@@ -2,7 +2,7 @@
  * `npm run local-action`: runs the action's source (src/main.ts) once through GitHub's
  * `@github/local-action` against the demo's fake GitHub, and checks what it did: verdict
  * `pass`, the sample recorded as a zip, the job summary written. Exits non-zero otherwise.
- * `npm run local-action -- --serve` only starts the fake GitHub on the README's port, for
+ * `npm run local-action -- --serve` only starts the fake GitHub on docs/local-action.md's port, for
  * running `npx @github/local-action run . src/main.ts .env` by hand or from an editor.
  *
  * local-action is run through npx at a pinned version, not installed as a dev dependency:
@@ -25,7 +25,7 @@ import {
 const root = resolve(import.meta.dirname, '..')
 const serveOnly = process.argv.includes('--serve')
 const fake = new FakeGitHub({ runs: makeRuns(DEMO_HISTORY) })
-// The one-shot check takes any free port: other runs may hold the README's.
+// The one-shot check takes any free port: other runs may hold the documented one.
 await fake.start(serveOnly ? LOCAL_ACTION_PORT : 0)
 const dir = join(root, LOCAL_ACTION_DIR)
 rmSync(dir, { recursive: true, force: true })

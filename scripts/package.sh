@@ -13,3 +13,4 @@ ncc build src/cli/bin.ts -o build/report --minify --stats-out build/report-stats
 cp build/report/index.js dist/report.js
 chmod +x dist/report.js
 node scripts/bundle-licenses.mjs build/report-stats.json dist/report-licenses.txt
+node scripts/fresh-dist.mjs --write

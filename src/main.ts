@@ -36,7 +36,7 @@ import type { Report, Sample } from './core/types.js'
 export async function run(): Promise<void> {
   const knobs = testKnobs(process.env)
   const cacheHost = new ProcessCacheHost()
-  let recording: Promise<void> | undefined
+  let startUpload: (() => Promise<void> | undefined) | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
@@ -45,22 +45,29 @@ export async function run(): Promise<void> {
     const current = currentSample(config, context)
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
-    // The upload and the check are independent (the check never reads this run back), so
-    // they run side by side.
-    recording = config.record ? record(config, context, current) : undefined
+    if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
+    // The check never reads this run back, so the upload waits for it: loading the upload
+    // client would hold the event loop while the listings are due, and an artifact appearing
+    // mid-listing makes the repository listing start over. It starts once the outputs and the
+    // status are set (or the check has failed), and is given its grace from then.
+    startUpload = () =>
+      config.record && !context.isGhes ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const plan = checkPlan(config, branch, context.runId)
     const report = await check(client, {
       ...plan,
+      currentRunNumber: context.runNumber,
       current,
       restoreBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
     await publish(report, config, context.eventName)
-    // After the verdict is out, and each bounded: an issue, a comment, a save or an upload never
-    // holds it.
+    const recording = startUpload()
+    startUpload = undefined
+    // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
+    // holds it; the upload runs beside the issue and the comment.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
     await notify(report, {
       config,
@@ -73,12 +80,13 @@ export async function run(): Promise<void> {
     })
     core.info(describeUsage(client.usage))
     await Promise.all([
-      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs),
-      upload
+      upload,
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
-    // A check that failed still gives the upload its grace: the sample counts for later runs.
+    // A check that failed still records, with the same grace: the sample counts for later runs.
+    const recording = startUpload?.()
     if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
   }
 }
@@ -131,18 +139,14 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
 /**
  * Uploads this run's sample. A failed upload costs one sample of future history, not this
  * run's verdict, so it warns instead of failing the step. GHES has no artifact service to
- * upload to: that is said at once, before the check, and the check still runs.
+ * upload to: run() says so at once, before the check, and the check still runs.
  */
 export async function record(
   config: Config,
   context: RunnerContext,
   current: Sample | undefined
 ): Promise<void> {
-  if (context.isGhes) {
-    core.warning(ghesRecordWarning(config))
-    return
-  }
-  if (!current) return
+  if (!current || context.isGhes) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
     const recorded = await recordSample({

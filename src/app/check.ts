@@ -4,7 +4,7 @@ import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
-import { requestDispatched } from '../github/transport.js'
+import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
 import { explained } from '../github/listing.js'
 import { excludeReason, listRuns, type Run } from '../github/runs.js'
@@ -23,6 +23,12 @@ export interface CheckOptions extends CheckPlan {
    * cache), which this check adds to. Undefined: every artifact is downloaded.
    */
   restoreBook?: () => Promise<SampleBook | undefined>
+  /**
+   * This run's number: the run just before it cannot be in the cache (the entry its own check
+   * saved never holds its own sample), so its download starts beside the cache restore
+   * instead of after it.
+   */
+  currentRunNumber?: number
 }
 
 /**
@@ -38,6 +44,7 @@ export const CONCURRENCY = 20
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
   const { runs, artifact: wantedArtifact } = options
   const ref = { owner: runs.owner, repo: runs.repo }
+  const listingsSent = afterRequestsSent(requestsSent() + 2)
   const wanted = options.history.size - (options.current ? 1 : 0)
   const index = new ArtifactIndex(client, {
     ref,
@@ -64,7 +71,9 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const fetchSample = async (run: Run): Promise<Measured> => {
     try {
       const artifact = await locate(run)
-      const known = artifact.digest ? (await book)?.lookup(artifact, run.id) : undefined
+      const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
+      const known =
+        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
       if (known) return valueOf(known)
       const zip = await downloadArtifact(client, ref, artifact)
       const read = await readSample(zip, wantedArtifact.file)
@@ -81,15 +90,12 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const restoreBook = options.restoreBook
-  if (restoreBook) book = onTheWire().then(() => restoreBook())
+  if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
   return judgeHistory(history, collected.skipped, options.rubric, options.history, source)
 }
-
-/** Both listings are handed to fetch a turn of the event loop apart: this waits for the second. */
-const onTheWire = () => requestDispatched().then(() => new Promise(setImmediate))
 
 /**
  * The sample in the artifact's zip with the environment its `metadata.json` records, or the

@@ -4,6 +4,7 @@
  * full, up to a cap, before Octokit sees it, so a connection that breaks mid-body is an error
  * to retry rather than an empty answer.
  */
+import { subscribe } from 'node:diagnostics_channel'
 
 /** A page of 100 runs with long commit messages is about 1 MB; nothing the action reads is near this. */
 export const MAX_BODY_BYTES = 16 * 1024 * 1024
@@ -21,16 +22,42 @@ export class BodyTooLarge extends Error {
   }
 }
 
-let dispatched: () => void = () => undefined
-const firstDispatch = new Promise<void>(resolve => (dispatched = resolve))
+/**
+ * Requests on the wire. Handing a request to fetch is not sending it: the socket is connected
+ * and the headers written in later turns of the event loop, which a chunk being evaluated
+ * would hold up. undici (Node's fetch, and the proxy's) reports each request's headers written
+ * on this channel; a fetch that reports nothing is counted when its answer arrives instead, so
+ * a wait never outlasts the first round trip.
+ */
+let sent = 0
+let answered = 0
+const waiting: { count: number; resolve: () => void }[] = []
+const progress = (): number => Math.max(sent, answered)
+
+function wake(): void {
+  for (const waiter of waiting.filter(w => w.count <= progress())) {
+    waiting.splice(waiting.indexOf(waiter), 1)
+    waiter.resolve()
+  }
+}
+
+subscribe('undici:client:sendHeaders', () => {
+  sent++
+  wake()
+})
+
+/** How many requests this process has put on the wire so far. */
+export function requestsSent(): number {
+  return progress()
+}
 
 /**
- * Settles once the first API request has been handed to fetch (the first fetch of a process
- * also loads its HTTP client, tens of ms): CPU-bound work started after it overlaps the
- * round trip instead of delaying the request.
+ * Settles once `count` requests in all are on the wire: CPU-bound work started after it
+ * (loading a chunk) overlaps their round trips instead of delaying them.
  */
-export function requestDispatched(): Promise<void> {
-  return firstDispatch
+export function afterRequestsSent(count: number): Promise<void> {
+  if (progress() >= count) return Promise.resolve()
+  return new Promise(resolve => waiting.push({ count, resolve }))
 }
 
 export interface TransportOptions {
@@ -54,9 +81,10 @@ export function guardedFetch(base: typeof fetch, options: TransportOptions): typ
     for (let hop = 0; ; hop++) {
       const headers = new Headers(request.headers)
       if (url.origin !== apiOrigin) headers.delete('authorization')
-      const pending = base(url, { ...request, headers, redirect: 'manual' })
-      dispatched()
-      const response = await pending
+      const response = await base(url, { ...request, headers, redirect: 'manual' }).finally(() => {
+        answered++
+        wake()
+      })
       const location = response.headers.get('location')
       if (!REDIRECTS.has(response.status) || !location || init.redirect === 'manual')
         return init.redirect === 'manual' ? response : buffered(response, maxBytes)

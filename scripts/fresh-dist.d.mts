@@ -1,0 +1,3 @@
+// Types of scripts/fresh-dist.mjs, for the tests.
+/** The hash of every input of the build under `root` (default: the working folder). */
+export function sourceHash(root?: string): string
