@@ -33,11 +33,10 @@ describe('the environment input', () => {
     expect(
       parseEnvironmentLines(' kind = v0.29.0 \r\n\nnode-image=kindest/node:v1.34.0\n')
     ).toEqual({
-      kind: 'v0.29.0',
-      'node-image': 'kindest/node:v1.34.0'
+      value: { kind: 'v0.29.0', 'node-image': 'kindest/node:v1.34.0' }
     })
-    expect(parseEnvironmentLines('')).toEqual({})
-    expect(parseEnvironmentLines('note=a=b')).toEqual({ note: 'a=b' })
+    expect(parseEnvironmentLines('')).toEqual({ value: {} })
+    expect(parseEnvironmentLines('note=a=b')).toEqual({ value: { note: 'a=b' } })
   })
 
   it.each([
@@ -58,7 +57,7 @@ describe('the environment input', () => {
       /line 9 "k8=v" is past the 8-entry limit/
     ]
   ])('refuses %j, naming the line', (text, why) => {
-    expect(parseEnvironmentLines(text)).toEqual({ error: expect.stringMatching(why) })
+    expect(parseEnvironmentLines(text)).toEqual({ reason: expect.stringMatching(why) })
   })
 
   it('is an input error that names the input and the line', () => {
@@ -91,7 +90,7 @@ describe('the environment input', () => {
         ImageVersion: 'x\ny'
       })
     ).toEqual({ 'runner-os': 'Linux', 'runner-arch': 'ARM64', 'runner-environment': 'self-hosted' })
-    expect(parseMatchKeys('')).toEqual([])
+    expect(parseMatchKeys('')).toEqual({ value: [] })
   })
 })
 
@@ -132,7 +131,7 @@ describe('metadata.json read back', () => {
 
   it('never reads an inherited key, and caps a long reason', () => {
     const environment = validateEnvironment({ constructor: 'v1' })
-    expect(environment).toEqual({ constructor: 'v1' })
+    expect(environment).toEqual({ value: { constructor: 'v1' } })
     expect(keyValue({}, 'constructor')).toBeUndefined()
     expect(keyValue({}, 'toString')).toBeUndefined()
     const long = environmentFromMetadata({ problem: 'x'.repeat(500) })

@@ -9,7 +9,7 @@ import {
 } from '../core/environment.js'
 import { SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
-import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../core/parse.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, parseSample } from '../core/parse.js'
 import { collectSamples, type Collected } from '../core/samples.js'
 import type { Measured, RunInfo } from '../core/types.js'
 
@@ -51,11 +51,11 @@ export async function readLocalSamples(
     const text = readSmallFile(join(dir, run.folder, file), MAX_SAMPLE_BYTES, file)
     if (text === undefined) throw new SkipRun(`no ${file} in the folder`)
     const parsed = parseSample(text)
-    if (isError(parsed)) throw new SkipRun(`${file}: ${parsed.error}`)
+    if ('reason' in parsed) throw new SkipRun(`${file}: ${parsed.reason}`)
     const read = run.environment
     return 'environment' in read
-      ? { value: parsed, environment: read.environment }
-      : { value: parsed, environmentProblem: read.unknown }
+      ? { value: parsed.value, environment: read.environment }
+      : { value: parsed.value, environmentProblem: read.unknown }
   }
   async function* one() {
     yield runs

@@ -2,6 +2,7 @@ import type { HistoryRule } from './attribution.js'
 import { parseEnvironmentLines, parseMatchKeys, type Environment } from './environment.js'
 import { InputError } from './errors.js'
 import type { Rubric } from './stats.js'
+import type { Result } from './types.js'
 
 export const CONCLUSIONS = [
   'success',
@@ -94,10 +95,9 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
 }
 
 /** A parser's result, or its problem as the input's error. */
-function checked<T>(name: string, parsed: T | { error: string }): T {
-  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
-    throw new InputError(name, String(parsed.error))
-  return parsed as T
+function checked<T>(name: string, parsed: Result<T>): T {
+  if ('reason' in parsed) throw new InputError(name, parsed.reason)
+  return parsed.value
 }
 
 function repository(text: string): [string, string] {
