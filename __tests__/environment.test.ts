@@ -95,7 +95,7 @@ describe('the environment input', () => {
 })
 
 describe('metadata.json read back', () => {
-  const read = (metadata: unknown) => environmentFromMetadata({ text: JSON.stringify(metadata) })
+  const read = (metadata: unknown) => environmentFromMetadata({ value: JSON.stringify(metadata) })
 
   it('accepts the built-in keys and up to 8 workflow keys, sorted', () => {
     const environment = { 'runner-os': 'Linux', 'image-version': '20261122.1', kind: 'v0.29.0' }
@@ -134,7 +134,7 @@ describe('metadata.json read back', () => {
     expect(environment).toEqual({ value: { constructor: 'v1' } })
     expect(keyValue({}, 'constructor')).toBeUndefined()
     expect(keyValue({}, 'toString')).toBeUndefined()
-    const long = environmentFromMetadata({ problem: 'x'.repeat(500) })
+    const long = environmentFromMetadata({ reason: 'x'.repeat(500) })
     expect('unknown' in long && long.unknown.length).toBe(201)
   })
 })

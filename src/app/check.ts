@@ -102,8 +102,8 @@ async function readSample(zip: Buffer, file: string): Promise<Read> {
       [METADATA_FILE]: MAX_METADATA_BYTES
     })
     const sample = files[file]
-    if ('problem' in sample) return { reason: sample.problem }
-    const parsed = parseSample(sample.text)
+    if ('reason' in sample) return sample
+    const parsed = parseSample(sample.value)
     if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
     return { value: parsed.value, ...environmentFromMetadata(files[METADATA_FILE]) }
   } catch (error) {

@@ -104,18 +104,16 @@ export function validateEnvironment(raw: unknown): Result<Environment> {
   return { value: Object.fromEntries(keys.sort().map(key => [key, values[key] as string])) }
 }
 
-/** What reading `metadata.json` gave: the file's text, or why there is none to read. */
-export type MetadataRead = { text: string } | { problem: string }
-
 /** The environment a run recorded, or why it is unknown (the sample still counts). */
 export type EnvironmentRead = { environment: Environment } | { unknown: string }
 
 /** Parses a run's `metadata.json` defensively: any problem leaves its environment unknown. */
-export function environmentFromMetadata(read: MetadataRead): EnvironmentRead {
-  if ('problem' in read) return unknown(read.problem)
+/** `read`: the text of `metadata.json`, or why there is none to read. */
+export function environmentFromMetadata(read: Result<string>): EnvironmentRead {
+  if ('reason' in read) return unknown(read.reason)
   let data: unknown
   try {
-    data = JSON.parse(read.text)
+    data = JSON.parse(read.value)
   } catch {
     return unknown(`${METADATA_FILE} is not JSON`)
   }
