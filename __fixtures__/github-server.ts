@@ -23,6 +23,11 @@ export interface FakeArtifact {
   digest?: string | null
   /** When the upload started; defaults to the run's created_at. */
   createdAt?: string
+  /**
+   * When the upload finished, where the repository-wide listing places it; defaults to
+   * createdAt. A long upload is listed here, among artifacts created long after it.
+   */
+  finishedAt?: string
   /** When it expires; defaults to 90 days from now, or created_at for an expired one. */
   expiresAt?: string
 }
@@ -72,6 +77,8 @@ export interface Fault {
   before?: (fake: FakeGitHub) => void
   /** Send the headers (with the full length) and this many bytes of the body, then reset. */
   resetAfter?: number
+  /** Send the headers and this many bytes of the body, then nothing more, never ending. */
+  stallAfter?: number
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -136,6 +143,11 @@ export class FakeGitHub {
   readonly digests: boolean
   readonly webUrl: string
   faults: Fault[] = []
+  /**
+   * The server's clock minus the runner's: sent in every `date` header, and the time by which
+   * an artifact past its `expires_at` answers 410, whatever its `expired` flag says.
+   */
+  clockSkewMs = 0
   readonly requests: RequestRecord[] = []
   private server?: Server
   private sockets = new Set<Socket>()
@@ -226,7 +238,8 @@ export class FakeGitHub {
           record.status,
           fault.body ?? { message: 'Injected fault' },
           fault.headers,
-          fault.resetAfter
+          fault.resetAfter,
+          fault.stallAfter
         )
       }
     }
@@ -240,7 +253,7 @@ export class FakeGitHub {
     let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
-    this.send(res, served.status, served.body, served.headers, fault?.resetAfter)
+    this.send(res, served.status, served.body, served.headers, fault?.resetAfter, fault?.stallAfter)
   }
 
   private route(
@@ -356,16 +369,25 @@ export class FakeGitHub {
 
   /**
    * `GET /repos/{owner}/{repo}/actions/artifacts`: every workflow's artifacts, newest first
-   * (by when the upload started, as GitHub orders them), so other workflows' interleave.
+   * (by when the upload finished, where GitHub lists it; `created_at` says when it started),
+   * so other workflows' interleave.
    */
   private listRepoArtifacts(url: URL): [number, unknown, Record<string, string>] {
     const q = url.searchParams
     const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
     const page = Math.max(1, Number(q.get('page') ?? 1))
+    const listedAt = (run: FakeRun, a: FakeArtifact) =>
+      Date.parse(a.finishedAt ?? a.createdAt ?? run.created_at)
     const matching = this.runs
-      .flatMap(run => run.artifacts.map((_a, index) => this.artifactJson(run, index)))
-      .filter(a => !q.get('name') || a.name === q.get('name'))
-      .sort((a, b) => Date.parse(b.created_at) - Date.parse(a.created_at) || b.id - a.id)
+      .flatMap(run =>
+        run.artifacts.map((a, index) => ({
+          at: listedAt(run, a),
+          json: this.artifactJson(run, index)
+        }))
+      )
+      .filter(({ json }) => !q.get('name') || json.name === q.get('name'))
+      .sort((a, b) => b.at - a.at || b.json.id - a.json.id)
+      .map(({ json }) => json)
     return [
       200,
       {
@@ -407,7 +429,9 @@ export class FakeGitHub {
   private download(id: number): [number, unknown, Record<string, string>?] {
     const artifact = this.blobs.get(id)
     if (!artifact) return [404, { message: 'Not Found' }]
-    if (artifact.expired) return [410, { message: 'Artifact has expired' }]
+    const expiresAt = Date.parse(artifact.expiresAt ?? '')
+    if (artifact.expired || expiresAt <= Date.now() + this.clockSkewMs)
+      return [410, { message: 'Artifact has expired' }]
     // The real one is a short-lived signed URL on another host; its query string is a secret.
     return [302, '', { location: `${this.url}/blob/${id}?sig=SECRET-SIGNATURE&se=2099-01-01` }]
   }
@@ -509,7 +533,8 @@ export class FakeGitHub {
     status: number,
     body: unknown,
     headers: Record<string, string> = {},
-    resetAfter?: number
+    resetAfter?: number,
+    stallAfter?: number
   ): void {
     const payload = Buffer.isBuffer(body)
       ? body
@@ -520,9 +545,15 @@ export class FakeGitHub {
     res.writeHead(status, {
       ...(isJson ? { 'content-type': 'application/json; charset=utf-8' } : {}),
       ...(this.rateLimitHeaders ? this.rateLimit() : {}),
+      date: new Date(Date.now() + this.clockSkewMs).toUTCString(),
       ...headers,
       'content-length': String(payload.length)
     })
+    if (stallAfter !== undefined) {
+      // A slow body: the headers promised more than ever comes, and the connection stays open.
+      res.flushHeaders()
+      return void res.write(payload.subarray(0, stallAfter))
+    }
     if (resetAfter === undefined) return void res.end(payload)
     // The connection breaks mid-answer: the headers promised more than arrives.
     res.flushHeaders()

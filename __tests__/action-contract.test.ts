@@ -8,12 +8,13 @@
 // names it lists that neither file has yet, names not in it, and defaults that differ from
 // it. Those are work in progress, not a broken build.
 import { describe, expect, it } from '@jest/globals'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { outputStrings } from '../src/render/outputs.js'
 import { judge } from '../src/core/stats.js'
+import { cli } from '../src/cli/command.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const CONTRACT = join(root, '..', 'shared', 'spec', 'ACTION.md')
@@ -157,5 +158,28 @@ describe('action.yml and the README agree', () => {
       `contract (${contract.inputs.length} inputs, ${contract.outputs.length} outputs):\n  ` +
         (lines.length > 0 ? lines.join('\n  ') : 'action.yml and the README cover all of it')
     )
+  })
+})
+
+describe('the operator command’s exit codes', () => {
+  // Its --help and its reference text (the README, or a docs/ page) name the same codes.
+  const pages = [
+    join(root, 'README.md'),
+    ...(existsSync(join(root, 'docs')) ? readdirSync(join(root, 'docs')) : [])
+      .filter(name => name.endsWith('.md'))
+      .map(name => join(root, 'docs', name))
+  ]
+  const reference = pages.map(page => readFileSync(page, 'utf8')).join('\n')
+  const words = [
+    '0 pass, insufficient or inconclusive',
+    '1 breach',
+    '2 bad usage',
+    '3 the check could not run'
+  ]
+
+  it.each(words)('"%s" in --help and in the reference', async phrase => {
+    const help = (await cli(['--help'], {})).stdout.replace(/\s+/g, ' ')
+    expect(help).toContain(phrase)
+    expect(reference.replace(/\s+/g, ' ')).toContain(phrase)
   })
 })

@@ -147,8 +147,9 @@ describe('the repository-wide artifact listing joined to runs', () => {
     const ours = makeRuns([{}, {}, {}, 1])
     const index = indexOf([...ours, ...otherWorkflowRuns(ours, 400)], TEMPLATE, 50)
     const results = await resolveAll(index, ours)
-    // Two pages answered no run: the third is not read, and the runs are asked on their own.
-    expect(listings()).toBe(2)
+    // Three pages answered no run (two, and the one that would confirm the order): the fourth
+    // is not read, and the runs are asked on their own.
+    expect(listings()).toBe(3)
     expect(results).toEqual([undefined, undefined, undefined, undefined])
   })
 
@@ -232,6 +233,41 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
     ]
     const [, second] = await resolveAll(index, ours)
     expect(second).toEqual({ value: expect.objectContaining({ id: 89990 }) })
+  })
+
+  it('concludes absence only once the next page confirms the order (a long upload ends page 1)', async () => {
+    // A long upload is listed where it finished, with the created_at of when it started: as
+    // the last item of page 1 it looks as if the listing had passed every run after it.
+    const runs = makeRuns(Array.from({ length: 120 }, (_, i) => i + 1))
+    const at = (run: FakeRun, ms: number) => new Date(Date.parse(run.created_at) + ms).toISOString()
+    const long: FakeRun = {
+      ...runs[99],
+      id: 500_000,
+      workflow: 'nightly.yml',
+      artifacts: [
+        {
+          name: 'long-upload',
+          zip: sampleZip('x'),
+          createdAt: at(runs[119], -3_600_000),
+          finishedAt: at(runs[99], 1_000)
+        }
+      ]
+    }
+    const index = indexOf([...runs, long], TEMPLATE, 200)
+    const results = await resolveAll(index, runs)
+    expect(wronglySkipped(runs, results).map(run => run.id)).toEqual([])
+    expect(results.every(r => r && 'artifact' in r)).toBe(true)
+  })
+
+  it('reads one page more than the order needed to confirm an absence, no more', async () => {
+    const specs = Array.from({ length: 250 }, (_, i) => (i === 50 ? {} : i + 1))
+    const runs = makeRuns(specs)
+    const index = indexOf(runs, TEMPLATE, 300)
+    // Page 1 already passes run 8950 (no artifact); page 2 confirms the order past it.
+    expect(await index.resolve(asRun(runs[50]))).toEqual({
+      skip: 'no artifact named like the pattern'
+    })
+    expect(listings()).toBe(2)
   })
 
   it('is not complete on a last page while total_count promises more', async () => {

@@ -71,6 +71,31 @@ describe('readConfig', () => {
   })
 })
 
+describe('inputs that collide with what the action writes or reads inside an artifact', () => {
+  // `record` writes `file` and metadata.json side by side, and every reader reads both; runners
+  // on macOS and Windows fold case, so METADATA.JSON is the same file there.
+  it.each([
+    'metadata.json',
+    'METADATA.JSON',
+    'Metadata.Json',
+    'metadata.json/seconds.txt',
+    'MetaData.JSON/x'
+  ])('refuses file=%j with or without record, naming the input', file => {
+    for (const record of ['true', 'false']) {
+      expect(() => read({ 'github-token': 't', file, record })).toThrow(
+        /Input 'file' .*collides with metadata\.json/
+      )
+    }
+  })
+
+  it.each(['sub/metadata.json', 'metadata.json.txt', 'my-metadata.json'])(
+    'accepts file=%j, which does not collide',
+    file => {
+      expect(read({ 'github-token': 't', file }).file).toBe(file)
+    }
+  )
+})
+
 describe('readValue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'value-'))
   it('reads a number given directly', () => {

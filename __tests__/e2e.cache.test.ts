@@ -70,6 +70,7 @@ afterAll(async () => {
 beforeEach(() => {
   fake.runs = makeRuns(HISTORY)
   fake.faults = []
+  fake.clockSkewMs = 0
   fake.cache.reset()
 })
 
@@ -352,8 +353,8 @@ describe('the sample cache, through dist/index.js', () => {
 /** The bench's rows, counted exactly: bench/results.md reports the same figures with times. */
 describe('requests of the bench’s checks, cold, warm and warm with one new run', () => {
   it.each([
-    [10, 12, 2, 3],
-    [200, 214, 14, 15]
+    [10, 13, 3, 4],
+    [200, 215, 15, 16]
   ])('window %i: %i API requests cold, %i warm, %i after one new run', async (window, ...api) => {
     const [coldApi, warmApi, newApi] = api
     const inputs = { window: String(window), lookback: '500', budget: '300' }
@@ -378,5 +379,31 @@ describe('requests of the bench’s checks, cold, warm and warm with one new run
     await check({ inputs })
     expect({ api: fake.apiCalls().length, blobs: downloads() }).toEqual({ api: newApi, blobs: 1 })
     expect(fake.cache.count()).toBe(5)
+  })
+})
+
+describe('one clock', () => {
+  it('judges expiry by the API server’s time: cold, warm and cache: false agree', async () => {
+    expect((await check()).outputs.verdict).toBeDefined()
+    expect(saves()).toBe(1)
+    // Later, on a runner whose clock is 10 minutes slow: by GitHub's time the artifact of run
+    // 8998 (290 s) expired 5 minutes ago, and its `expired` flag still says false.
+    fake.clockSkewMs = 10 * 60_000
+    const artifact = fake.runs.find(r => r.id === 8998)?.artifacts[0]
+    if (artifact) artifact.expiresAt = new Date(Date.now() + 5 * 60_000).toISOString()
+    const warm = await check()
+    const uncached = await check({ inputs: { cache: 'false' } })
+    fake.cache.reset()
+    const cold = await check()
+    const outputs = (r: ActionResult) => {
+      const { samples, ...rest } = r.outputs
+      // Each check's own run is the newest in `samples` only by its id: compare the values.
+      return { ...rest, samples: samplesOf({ ...r, outputs: { samples } }) }
+    }
+    expect(outputs(warm)).toEqual(outputs(cold))
+    expect(outputs(uncached)).toEqual(outputs(cold))
+    expect(JSON.parse(cold.outputs.skipped)).toContainEqual(
+      expect.objectContaining({ run_id: 8998, reason: expect.stringMatching(/expired/) })
+    )
   })
 })

@@ -1,3 +1,4 @@
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
@@ -255,8 +256,10 @@ describe('environment-aware history, through dist/index.js', () => {
     expect(r.stdout.split('\n').some(l => l.startsWith('::warning::pwned'))).toBe(false)
     expect(r.stdout).toContain(': :warning: :pwned')
     expect(r.annotations.filter(a => a.message.includes('pwned'))).toEqual([])
-    expect(r.summary).not.toContain('<img')
-    expect(r.summary).not.toContain('](https://evil)')
+    // Untrusted text is shown only inside code spans (issue 20), so markup is looked for outside them.
+    expect(outsideCode(r.summary)).not.toContain('<img')
+    expect(outsideCode(r.summary)).not.toContain('](https://evil)')
+    expect(r.summary).toContain('` <img src=x onerror=alert(1)> `')
     expect(JSON.parse(r.outputs['environment-varies'])).toEqual(['kind'])
   })
 })

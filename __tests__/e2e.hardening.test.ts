@@ -1,10 +1,13 @@
-import { existsSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdtempSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from '@jest/globals'
 import { repoListingDown } from '../__fixtures__/faults.js'
 import { buildZip, hostileZips, sampleZip, zeroBomb } from '../__fixtures__/zip.js'
 import { samplesOf, skippedOf, type ActionResult } from '../__fixtures__/run-action.js'
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 
 const FILE = 'install_to_ready_seconds.txt'
@@ -83,8 +86,9 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
     expect(r.code).toBe(1)
     expect(r.outputs.verdict).toBe('breach')
     expect(reasons(r)).toHaveLength(6)
-    expect(r.summary).not.toMatch(/<img|\]\(javascript|::set-output/)
-    expect(r.summary).toContain('&#60;img src=x onerror=alert&#40;1&#41;&#62;')
+    // Untrusted text is shown only inside code spans, where nothing is markup.
+    expect(outsideCode(r.summary)).not.toMatch(/<img|\]\(javascript|::set-output|@/)
+    expect(r.summary).toContain('<img src=x onerror=alert(1)>')
     expect(commandLines(r)).toEqual([])
     expect(r.stdout).not.toContain('::set-output')
   })
@@ -349,6 +353,20 @@ describe('bad inputs (dist/index.js)', () => {
     expect(r.annotations).toContainEqual({
       level: 'warning',
       message: expect.stringContaining('neither a number nor an existing file')
+    })
+  })
+
+  it('refuses a value file that is a FIFO at once, naming what it is, instead of blocking', async () => {
+    // `mkfifo install_to_ready_seconds.txt` in the install step: opening it to read would
+    // wait for a writer that never comes, and block the process, timers included.
+    const fifo = join(mkdtempSync(join(tmpdir(), 'fifo-')), 'install_to_ready_seconds.txt')
+    execFileSync('mkfifo', [fifo])
+    const r = await run(GOOD, { inputs: { window: '3', value: fifo }, timeoutMs: 10_000 })
+    expect(r.code).toBe(0)
+    expect(samplesOf(r)).toEqual(GOOD)
+    expect(r.annotations).toContainEqual({
+      level: 'warning',
+      message: expect.stringContaining('is not a regular file: a FIFO')
     })
   })
 

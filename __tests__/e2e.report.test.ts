@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process'
+import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
@@ -20,7 +20,8 @@ function report(args: string[], env: Record<string, string> = {}): Promise<Resul
     execFile(
       process.env.E2E_NODE ?? process.execPath,
       [REPORT, ...args],
-      { env: { PATH: process.env.PATH ?? '', ...env } },
+      // Bounded: a command that blocks (a FIFO) fails its test in seconds.
+      { env: { PATH: process.env.PATH ?? '', ...env }, timeout: 15_000 },
       (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })
     )
   })
@@ -143,6 +144,22 @@ describe('helm-rolling-report --dir (no network)', () => {
     ])
   })
 
+  it('skips a run whose sample or metadata.json is a FIFO, naming it, instead of blocking', async () => {
+    const dir = downloads([100, 110, 120, 130])
+    const sample = join(dir, 'helm-install-duration-5000', 'install_to_ready_seconds.txt')
+    unlinkSync(sample)
+    execFileSync('mkfifo', [sample])
+    const meta = join(dir, 'helm-install-duration-4999', 'metadata.json')
+    unlinkSync(meta)
+    execFileSync('mkfifo', [meta])
+    const r = await report(['--dir', dir, '--window', '3', '--json'])
+    expect(r.code).toBe(0)
+    expect(json(r)).toMatchObject({ count: 3, median: 120 })
+    expect(json(r).skipped).toEqual([
+      { run_id: 5000, reason: 'install_to_ready_seconds.txt is not a regular file: a FIFO' }
+    ])
+  })
+
   it('exits 1 on a breach and 0 on insufficient', async () => {
     expect((await report(['--dir', downloads([400, 500, 301]), '--window', '3'])).code).toBe(1)
     const few = await report(['--dir', downloads([400, 500]), '--window', '3'])
@@ -195,7 +212,10 @@ describe('helm-rolling-report against the API', () => {
     const r = await report(['--help'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^usage: helm-rolling-report/)
-    expect(r.stdout).toMatch(/Exit status: 0 pass or insufficient, 1 breach, 2 bad usage/)
+    expect(r.stdout).toMatch(
+      /Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage/
+    )
+    expect(r.stdout).toMatch(/3 the check could not run/)
   })
 
   it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
@@ -239,12 +259,29 @@ describe('helm-rolling-report against the API', () => {
     )
   })
 
-  it('fails with exit 1 and the reason on an API error', async () => {
-    const r = await report(['--repo', 'tracecore/tracecore', '--branch', 'main'], {
-      GH_TOKEN: 'wrong',
-      GITHUB_API_URL: fake.url
-    })
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/token was refused/)
+  // Exit 1 means breach: a check that could not run must not say it, nor say nothing.
+  const api = (extra: Record<string, string> = {}) => ({
+    GH_TOKEN: fake.token,
+    GITHUB_API_URL: fake.url,
+    HELM_ROLLING_RETRY_UNIT_MS: '10',
+    ...extra
+  })
+  it.each<[string, string[], Record<string, string>, RegExp]>([
+    ['a refused token (401)', ['--branch', 'main'], { GH_TOKEN: 'wrong' }, /token was refused/],
+    ['a mistyped --workflow (404)', ['--workflow', 'chrat.yml'], {}, /404|not found/i],
+    ['a forbidden token (403)', ['--branch', 'main'], { FAULT: '403' }, /403|forbidden|refused/i],
+    ['no network', ['--branch', 'main'], { GITHUB_API_URL: 'http://127.0.0.1:9' }, /./]
+  ])('exits 3, the reason on stderr and nothing on stdout, on %s', async (_l, args, env, why) => {
+    fake.runs = makeRuns([100, 120, 140])
+    fake.faults =
+      env.FAULT === '403'
+        ? [{ path: /./, times: 99, status: 403, body: { message: 'Resource not accessible' } }]
+        : []
+    const r = await report(['--repo', 'tracecore/tracecore', '--json', ...args], api(env))
+    fake.faults = []
+    expect(r.code).toBe(3)
+    expect(r.stdout).toBe('')
+    expect(r.stderr).toMatch(/^helm-rolling-report: could not check: /m)
+    expect(r.stderr).toMatch(why)
   })
 })

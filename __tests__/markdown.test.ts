@@ -46,6 +46,8 @@ const HOSTILE = [
   '<script>alert(1)</script>',
   '::set-output name=verdict::pass',
   'see www.evil.example or mail me@evil.example or https://evil.example/x',
+  'ping @octocat and @github/security',
+  'a ``` fence ```` and a lone ` tick',
   '| a | b |',
   '**bold** _it_ `code` ![i](https://evil.example/i.png)'
 ]
@@ -85,9 +87,27 @@ describe('the job summary rendered as GitHub-flavoured Markdown', () => {
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;')
   })
 
+  it('shows each hostile reason whole, as written, inside one code element', () => {
+    const details = /<details>[\s\S]*<\/details>/.exec(page)?.[0] ?? ''
+    const codes = [...details.matchAll(/<code>([^<]*)<\/code>/g)].map(m =>
+      m[1]
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&quot;', '"')
+        .replaceAll('&amp;', '&')
+        .replaceAll('&#39;', "'")
+    )
+    expect(codes).toEqual(HOSTILE)
+  })
+
+  it('pings nobody: an @mention appears only inside code', () => {
+    const text = page.replace(/<code>[^<]*<\/code>/g, '')
+    expect(text).not.toMatch(/@/)
+  })
+
   it('keeps every skipped reason in its own row of a collapsed block', () => {
     const details = /<details>[\s\S]*<\/details>/.exec(page)?.[0] ?? ''
-    expect(details).toContain('<summary>7 runs skipped</summary>')
+    expect(details).toContain(`<summary>${HOSTILE.length} runs skipped</summary>`)
     expect(details.match(/<tr>/g)).toHaveLength(1 + HOSTILE.length)
   })
 

@@ -48,7 +48,8 @@ mutate "re-run 409 made a warning" src/github/record.ts "CONFLICT.test(message) 
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/core/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
-mutate "summary escaping removed" src/core/escape.ts "c => \`&#\${c.codePointAt(0)};\`" "c => c"
+mutate "summary escaping removed" src/core/escape.ts "const fence = '\`'.repeat(longest + 1)" "const fence = '\`'.repeat(1 + 0 * longest)"
+mutate "summary table pipes not escaped" src/core/escape.ts "replaceAll('|', '\\\\|')" "replaceAll('|', '|')"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"
 mutate "next-link origin check removed" src/github/listing.ts "if (next.origin !== api.origin || " "if (false && "
 mutate "listing page cap removed" src/github/listing.ts "const cap = pageCap(listing)" "const cap = 1e9"
@@ -67,6 +68,12 @@ mutate "metadata.json read without its cap" src/app/check.ts "[METADATA_FILE]: M
 mutate "cached environment not validated" src/core/sample-book.ts "const environment = validateEnvironment(item)" "const environment = { value: item as Environment }"
 mutate "match filter removed" src/core/matching.ts "const kept = history.filter(s => matches(s, reference, keys))" "const kept = [...history]"
 mutate "unknown environment matches" src/core/matching.ts "if (!environment || !reference) return false" "if (!environment || !reference) return true"
+
+mutate "file collision check compared with case" src/core/config.ts "const first = parts[0].toLowerCase()" "const first = parts[0]"
+mutate "repository listing absence without order confirmation" src/github/artifact-index.ts "const before = this.confirmed + ORDER_SLACK_MS" "const before = Math.min(this.confirmed, this.oldest) + ORDER_SLACK_MS"
+mutate "artifact expiry judged by the runner clock" src/github/artifact-index.ts "parse: raw => toArtifact(raw, this.now())" "parse: raw => toArtifact(raw, Date.now())"
+mutate "summary byte cap removed" src/render/summary.ts "if (Buffer.byteLength(markdown) <= max) return markdown" "if (Buffer.byteLength(markdown) <= 1e12) return markdown"
+mutate "summary skipped rows not capped" src/render/summary.ts ".slice(0, MAX_SKIPPED_ROWS)" ".slice(0)"
 
 npm run package >/dev/null 2>&1
 echo "survivors: $survivors"

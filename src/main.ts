@@ -10,7 +10,7 @@ import {
 } from './core/config.js'
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
-import { readValue } from './io/files.js'
+import { blockingTarget, readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
@@ -25,10 +25,16 @@ import { certainty, describeUsage, headline } from './render/wording.js'
 import type { SampleBook } from './core/sample-book.js'
 import type { Report, Sample } from './core/types.js'
 
-/** The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit status. */
+/**
+ * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
+ * status. The optional parts (the upload of `record`, the cache save) come after the verdict
+ * and are bounded in time; the entry point ends the process when run() returns, so that a
+ * call given up on (its socket still open) cannot keep the step alive.
+ */
 export async function run(): Promise<void> {
   const knobs = testKnobs(process.env)
   const cacheHost = new ProcessCacheHost()
+  let recording: Promise<void> | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
     const context = readRunnerContext(process.env)
@@ -39,7 +45,7 @@ export async function run(): Promise<void> {
     if (short) core.warning(short)
     // The upload and the check are independent (the check never reads this run back), so
     // they run side by side.
-    const recording = config.record ? record(config, context, current) : undefined
+    recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const report = await check(client, {
@@ -49,24 +55,36 @@ export async function run(): Promise<void> {
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
-    await recording
     core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
-    // After the outputs: the verdict never waits on a save.
-    await saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+    // After the outputs: the verdict never waits on a save or an upload.
+    const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
+    await Promise.all([
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs),
+      upload
+    ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
+    // A check that failed still gives the upload its grace: the sample counts for later runs.
+    if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
   }
-  // The cache client has no deadline of its own: a call abandoned on a hung service (or still
-  // running because the check failed first) would keep the step alive until the job's
-  // timeout, so the process ends soon after the outputs and exit code are set. A process with
-  // nothing pending ends sooner by itself.
-  if (cacheHost.pending())
-    setTimeout(() => process.exit(), knobs.cacheTimeoutMs ?? EXIT_GRACE_MS).unref()
 }
 
-/** Time given, once run() is done, for what is still pending (the log, the summary) to finish. */
-const EXIT_GRACE_MS = 2_000
+/**
+ * Waits for the upload at most `graceMs` from now, the verdict being out. `@actions/artifact`
+ * sets no socket timeout, so a service that never answers is given up on here.
+ */
+async function uploadFinished(recording: Promise<void>, graceMs: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<'late'>(resolve => (timer = setTimeout(() => resolve('late'), graceMs)))
+  const outcome = await Promise.race([recording, late])
+  clearTimeout(timer)
+  if (outcome === 'late')
+    core.warning(
+      `Sample not recorded: the artifact service did not finish the upload within ` +
+        `${graceMs / 1000} s of the verdict; the verdict stands.`
+    )
+}
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
@@ -180,9 +198,28 @@ async function branchOf(client: Client, config: Config, context: RunnerContext):
 /** Events where this run's standing is the headline: one sample rarely moves the median. */
 const PULL_REQUEST_EVENTS = new Set(['pull_request', 'pull_request_target'])
 
+/**
+ * Writes a file the runner reads after the step (outputs, summary), a part the verdict does
+ * not depend on. Unset (older GitHub Enterprise Server, Gitea, Forgejo, some local runners),
+ * unwritable, on a full disk, or a FIFO whose write would wait for a reader, it warns and the
+ * step's status still follows the verdict.
+ */
+async function optional(what: string, variable: string, write: () => unknown): Promise<void> {
+  try {
+    const path = process.env[variable]
+    const problem = path ? blockingTarget(path) : undefined
+    if (problem) throw new Error(`${variable} is ${problem}`)
+    await write()
+  } catch (error) {
+    core.warning(`${what} (${escapeLog(errorMessage(error))}); the verdict stands`)
+  }
+}
+
 /** Outputs, log lines, the job summary and the step's status, from the report. */
 export async function publish(report: Report, config: Config, eventName = ''): Promise<void> {
-  for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
+  await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
+    for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
+  })
 
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
@@ -197,7 +234,10 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   const note = certainty(report)
   if (note) core.notice(note)
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
-  if (config.summary) await core.summary.addRaw(renderSummary(report, { standingFirst })).write()
+  if (config.summary)
+    await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
+      core.summary.addRaw(renderSummary(report, { standingFirst })).write({ overwrite: false })
+    )
 
   if (report.verdict === 'breach' && config.failOnBreach)
     core.setFailed(`Rolling median breach: ${line}`)

@@ -1,14 +1,21 @@
 import { DEFAULT_CLIENT_OPTIONS, type ClientOptions } from '../github/client.js'
 
-/**
- * The test-only knobs for the fake server's hang and retry cases, read once, here; unset on
- * real runners. The cache's one knob shortens its restore and save deadlines and the grace
- * before exit alike.
- */
-export function testKnobs(env: NodeJS.ProcessEnv): {
+/** The upload's grace after the verdict: past it, the sample is given up on. */
+export const UPLOAD_GRACE_MS = 60_000
+
+export interface Knobs {
   client: ClientOptions
+  /** How long the `record` upload may run on after the verdict is out. */
+  uploadGraceMs: number
+  /** Replaces the cache's restore and save deadlines when set. */
   cacheTimeoutMs?: number
-} {
+}
+
+/**
+ * The test-only knobs for the fake server's hang, retry and upload cases, read once, here, for
+ * the action and the operator command alike; unset on real runners, where the defaults hold.
+ */
+export function testKnobs(env: NodeJS.ProcessEnv): Knobs {
   const knob = (name: string, fallback: number) => Number(env[name]) || fallback
   return {
     client: {
@@ -17,6 +24,7 @@ export function testKnobs(env: NodeJS.ProcessEnv): {
       retryUnitMs: knob('HELM_ROLLING_RETRY_UNIT_MS', DEFAULT_CLIENT_OPTIONS.retryUnitMs),
       maxWaitSeconds: knob('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
     },
+    uploadGraceMs: knob('HELM_ROLLING_UPLOAD_GRACE_MS', UPLOAD_GRACE_MS),
     cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined
   }
 }

@@ -4,6 +4,7 @@ import { checkPlan, readConfig, type Config } from '../core/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { judgeHistory } from '../core/attribution.js'
 import { createClient } from '../github/client.js'
+import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
 import type { Report } from '../core/types.js'
@@ -31,7 +32,9 @@ judged against a budget: the same check as the helm-rolling-action step.
   --help              this text
 
 The token comes from GH_TOKEN or GITHUB_TOKEN (for example GH_TOKEN=$(gh auth token)).
-Exit status: 0 pass or insufficient, 1 breach, 2 bad usage or an empty or missing --dir.
+Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage or an empty or
+missing --dir, 3 the check could not run (token refused, workflow not found, network), with
+the reason on stderr and nothing on stdout.
 `
 
 const OFFLINE = `helm-rolling-report: offline: no GH_TOKEN or GITHUB_TOKEN, and no --dir.
@@ -40,6 +43,9 @@ Give a token to read the runs through the GitHub API:
 or read artifacts you downloaded already:
   gh run download --repo OWNER/NAME -D runs <run-id> ... && helm-rolling-report --dir runs
 `
+
+/** The exit status when the check could not run: the API refused, found nothing, or was unreachable. */
+export const COULD_NOT_CHECK = 3
 
 export interface CliResult {
   code: number
@@ -92,7 +98,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       match: flags.match as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})
-    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config)
+    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config, env)
     const stdout = flags.json
       ? `${JSON.stringify(outputValues(report), null, 2)}\n`
       : renderText(report)
@@ -101,10 +107,12 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
     if (error instanceof InputError)
       return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
     if (error instanceof EmptyDirError) return usage(error.message)
+    // Exit 1 says breach: a check that could not run has its own code, so that a script
+    // never reads a refused token or a mistyped workflow as a verdict.
     return {
-      code: 1,
+      code: COULD_NOT_CHECK,
       stdout: '',
-      stderr: `helm-rolling-report: ${errorMessage(error)}\n`
+      stderr: `helm-rolling-report: could not check: ${errorMessage(error)}\n`
     }
   }
 }
@@ -119,8 +127,8 @@ async function fromDir(dir: string, config: Config): Promise<Report> {
   return judgeHistory(collected.samples, collected.skipped, rubric, history, dir)
 }
 
-async function fromApi(config: Config): Promise<Report> {
-  const client = createClient(config.token)
+async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
+  const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
   return check(client, checkPlan(config, branch))
 }

@@ -1,5 +1,10 @@
 import type { HistoryRule } from './attribution.js'
-import { parseEnvironmentLines, parseMatchKeys, type Environment } from './environment.js'
+import {
+  METADATA_FILE,
+  parseEnvironmentLines,
+  parseMatchKeys,
+  type Environment
+} from './environment.js'
 import { InputError } from './errors.js'
 import type { Rubric } from './stats.js'
 import type { Result } from './types.js'
@@ -163,8 +168,25 @@ function artifactName(text: string): string {
   return text
 }
 
+/**
+ * The names the action writes and reads inside an artifact besides `file`. Compared without
+ * case: runners on macOS and Windows fold it, so METADATA.JSON is the same file there.
+ */
+const ARTIFACT_OWN_NAMES = [METADATA_FILE]
+
 function filePath(text: string): string {
   const parts = text.split('/')
+  // `file` equal to one of them, or a folder of that name, would have `record` write one path
+  // twice (the sample lost), and every reader would then skip the artifact: no breach, ever.
+  const first = parts[0].toLowerCase()
+  const taken = ARTIFACT_OWN_NAMES.find(name => name === first)
+  if (taken) {
+    throw new InputError(
+      'file',
+      `collides with ${taken}, which the action writes beside the sample in every artifact ` +
+        `(compared without case): choose another name, got ${JSON.stringify(text)}`
+    )
+  }
   if (
     text.startsWith('/') ||
     text.includes('\\') ||

@@ -18,6 +18,22 @@ export function escapeMarkdown(text: string, maxLength = 200): string {
   )
 }
 
+/**
+ * Shows untrusted text as it is, inert, in a Markdown code span: nothing inside one is markup
+ * (no HTML, links, emphasis, autolinks or @mentions), so `install_to_ready_seconds.txt:` reads
+ * as written, raw and rendered. The fence is one backtick longer than any run inside, so the
+ * text cannot close it; a space each side (which Markdown strips) keeps a backtick at either
+ * end from joining the fence. In a table cell, `|` would still end the cell: it is escaped,
+ * and a backslash right before one gets a zero-width space so that it cannot undo that.
+ */
+export function codeSpan(text: string, maxLength = 200, inTable = false): string {
+  let inner = truncate(text.replace(CONTROL, ' '), maxLength)
+  if (inTable) inner = inner.replace(/\\(?=\|)/g, '\\\u200b').replaceAll('|', '\\|')
+  const longest = Math.max(0, ...[...inner.matchAll(/`+/g)].map(m => m[0].length))
+  const fence = '`'.repeat(longest + 1)
+  return `${fence} ${inner} ${fence}`
+}
+
 /** Makes text safe on one log line: no line breaks, no workflow command markers. */
 export function escapeLog(text: string, maxLength = 200): string {
   return truncate(text.replace(CONTROL, ' '), maxLength)
@@ -25,6 +41,9 @@ export function escapeLog(text: string, maxLength = 200): string {
     .replace(/##\[/g, '# #[')
 }
 
+/** At most `maxLength` characters (code points: an astral character is never cut in two). */
 function truncate(text: string, maxLength: number): string {
-  return text.length > maxLength ? `${text.slice(0, maxLength)}…` : text
+  if (text.length <= maxLength) return text
+  const points = Array.from(text)
+  return points.length > maxLength ? `${points.slice(0, maxLength).join('')}…` : text
 }

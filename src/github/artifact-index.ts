@@ -58,6 +58,12 @@ export class ArtifactIndex {
   private readonly untiedNames = new Set<string>()
   /** created_at of the oldest artifact read so far. */
   private oldest = Infinity
+  /**
+   * The oldest as of the page before the last read: the last page held nothing newer (with the
+   * slack), so the order is confirmed down to here. A long upload is listed where it finished
+   * with the created_at of when it started: one old item ending a page proves nothing alone.
+   */
+  private confirmed = Infinity
   /** The listing proves absence: newest first, and nothing slipped past a page boundary. */
   private trusted = true
   /** The listing reached its last page: every artifact there is has been read. */
@@ -82,7 +88,7 @@ export class ArtifactIndex {
       // A name without the run id is the same in every run: the listing can filter by it.
       params: { ...options.ref, name: fixedName ? options.template : undefined },
       key: 'artifacts',
-      parse: toArtifact,
+      parse: raw => toArtifact(raw, this.now()),
       id: artifact => artifact.id,
       // Never reached: `maxPages` stops the reads first, without the listing's cap warning.
       maxItems: (this.maxPages + 1) * perPage,
@@ -94,13 +100,13 @@ export class ArtifactIndex {
   }
 
   /**
-   * Pages read at most: room for three artifacts per run within lookback, plus one. The
-   * listing also stops once it has read more pages than it answered runs (plus one), so a
-   * repository crowded with other workflows' artifacts costs at most two requests more than
-   * asking each run.
+   * Pages read at most: room for three artifacts per run within lookback, plus one, plus the
+   * one that confirms the order past the last. The listing also stops once it has read more
+   * pages than it answered runs (plus two), so a repository crowded with other workflows'
+   * artifacts costs at most three requests more than asking each run.
    */
   get maxPages(): number {
-    return Math.ceil((this.options.lookback * 3) / 100) + 1
+    return Math.ceil((this.options.lookback * 3) / 100) + 2
   }
 
   /** Starts reading the first page, so that it travels with the runs listing. */
@@ -131,8 +137,9 @@ export class ArtifactIndex {
     const headRepositoryId = run.head_repository?.id
     if (live) return settle(() => ({ value: usableArtifact(live, headRepositoryId) }))
     // Every artifact of a run was created after the run was: once the listing has reached
-    // ones older by more than the order it keeps, any of this run's that it holds were read.
-    const before = this.oldest + ORDER_SLACK_MS < Date.parse(run.created_at)
+    // ones older by more than the order it keeps, and the next page has confirmed that order,
+    // any of this run's that it holds were read.
+    const before = this.confirmed + ORDER_SLACK_MS < Date.parse(run.created_at)
     const passed = this.trusted && (this.complete || before)
     if (!passed) return this.done ? undefined : 'wait'
     // The listing holds what it will ever hold of this run only after the lag.
@@ -151,7 +158,7 @@ export class ArtifactIndex {
 
   private async readPage(): Promise<void> {
     if (this.done) return
-    if (this.pagesRead >= this.maxPages || this.pagesRead > this.answered.size + 1) {
+    if (this.pagesRead >= this.maxPages || this.pagesRead > this.answered.size + 2) {
       this.done = true
       return
     }
@@ -172,7 +179,10 @@ export class ArtifactIndex {
       this.done = true
       return
     }
+    const reached = this.oldest
     for (const artifact of page.value) this.add(artifact)
+    // add() found nothing on this page newer than the point reached before it (plus the slack).
+    if (this.trusted) this.confirmed = reached
   }
 
   private add(artifact: ListedArtifact): void {

@@ -44,7 +44,7 @@ export async function findArtifact(
     route: 'GET /repos/{owner}/{repo}/actions/runs/{run_id}/artifacts',
     params: { ...ref, run_id: runId, name },
     key: 'artifacts',
-    parse: toArtifact,
+    parse: raw => toArtifact(raw, client.serverNow()),
     id: artifact => artifact.id,
     maxItems: 100,
     perPage: 100,
@@ -88,8 +88,12 @@ export function usableArtifact(live: ListedArtifact, headRepositoryId?: number):
   }
 }
 
-/** Checks one untrusted artifact of either listing and keeps the fields the action reads. */
-export function toArtifact(raw: unknown): ListedArtifact {
+/**
+ * Checks one untrusted artifact of either listing and keeps the fields the action reads.
+ * `now` is the API server's time (`client.serverNow()`): live or expired is judged once, by GitHub's
+ * clock, which also decides whether the download answers 410.
+ */
+export function toArtifact(raw: unknown, now: number): ListedArtifact {
   const a = raw as Partial<
     Record<keyof Artifact | 'workflow_run' | 'created_at' | 'expires_at', unknown>
   > | null
@@ -102,7 +106,7 @@ export function toArtifact(raw: unknown): ListedArtifact {
     size_in_bytes: typeof a.size_in_bytes === 'number' ? a.size_in_bytes : 0,
     // The flag may lag the date: an artifact past its expiry is expired, whichever says so
     // first, so that a check with the cache and one without agree.
-    expired: a.expired !== false || Date.parse(String(a.expires_at)) <= Date.now(),
+    expired: a.expired !== false || Date.parse(String(a.expires_at)) <= now,
     digest: typeof a.digest === 'string' ? a.digest : undefined,
     workflowRunId: typeof run?.id === 'number' ? run.id : undefined,
     headRepositoryId:

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { artifactNameFor, type Config } from '../core/config.js'
-import type { Environment } from '../core/environment.js'
+import { METADATA_FILE, type Environment } from '../core/environment.js'
 import type { RunnerContext } from '../io/context.js'
 
 export interface RecordRequest {
@@ -60,7 +60,7 @@ export async function recordSample(request: RecordRequest): Promise<Recorded> {
   const root = mkdtempSync(join(context.runnerTemp ?? tmpdir(), 'helm-rolling-record-'))
   try {
     const samplePath = join(root, request.file)
-    const metadataPath = join(root, 'metadata.json')
+    const metadataPath = join(root, METADATA_FILE)
     mkdirSync(dirname(samplePath), { recursive: true })
     writeFileSync(samplePath, `${request.value}\n`)
     writeFileSync(

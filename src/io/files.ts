@@ -1,4 +1,4 @@
-import { closeSync, constants, fstatSync, lstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { SkipRun } from '../core/errors.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/parse.js'
 import type { Result } from '../core/types.js'
@@ -13,13 +13,16 @@ export function readSmallFile(path: string, max: number, label: string): string 
   let fd: number
   try {
     if (lstatSync(path).isSymbolicLink()) throw new SkipRun(`${label} is a symbolic link`)
-    fd = openSync(path, constants.O_RDONLY | (constants.O_NOFOLLOW ?? 0))
+    // Non-blocking: opening a FIFO to read waits for a writer, and that wait would block the
+    // whole process, timers included. What the path is gets checked on the open descriptor.
+    fd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK | (constants.O_NOFOLLOW ?? 0))
   } catch (error) {
     if (error instanceof SkipRun) throw error
     return undefined
   }
   try {
-    if (!fstatSync(fd).isFile()) throw new SkipRun(`${label} is not a regular file`)
+    const stats = fstatSync(fd)
+    if (!stats.isFile()) throw new SkipRun(`${label} is not a regular file: ${kindOf(stats)}`)
     const buffer = Buffer.alloc(max + 1)
     const length = readSync(fd, buffer, 0, buffer.length, 0)
     if (length > max) throw new SkipRun(`${label} is longer than ${max} bytes`)
@@ -27,6 +30,37 @@ export function readSmallFile(path: string, max: number, label: string): string 
   } finally {
     closeSync(fd)
   }
+}
+
+/**
+ * Why appending to `path` could block the process, or undefined when it cannot: a FIFO waits
+ * for a reader (in Node's thread pool, which even process.exit() then waits on). Checked with
+ * a non-blocking open; a missing or unwritable file is left to the write, which fails by itself.
+ */
+export function blockingTarget(path: string): string | undefined {
+  let fd: number
+  try {
+    fd = openSync(path, constants.O_WRONLY | constants.O_APPEND | constants.O_NONBLOCK)
+  } catch (error) {
+    // ENXIO: a FIFO that no process reads.
+    return (error as NodeJS.ErrnoException).code === 'ENXIO' ? 'a FIFO' : undefined
+  }
+  try {
+    const stats = fstatSync(fd)
+    return stats.isFIFO() || stats.isSocket() ? kindOf(stats) : undefined
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/** What a path that is not a regular file is, in words. */
+function kindOf(stats: Stats): string {
+  if (stats.isFIFO()) return 'a FIFO'
+  if (stats.isDirectory()) return 'a directory'
+  if (stats.isSocket()) return 'a socket'
+  if (stats.isCharacterDevice()) return 'a character device'
+  if (stats.isBlockDevice()) return 'a block device'
+  return 'of another kind'
 }
 
 /**

@@ -5,7 +5,7 @@ import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
 import { keyValue } from '../core/environment.js'
 import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
-import { escapeMarkdown as md } from '../core/escape.js'
+import { codeSpan, escapeMarkdown as md } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {
@@ -16,8 +16,28 @@ export interface SummaryOptions {
   standingFirst?: boolean
 }
 
-/** The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is escaped. */
+/**
+ * GitHub drops a step summary over 1 MiB whole, banner included: the summary stays under
+ * this many bytes for any report, its banner and verdict first.
+ */
+export const MAX_SUMMARY_BYTES = 1_000_000
+
+/** Skipped runs shown as rows; the rest are counted (the `skipped` output lists them all). */
+export const MAX_SKIPPED_ROWS = 100
+
+/** A skip reason is cut to this many characters in the summary. */
+const MAX_REASON_CHARS = 300
+
+/**
+ * The job summary in GitHub-flavoured Markdown. Every string from a run or artifact is shown
+ * inert (a code span); every section is capped, and the whole is cut at whole lines below
+ * MAX_SUMMARY_BYTES as the last resort.
+ */
 export function renderSummary(report: Report, options: SummaryOptions = {}): string {
+  return capBytes(fullSummary(report, options), MAX_SUMMARY_BYTES)
+}
+
+function fullSummary(report: Report, options: SummaryOptions): string {
   const history = report.history ?? report.samples
   const note = certainty(report)
   const standing = report.standing ? standingLine(report.standing) : ''
@@ -34,7 +54,7 @@ export function renderSummary(report: Report, options: SummaryOptions = {}): str
     history.length ? chart(report, history) : '',
     table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
-    `<sub>${md(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
+    `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
@@ -174,7 +194,7 @@ function environmentColumns(history: readonly Sample[], rows: readonly Sample[])
 function cell(sample: Sample, key: string): string {
   if (!sample.environment) return '?'
   const value = keyValue(sample.environment, key)
-  return value === undefined ? '–' : md(value, 64)
+  return value === undefined ? '–' : codeSpan(value, 64, true)
 }
 
 function table(samples: Sample[], keys: readonly string[]): string {
@@ -186,7 +206,7 @@ function table(samples: Sample[], keys: readonly string[]): string {
       ? link(`\`${md(s.head_sha.slice(0, 7))}\``, `${base}/commit/${s.head_sha}`)
       : '–'
     const environment = keys.map(key => ` ${cell(s, key)} |`).join('')
-    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${md(s.conclusion || '–')} |${environment} ${round(s.value)} |`
+    return `| ${run} | ${commit} | ${utcMinute(s.created_at) ?? '–'} | ${s.conclusion ? codeSpan(s.conclusion, 40, true) : '–'} |${environment} ${round(s.value)} |`
   })
   const heads = keys.map(key => ` ${md(key, 32)} |`).join('')
   return [
@@ -198,16 +218,38 @@ function table(samples: Sample[], keys: readonly string[]): string {
 
 function skippedBlock(report: Report): string {
   if (report.skipped.length === 0) return ''
-  const rows = report.skipped.map(
-    s => `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${md(s.reason, 300)} |`
-  )
+  const rows = report.skipped
+    .slice(0, MAX_SKIPPED_ROWS)
+    .map(
+      s =>
+        `| ${link(`#${s.run_number ?? s.run_id}`, s.html_url ?? '')} | ${codeSpan(s.reason, MAX_REASON_CHARS, true)} |`
+    )
+  const more = report.skipped.length - rows.length
   return [
     `<details><summary>${plural(report.skipped.length, 'run')} skipped</summary>`,
     '',
     '| Run | Reason |',
     '|---|---|',
     ...rows,
+    ...(more > 0
+      ? ['', `…and ${plural(more, 'more run')}: the \`skipped\` output lists them all.`]
+      : []),
     '',
     '</details>'
   ].join('\n')
+}
+
+/**
+ * The last resort: whole lines up to `max` bytes, with a line saying so. Never reached by the
+ * capped sections for any report the action makes; it keeps the promise for any report.
+ */
+function capBytes(markdown: string, max: number): string {
+  if (Buffer.byteLength(markdown) <= max) return markdown
+  const note = '\n\n…the rest of this summary is left out: GitHub shows none over 1 MiB.\n'
+  const room = max - Buffer.byteLength(note)
+  const cut = Buffer.from(markdown)
+    .subarray(0, room)
+    .toString('utf8')
+    .replace(/\uFFFD$/, '')
+  return cut.slice(0, Math.max(0, cut.lastIndexOf('\n'))) + note
 }
