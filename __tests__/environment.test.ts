@@ -214,23 +214,23 @@ describe('variation, matching and the shift', () => {
     // The first run on B (position 4) is within two runs of the first run after the split.
     for (const index of [2, 3, 4, 5, 6])
       expect(environmentAround(oldestFirst, index)).toEqual({
-        changed: { 'image-version': ['A', 'B'] }
+        value: { 'image-version': ['A', 'B'] }
       })
     // Three runs away is too far.
-    expect(environmentAround(oldestFirst, 1)).toEqual({ changed: {} })
-    expect(environmentAround(oldestFirst, 7)).toEqual({ changed: {} })
+    expect(environmentAround(oldestFirst, 1)).toEqual({ value: {} })
+    expect(environmentAround(oldestFirst, 7)).toEqual({ value: {} })
     const gap = [...oldestFirst]
     gap[5] = sample(5)
     expect(environmentAround(gap, 4)).toEqual({
-      unknown: '1 of the 6 runs around the shift have no recorded environment'
+      reason: '1 of the 6 runs around the shift have no recorded environment'
     })
     const dropped = oldestFirst.map((s, i) => (i >= 4 ? sample(i, { 'runner-os': 'Linux' }) : s))
-    expect(environmentAround(dropped, 4)).toEqual({ changed: { 'image-version': ['A', null] } })
+    expect(environmentAround(dropped, 4)).toEqual({ value: { 'image-version': ['A', null] } })
   })
 
   it('words each case of commit and environment', () => {
-    const changed = { changed: { 'image-version': ['A', 'B'] as [string, string] } }
-    const constant = { changed: {} }
+    const changed = { value: { 'image-version': ['A', 'B'] as [string, string] } }
+    const constant = { value: {} }
     expect(shiftCause(changed, true)).toBe(
       'same commit before and after; the environment changed there: image-version A -> B'
     )
@@ -243,7 +243,7 @@ describe('variation, matching and the shift', () => {
     expect(shiftCause(constant, true)).toMatch(
       /^same commit and recorded environment before and after/
     )
-    expect(shiftCause({ unknown: 'x' }, true)).toBeUndefined()
+    expect(shiftCause({ reason: 'x' }, true)).toBeUndefined()
     expect(shiftCause(undefined, false)).toBeUndefined()
   })
 })
