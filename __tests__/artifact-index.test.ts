@@ -256,7 +256,7 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
     const index = indexOf([...runs, long], TEMPLATE, 200)
     const results = await resolveAll(index, runs)
     expect(wronglySkipped(runs, results).map(run => run.id)).toEqual([])
-    expect(results.every(r => r && 'artifact' in r)).toBe(true)
+    expect(results.every(r => r && 'value' in r)).toBe(true)
   })
 
   it('reads one page more than the order needed to confirm an absence, no more', async () => {
@@ -265,7 +265,7 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
     const index = indexOf(runs, TEMPLATE, 300)
     // Page 1 already passes run 8950 (no artifact); page 2 confirms the order past it.
     expect(await index.resolve(asRun(runs[50]))).toEqual({
-      skip: 'no artifact named like the pattern'
+      reason: 'no artifact named like the pattern'
     })
     expect(listings()).toBe(2)
   })
