@@ -240,3 +240,103 @@ export function artifact(hosts: Hosts, a: ArtifactFacts) {
     workflow_run: a.workflowRun
   }
 }
+
+export interface IssueFacts {
+  number: number
+  title: string
+  body: string | null
+  state: 'open' | 'closed'
+  state_reason: 'completed' | 'duplicate' | 'not_planned' | 'reopened' | null
+  labels: string[]
+  comments: number
+  created_at: string
+  updated_at: string
+  closed_at: string | null
+  /** A pull request: the issues API answers for pull requests too. */
+  pull_request?: boolean
+  repository: RepoFacts
+}
+
+/** `label`: one item of an issue's labels, and `POST /repos/{owner}/{repo}/labels`. */
+export function label(hosts: Hosts, repo: RepoFacts, name: string, id: number) {
+  return {
+    id,
+    node_id: `LA_${id}`,
+    url: `${hosts.api}/repos/${repo.owner}/${repo.name}/labels/${encodeURIComponent(name)}`,
+    name,
+    description: null,
+    color: 'd62728',
+    default: false
+  }
+}
+
+/** `issue`: `GET /repos/{owner}/{repo}/issues` items, and the created or edited issue. */
+export function issue(hosts: Hosts, i: IssueFacts) {
+  const full = `${i.repository.owner}/${i.repository.name}`
+  const api = `${hosts.api}/repos/${full}/issues/${i.number}`
+  const kind = i.pull_request ? 'pull' : 'issues'
+  return {
+    id: 70_000 + i.number,
+    node_id: `I_${i.number}`,
+    url: api,
+    repository_url: `${hosts.api}/repos/${full}`,
+    labels_url: `${api}/labels{/name}`,
+    comments_url: `${api}/comments`,
+    events_url: `${api}/events`,
+    html_url: `${hosts.web}/${full}/${kind}/${i.number}`,
+    number: i.number,
+    state: i.state,
+    state_reason: i.state_reason,
+    title: i.title,
+    body: i.body,
+    user: simpleUser(hosts, 'github-actions[bot]', 41898282),
+    labels: i.labels.map((name, k) => label(hosts, i.repository, name, 500 + k)),
+    assignee: null,
+    assignees: [],
+    milestone: null,
+    locked: false,
+    active_lock_reason: null,
+    comments: i.comments,
+    ...(i.pull_request
+      ? {
+          pull_request: {
+            url: `${hosts.api}/repos/${full}/pulls/${i.number}`,
+            html_url: `${hosts.web}/${full}/pull/${i.number}`,
+            diff_url: `${hosts.web}/${full}/pull/${i.number}.diff`,
+            patch_url: `${hosts.web}/${full}/pull/${i.number}.patch`,
+            merged_at: null
+          }
+        }
+      : {}),
+    closed_at: i.closed_at,
+    created_at: i.created_at,
+    updated_at: i.updated_at,
+    author_association: 'NONE'
+  }
+}
+
+export interface CommentFacts {
+  id: number
+  issue: number
+  body: string
+  created_at: string
+  updated_at: string
+  repository: RepoFacts
+}
+
+/** `issue-comment`: `GET …/issues/{issue_number}/comments` items, and the created or edited one. */
+export function issueComment(hosts: Hosts, c: CommentFacts) {
+  const full = `${c.repository.owner}/${c.repository.name}`
+  return {
+    id: c.id,
+    node_id: `IC_${c.id}`,
+    url: `${hosts.api}/repos/${full}/issues/comments/${c.id}`,
+    body: c.body,
+    html_url: `${hosts.web}/${full}/issues/${c.issue}#issuecomment-${c.id}`,
+    user: simpleUser(hosts, 'github-actions[bot]', 41898282),
+    created_at: c.created_at,
+    updated_at: c.updated_at,
+    issue_url: `${hosts.api}/repos/${full}/issues/${c.issue}`,
+    author_association: 'NONE'
+  }
+}

@@ -79,6 +79,8 @@ export interface Fault {
   resetAfter?: number
   /** Send the headers and this many bytes of the body, then nothing more, never ending. */
   stallAfter?: number
+  /** Wait this long, then serve the normal answer (a slow create). */
+  delayMs?: number
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -126,6 +128,27 @@ export interface FakeOptions {
   digests?: boolean
   /** The web origin in `html_url`s: https://github.com, or the GHES host. */
   webUrl?: string
+  /** What the token may do with issues and pull requests; `write` unless a test says less. */
+  permissions?: Permissions
+}
+
+export type Access = 'none' | 'read' | 'write'
+
+export interface Permissions {
+  issues: Access
+  pullRequests: Access
+}
+
+/** An issue or a pull request, as the issues API keeps them. */
+export type FakeIssue = Omit<shapes.IssueFacts, 'repository'>
+
+export type FakeComment = Omit<shapes.CommentFacts, 'repository'>
+
+/** GitHub's refusal when the job's token lacks the permission. */
+const NOT_ACCESSIBLE = {
+  message: 'Resource not accessible by integration',
+  documentation_url: 'https://docs.github.com/rest',
+  status: '403'
 }
 
 export class FakeGitHub {
@@ -148,6 +171,11 @@ export class FakeGitHub {
    * an artifact past its `expires_at` answers 410, whatever its `expired` flag says.
    */
   clockSkewMs = 0
+  permissions: Permissions
+  /** Issues and pull requests, by number; their comments; the repository's labels. */
+  issues: FakeIssue[] = []
+  comments: FakeComment[] = []
+  labels = new Set<string>()
   readonly requests: RequestRecord[] = []
   private server?: Server
   private sockets = new Set<Socket>()
@@ -171,6 +199,39 @@ export class FakeGitHub {
     this.rateLimitHeaders = options.rateLimitHeaders ?? true
     this.digests = options.digests ?? true
     this.webUrl = options.webUrl ?? 'https://github.com'
+    this.permissions = options.permissions ?? { issues: 'write', pullRequests: 'write' }
+  }
+
+  /** Forgets every issue, pull request, comment and label. */
+  resetIssues(): void {
+    this.issues = []
+    this.comments = []
+    this.labels.clear()
+  }
+
+  /** Opens a pull request (an issue with `pull_request`), for comments to land on. */
+  addPullRequest(number: number): void {
+    this.issues.push({
+      number,
+      title: 'chart: faster probe',
+      body: null,
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      comments: 0,
+      created_at: STAMP_NOW(),
+      updated_at: STAMP_NOW(),
+      closed_at: null,
+      pull_request: true
+    })
+  }
+
+  openIssues(): FakeIssue[] {
+    return this.issues.filter(i => i.state === 'open' && !i.pull_request)
+  }
+
+  commentsOn(number: number): FakeComment[] {
+    return this.comments.filter(c => c.issue === number)
   }
 
   /** The REST API's base URL, as the runner gives it in GITHUB_API_URL. */
@@ -231,7 +292,8 @@ export class FakeGitHub {
       fault.times--
       fault.before?.(this)
       if (fault.hang) return
-      if (!fault.passThrough) {
+      if (fault.delayMs) await new Promise(resolve => setTimeout(resolve, fault.delayMs))
+      if (!fault.passThrough && !fault.delayMs) {
         record.status = fault.status ?? 500
         return this.send(
           res,
@@ -249,7 +311,7 @@ export class FakeGitHub {
         ? this.twirp(url.pathname, body, req.headers.authorization)
         : url.pathname.startsWith('/devstoreaccount1/')
           ? this.blobUpload(url, body)
-          : this.route(record.method, url, req.headers.authorization)
+          : this.route(record.method, url, req.headers.authorization, body)
     let served: Answer = { status, body: answer, headers: { ...headers, ...fault?.headers } }
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
@@ -259,7 +321,8 @@ export class FakeGitHub {
   private route(
     method: string,
     url: URL,
-    authorization?: string
+    authorization?: string,
+    body: Buffer = Buffer.alloc(0)
   ): [number, unknown, Record<string, string>?] {
     const blob = /^\/blob\/(\d+)$/.exec(url.pathname)
     if (blob) return this.blob(Number(blob[1]), url, authorization)
@@ -284,8 +347,10 @@ export class FakeGitHub {
         }
       ]
     }
-    if (method !== 'GET') return [404, { message: 'Not Found' }]
     const repoPath = `/repos/${this.owner}/${this.repo}`
+    if (path.startsWith(`${repoPath}/issues`) || path === `${repoPath}/labels`)
+      return this.issuesApi(method, path.slice(repoPath.length), url, body)
+    if (method !== 'GET') return [404, { message: 'Not Found' }]
     if (path === repoPath) return [200, this.repository()]
     if (!path.startsWith(`${repoPath}/`)) return [404, { message: 'Not Found' }]
     const rest = path.slice(repoPath.length)
@@ -302,6 +367,132 @@ export class FakeGitHub {
     match = /^\/actions\/artifacts\/(\d+)\/zip$/.exec(rest)
     if (match) return this.download(Number(match[1]))
     return [404, { message: 'Not Found' }]
+  }
+
+  /** The issues API: issues, pull requests as issues, their comments, and labels. */
+  private issuesApi(
+    method: string,
+    rest: string,
+    url: URL,
+    raw: Buffer
+  ): [number, unknown, Record<string, string>?] {
+    const body = (raw.length ? JSON.parse(raw.toString()) : {}) as Record<string, unknown>
+    const write = method !== 'GET'
+    const allowed = (pullRequest: boolean) => {
+      const need: Access = write ? 'write' : 'read'
+      const rank = { none: 0, read: 1, write: 2 }
+      const ok = (a: Access) => rank[a] >= rank[need]
+      return ok(this.permissions.issues) || (pullRequest && ok(this.permissions.pullRequests))
+    }
+    if (rest === '/labels' && method === 'POST') {
+      if (!allowed(false)) return [403, NOT_ACCESSIBLE]
+      const name = String(body.name ?? '')
+      if (this.labels.has(name)) return [422, validationFailed('Label', 'already_exists', 'name')]
+      this.labels.add(name)
+      return [201, shapes.label(this.hosts, this.own, name, 500 + this.labels.size)]
+    }
+    if (rest === '/issues' && method === 'GET') {
+      if (!allowed(false)) return [403, NOT_ACCESSIBLE]
+      return this.listIssues(url)
+    }
+    if (rest === '/issues' && method === 'POST') {
+      if (!allowed(false)) return [403, NOT_ACCESSIBLE]
+      const problem = tooLong(body.body)
+      if (problem || !body.title) return [422, validationFailed('Issue', 'custom', 'body')]
+      const issue: FakeIssue = {
+        number: Math.max(0, ...this.issues.map(i => i.number)) + 1,
+        title: String(body.title),
+        body: typeof body.body === 'string' ? body.body : null,
+        state: 'open',
+        state_reason: null,
+        labels: Array.isArray(body.labels) ? body.labels.map(String) : [],
+        comments: 0,
+        created_at: STAMP_NOW(),
+        updated_at: STAMP_NOW(),
+        closed_at: null
+      }
+      this.issues.push(issue)
+      return [201, this.issueJson(issue)]
+    }
+    let match = /^\/issues\/(\d+)$/.exec(rest)
+    if (match && method === 'PATCH') {
+      const issue = this.issues.find(i => i.number === Number(match?.[1]))
+      if (!issue) return [404, { message: 'Not Found' }]
+      if (!allowed(issue.pull_request ?? false)) return [403, NOT_ACCESSIBLE]
+      if (tooLong(body.body)) return [422, validationFailed('Issue', 'custom', 'body')]
+      if (typeof body.title === 'string') issue.title = body.title
+      if (typeof body.body === 'string') issue.body = body.body
+      if (body.state === 'closed' && issue.state === 'open') {
+        issue.state = 'closed'
+        issue.closed_at = STAMP_NOW()
+        issue.state_reason = (body.state_reason as FakeIssue['state_reason']) ?? 'completed'
+      }
+      issue.updated_at = STAMP_NOW()
+      return [200, this.issueJson(issue)]
+    }
+    match = /^\/issues\/(\d+)\/comments$/.exec(rest)
+    if (match) {
+      const issue = this.issues.find(i => i.number === Number(match?.[1]))
+      if (!issue) return [404, { message: 'Not Found' }]
+      if (!allowed(issue.pull_request ?? false)) return [403, NOT_ACCESSIBLE]
+      if (method === 'GET') return this.listComments(issue.number, url)
+      if (method !== 'POST') return [404, { message: 'Not Found' }]
+      if (!body.body || tooLong(body.body))
+        return [422, validationFailed('IssueComment', 'custom', 'body')]
+      const comment: FakeComment = {
+        id: 80_000 + this.comments.length + 1,
+        issue: issue.number,
+        body: String(body.body),
+        created_at: STAMP_NOW(),
+        updated_at: STAMP_NOW()
+      }
+      this.comments.push(comment)
+      issue.comments++
+      return [201, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
+    }
+    match = /^\/issues\/comments\/(\d+)$/.exec(rest)
+    if (match && method === 'PATCH') {
+      const comment = this.comments.find(c => c.id === Number(match?.[1]))
+      if (!comment) return [404, { message: 'Not Found' }]
+      const on = this.issues.find(i => i.number === comment.issue)
+      if (!allowed(on?.pull_request ?? false)) return [403, NOT_ACCESSIBLE]
+      if (!body.body || tooLong(body.body))
+        return [422, validationFailed('IssueComment', 'custom', 'body')]
+      comment.body = String(body.body)
+      comment.updated_at = STAMP_NOW()
+      return [200, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
+    }
+    return [404, { message: 'Not Found' }]
+  }
+
+  private issueJson(issue: FakeIssue) {
+    return shapes.issue(this.hosts, { ...issue, repository: this.own })
+  }
+
+  /** Issues and pull requests with every label asked for, by state, oldest or newest first. */
+  private listIssues(url: URL): [number, unknown, Record<string, string>] {
+    const q = url.searchParams
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
+    const page = Math.max(1, Number(q.get('page') ?? 1))
+    const wanted = (q.get('labels') ?? '').split(',').filter(Boolean)
+    const state = q.get('state') ?? 'open'
+    const matching = this.issues
+      .filter(i => state === 'all' || i.state === state)
+      .filter(i => wanted.every(l => i.labels.includes(l)))
+      .sort((a, b) => (q.get('direction') === 'asc' ? a.number - b.number : b.number - a.number))
+    const items = matching.slice((page - 1) * perPage, page * perPage).map(i => this.issueJson(i))
+    return [200, items, pageLinks(url, page, perPage, matching.length)]
+  }
+
+  private listComments(number: number, url: URL): [number, unknown, Record<string, string>] {
+    const q = url.searchParams
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
+    const page = Math.max(1, Number(q.get('page') ?? 1))
+    const all = this.commentsOn(number)
+    const items = all
+      .slice((page - 1) * perPage, page * perPage)
+      .map(c => shapes.issueComment(this.hosts, { ...c, repository: this.own }))
+    return [200, items, pageLinks(url, page, perPage, all.length)]
   }
 
   private repository() {
@@ -579,6 +770,20 @@ function pageLinks(url: URL, page: number, perPage: number, total: number): Reco
 /** A fork's repository id, and the one its artifacts still name once the fork is deleted. */
 const FORK_ID = 9999
 const DELETED_FORK_ID = 9998
+
+/** GitHub refuses a body of 65,536 characters or more. */
+const tooLong = (body: unknown) => typeof body === 'string' && body.length >= 65_536
+
+function validationFailed(resource: string, code: string, field: string) {
+  return {
+    message: 'Validation Failed',
+    errors: [{ resource, code, field }],
+    documentation_url: 'https://docs.github.com/rest',
+    status: '422'
+  }
+}
+
+const STAMP_NOW = () => new Date().toISOString().replace(/\.\d{3}Z$/, 'Z')
 
 const inDays = (days: number) => new Date(Date.now() + days * 86_400_000).toISOString()
 

@@ -27,6 +27,8 @@ export interface RunOptions {
   /** Flags for node before the script, e.g. `--import` of a measuring hook. */
   nodeArgs?: string[]
   timeoutMs?: number
+  /** More of the event payload, e.g. a `pull_request` object. */
+  payload?: Record<string, unknown>
 }
 
 /**
@@ -47,7 +49,8 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
         full_name: `${fake.owner}/${fake.repo}`,
         default_branch: fake.defaultBranch,
         id: fake.repoId
-      }
+      },
+      ...options.payload
     })
   )
   const inputs: Record<string, string> = { 'github-token': fake.token, ...options.inputs }

@@ -31,7 +31,28 @@ describe('readConfig', () => {
       allowForks: false,
       failOnBreach: true,
       failOnInsufficient: false,
-      summary: true
+      summary: true,
+      issue: false,
+      issueLabels: ['rolling-median'],
+      issueCloseAfter: 3,
+      prComment: 'off'
+    })
+  })
+
+  it('reads the issue and comment inputs', () => {
+    expect(
+      read({
+        'github-token': 't',
+        issue: 'true',
+        'issue-labels': ' perf, ci ,',
+        'issue-close-after': '5',
+        'pr-comment': 'on-breach'
+      })
+    ).toMatchObject({
+      issue: true,
+      issueLabels: ['perf', 'ci'],
+      issueCloseAfter: 5,
+      prComment: 'on-breach'
     })
   })
 
@@ -57,7 +78,12 @@ describe('readConfig', () => {
     ['workflow', '../x', /'workflow' must be a workflow file name/],
     ['file', '../etc/passwd', /'file' must be a relative path/],
     ['record', 'yes', /'record' must be true or false/],
-    ['event', 'push; rm', /'event' must be an event name/]
+    ['event', 'push; rm', /'event' must be an event name/],
+    ['issue', 'yes', /'issue' must be true or false/],
+    ['issue-labels', ' , ', /'issue-labels' must be a comma-separated list of label names/],
+    ['issue-labels', 'x'.repeat(51), /'issue-labels' must be/],
+    ['issue-close-after', '0', /'issue-close-after' must be a whole number from 1 to 100/],
+    ['pr-comment', 'sometimes', /'pr-comment' must be one of off, always, on-breach/]
   ])('refuses %s=%j naming the input', (name, value, message) => {
     expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
   })

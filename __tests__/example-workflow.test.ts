@@ -122,6 +122,23 @@ describe('example-chart.yml install step', () => {
     expect(step.run).toContain('--timeout="${READY_TIMEOUT}s"')
   })
 
+  it('opts in to the issue and the comment with the permissions each needs', () => {
+    const workflow = parse(readFileSync(WORKFLOW, 'utf8')) as {
+      jobs: {
+        install: {
+          permissions: Record<string, string>
+          steps: { with?: Record<string, string | boolean> }[]
+        }
+      }
+    }
+    const job = workflow.jobs.install
+    const inputs = job.steps.at(-1)?.with ?? {}
+    expect(inputs.issue).toBe(true)
+    expect(job.permissions.issues).toBe('write')
+    expect(inputs['pr-comment']).toBe('on-breach')
+    expect(job.permissions['pull-requests']).toBe('write')
+  })
+
   it('records the elapsed seconds when the DaemonSet gets Ready', async () => {
     const r = await runStep({ helm: 0, kubectl: 0, clock: [1000, 1142] })
     expect(r.code).toBe(0)

@@ -18,6 +18,7 @@ import {
 } from '../src/github/record.js'
 import { judge } from '../src/core/stats.js'
 import type { Report, Sample } from '../src/core/types.js'
+import { makeSample } from '../__fixtures__/run.js'
 
 const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
@@ -35,15 +36,7 @@ jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 
 const { run, publish } = await import('../src/main.js')
 
-const sample = (run_id: number, value: number): Sample => ({
-  run_id,
-  run_number: run_id,
-  value,
-  head_sha: 'a'.repeat(40),
-  created_at: '2026-11-01T00:00:00Z',
-  html_url: `https://github.com/o/r/actions/runs/${run_id}`,
-  conclusion: 'success'
-})
+const sample = makeSample
 
 const rubric = { budget: 300, minRuns: 3, window: 3 }
 const reportOf = (...values: number[]): Report =>
@@ -75,6 +68,10 @@ const config = (change: Partial<Config> = {}): Config => ({
   failOnInsufficient: false,
   summary: true,
   cache: false,
+  issue: false,
+  issueLabels: ['rolling-median'],
+  issueCloseAfter: 3,
+  prComment: 'off',
   environment: {},
   match: [],
   ...change

@@ -26,6 +26,15 @@ const ROUTES = {
   download: `${REPO}/actions/artifacts/{artifact_id}/{archive_format}`
 }
 
+/** The issues API the tracking issue and the pull request comment use, with their methods. */
+const WRITES = {
+  labels: `${REPO}/labels`,
+  issues: `${REPO}/issues`,
+  issue: `${REPO}/issues/{issue_number}`,
+  comments: `${REPO}/issues/{issue_number}/comments`,
+  comment: `${REPO}/issues/comments/{comment_id}`
+}
+
 /** A history that makes the fake use every branch of its JSON builders. */
 function history() {
   const runs = makeRuns([
@@ -151,6 +160,79 @@ describe.each(targets)('the fake GitHub against the description of %s', (_name, 
     const gone = await get(`${repo}/actions/artifacts/${old.id}/zip`)
     expect(gone.status).toBe(410)
     expect(problems(ROUTES.download, gone)).toEqual([])
+  })
+
+  it('serves the issues, labels and comments calls as the description says, faults included', async () => {
+    fake.resetIssues()
+    fake.addPullRequest(1)
+    const send = async (method: string, path: string, body?: unknown): Promise<Served> => {
+      const response = await fetch(`${fake.apiUrl}${repo}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${fake.token}`, 'content-type': 'application/json' },
+        body: body === undefined ? undefined : JSON.stringify(body)
+      })
+      const text = await response.text()
+      return { status: response.status, headers: response.headers, body: text && JSON.parse(text) }
+    }
+    const check = async (
+      route: string,
+      method: string,
+      status: number,
+      served: Promise<Served>
+    ) => {
+      const got = await served
+      expect(got.status).toBe(status)
+      const schema = responseSchema(doc, route, method, status)
+      if (!schema) throw new Error(`no body schema for ${status} ${method} ${route}`)
+      expect(validate(doc, schema, got.body)).toEqual([])
+      return got.body as Record<string, unknown>
+    }
+    await check(WRITES.labels, 'POST', 201, send('POST', '/labels', { name: 'rolling-median' }))
+    await check(WRITES.labels, 'POST', 422, send('POST', '/labels', { name: 'rolling-median' }))
+    const created = await check(
+      WRITES.issues,
+      'POST',
+      201,
+      send('POST', '/issues', { title: 't', body: 'b', labels: ['rolling-median'] })
+    )
+    const number = created.number as number
+    await check(
+      WRITES.issues,
+      'POST',
+      422,
+      send('POST', '/issues', { title: 't', body: 'x'.repeat(70_000) })
+    )
+    const listed = await check(WRITES.issues, 'GET', 200, send('GET', '/issues?state=all'))
+    // Pull requests come back from the issues listing too, marked by `pull_request`.
+    expect(
+      (listed as unknown as { pull_request?: unknown }[]).filter(i => i.pull_request)
+    ).toHaveLength(1)
+    await check(
+      WRITES.comments,
+      'POST',
+      201,
+      send('POST', `/issues/${number}/comments`, { body: 'c' })
+    )
+    const comments = await check(WRITES.comments, 'GET', 200, send('GET', `/issues/1/comments`))
+    expect(comments).toEqual([])
+    const [comment] = (await send('GET', `/issues/${number}/comments`)).body as { id: number }[]
+    await check(
+      WRITES.comment,
+      'PATCH',
+      200,
+      send('PATCH', `/issues/comments/${comment.id}`, { body: 'd' })
+    )
+    const closed = await check(
+      WRITES.issue,
+      'PATCH',
+      200,
+      send('PATCH', `/issues/${number}`, { state: 'closed', state_reason: 'duplicate' })
+    )
+    expect(closed.state_reason).toBe('duplicate')
+    fake.permissions = { issues: 'read', pullRequests: 'read' }
+    await check(WRITES.issues, 'POST', 403, send('POST', '/issues', { title: 't' }))
+    await check(WRITES.comments, 'POST', 403, send('POST', `/issues/1/comments`, { body: 'c' }))
+    fake.permissions = { issues: 'write', pullRequests: 'write' }
   })
 
   it('marks what differs between hosts: digests and rate-limit headers', async () => {

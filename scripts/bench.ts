@@ -35,6 +35,8 @@ interface Measure {
   rssMb?: number
   loadMs?: number
   count?: number
+  /** Requests that wrote (issues, comments, labels), from the usage line. */
+  writes?: number
 }
 
 const median = (xs: number[]) => {
@@ -85,7 +87,8 @@ async function measureAction(
     totalMs: finished - r.startedAt,
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
     loadMs: loaded ? Number(loaded[1]) : undefined,
-    count: Number(r.outputs.count)
+    count: Number(r.outputs.count),
+    writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0)
   }
 }
 
@@ -170,6 +173,7 @@ const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
 await slow.start()
 const depthRows: string[] = []
 const rows: string[] = []
+const writes = (m: Measure) => `${m.writes} write${m.writes === 1 ? '' : 's'}`
 const fmt = (x: number | undefined, digits = 0) => (x === undefined ? '–' : x.toFixed(digits))
 
 /** Targets from the cost issue, by window: cold, warm, warm with one new run. */
@@ -253,6 +257,37 @@ try {
     await measureAction(slow, 10)
     slow.runs = withNewRun(slow.runs)
   })
+  // The tracking issue (issue: true): its steady state (nothing new, no open issue) costs the
+  // issue listing on top of the warm check; a breach opens the issue, a later one edits it.
+  const issueInputs = { issue: 'true' }
+  const freshIssues = async (inputs: Record<string, string>) => {
+    fake.runs = busyHistory()
+    fake.cache.reset()
+    fake.resetIssues()
+    await measureAction(fake, 10, inputs)
+  }
+  const steady = await repeat(
+    REPEATS,
+    () => freshIssues(issueInputs),
+    () => measureAction(fake, 10, issueInputs)
+  )
+  row('window 10, issue: true, no open issue', 'warm, nothing new', steady, 4)
+  const breach = { ...issueInputs, budget: '100' }
+  const opening = await repeat(
+    Math.min(REPEATS, 3),
+    async () => {
+      await freshIssues(breach)
+      fake.resetIssues()
+    },
+    () => measureAction(fake, 10, breach)
+  )
+  row(`window 10, issue: true, breach opens it (${writes(opening)})`, 'warm, nothing new', opening)
+  const editing = await repeat(
+    Math.min(REPEATS, 3),
+    () => freshIssues(breach),
+    () => measureAction(fake, 10, breach)
+  )
+  row(`window 10, issue: true, breach edits it (${writes(editing)})`, 'warm, nothing new', editing)
   if (!process.env.BENCH_SKIP_BOMB) {
     // A hostile history: the newest run's artifact is a 1 GiB bomb whose listing lies about its size.
     const bomb = await zeroBomb(1 << 30)
@@ -293,6 +328,7 @@ const report = [
   '- **cold**: no cache entry; **warm, nothing new**: the entry the cold check saved, same history; **warm, one new run**: that entry, and one new run with a sample on top.',
   '- **API requests** are REST calls (listing pages, and the 302 of each artifact download); blob downloads and cache-service calls are not API requests and are counted apart. Every cold figure equals the bound of `__fixtures__/bound.ts` (the runs pages, the repository listing down to the oldest run needed, a download per sample), or the bench stops.',
   '- **round trips to the verdict**: the data phase (first request to the last one before the verdict; the cache save comes after the outputs) divided by the latency.',
+  '- **issue: true**: the warm check with the tracking issue on; its steady state adds one request (the open-issue listing); opening adds the label, the create and a second listing (against two checks opening at once); a later breach adds the listing and one edit. Writes are counted in the usage line.',
   '- **sequential**: the shell script’s way, a lookup per run, then the download, one at a time; no cache.',
   '',
   ...header,

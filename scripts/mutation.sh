@@ -63,6 +63,14 @@ mutate "cache learns a digest that is not sha256" src/core/sample-book.ts "if (!
     if ('reason' in read"
 mutate "cache entry values not validated" src/core/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
+mutate "tracking issue from any branch" src/core/tracking.ts 'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)' "if (false)"
+mutate "duplicate tracking issues kept" src/core/tracking.ts "return { keep: sorted[0], close: sorted.slice(1) }" "return { keep: sorted[sorted.length - 1], close: [] }"
+mutate "references not neutralised in issues and comments" src/core/escape.ts ".replace(/&#35;/g, '&#35;\u200b')" ".replace(/&#35;/g, '&#35;')"
+mutate "a failed issue or comment write fails the step" src/app/notify.ts "    core.warning(
+      escapeLog(
+        bound.signal.aborted" "    core.setFailed(
+      escapeLog(
+        bound.signal.aborted"
 mutate "environment not validated on read" src/core/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "({ value: (data as { environment: Environment }).environment } as Result<Environment>)"
 mutate "metadata.json read without its cap" src/app/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: MAX_METADATA_BYTES * 1e6"
 mutate "cached environment not validated" src/core/sample-book.ts "const environment = validateEnvironment(item)" "const environment = { value: item as Environment }"

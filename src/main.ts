@@ -1,6 +1,7 @@
 import * as core from '@actions/core'
 import { check } from './app/check.js'
 import { testKnobs } from './app/knobs.js'
+import { notify } from './app/notify.js'
 import {
   artifactNameFor,
   checkPlan,
@@ -48,17 +49,28 @@ export async function run(): Promise<void> {
     recording = config.record ? record(config, context, current) : undefined
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
+    const plan = checkPlan(config, branch, context.runId)
     const report = await check(client, {
-      ...checkPlan(config, branch, context.runId),
+      ...plan,
       current,
       restoreBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
-    core.info(describeUsage(client.usage))
     await publish(report, config, context.eventName)
-    // After the outputs: the verdict never waits on a save or an upload.
+    // After the verdict is out, and each bounded: an issue, a comment, a save or an upload never
+    // holds it.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
+    await notify(report, {
+      config,
+      context,
+      plan,
+      current,
+      client,
+      match: config.match,
+      timeoutMs: knobs.notifyTimeoutMs
+    })
+    core.info(describeUsage(client.usage))
     await Promise.all([
       saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs),
       upload

@@ -6,12 +6,10 @@ import type { CacheHost } from '../cache/sample-cache.js'
 /**
  * The process-wide side of the cache, owned by the entry point: `@actions/cache` works from
  * GITHUB_WORKSPACE and the working directory, both pointed, for this process, at a private
- * folder (the restored file never lands in the user's checkout); and the calls still pending.
+ * folder (the restored file never lands in the user's checkout).
  */
 export class ProcessCacheHost implements CacheHost {
   private made: string | undefined
-  private abandoned = 0
-  private running = 0
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -31,22 +29,5 @@ export class ProcessCacheHost implements CacheHost {
     } finally {
       process.chdir(previous)
     }
-  }
-
-  track<T>(call: Promise<T>): Promise<T> {
-    this.running++
-    return call.finally(() => this.running--)
-  }
-
-  abandon(): void {
-    this.abandoned++
-  }
-
-  /**
-   * Whether a cache call was abandoned or is still running: the entry point then ends the
-   * process once its outputs are set, rather than wait on a hung service until the job's timeout.
-   */
-  pending(): boolean {
-    return this.abandoned > 0 || this.running > 0
   }
 }

@@ -9,6 +9,8 @@ export interface Knobs {
   uploadGraceMs: number
   /** Replaces the cache's restore and save deadlines when set. */
   cacheTimeoutMs?: number
+  /** The bound of the issue and the comment together. */
+  notifyTimeoutMs?: number
 }
 
 /**
@@ -25,6 +27,7 @@ export function testKnobs(env: NodeJS.ProcessEnv): Knobs {
       maxWaitSeconds: knob('HELM_ROLLING_MAX_WAIT_S', DEFAULT_CLIENT_OPTIONS.maxWaitSeconds)
     },
     uploadGraceMs: knob('HELM_ROLLING_UPLOAD_GRACE_MS', UPLOAD_GRACE_MS),
-    cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined
+    cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined,
+    notifyTimeoutMs: Number(env.HELM_ROLLING_NOTIFY_TIMEOUT_MS) || undefined
   }
 }

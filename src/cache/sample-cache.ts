@@ -65,18 +65,14 @@ async function cacheModule(): Promise<CacheModule> {
 /**
  * What the entry point owns for the cache, as `actions/cache` does in its own entry: the
  * private folder `@actions/cache` restores into and saves from (GITHUB_WORKSPACE points at
- * it), the working directory during a save, and the calls still pending, which decide whether
- * the process is ended once the outputs are set.
+ * it) and the working directory during a save. A call given up on may keep a socket open: the
+ * entry point ends the process once run() is done, whatever is still pending.
  */
 export interface CacheHost {
   /** The private folder, made (and GITHUB_WORKSPACE pointed at it) on first use. */
   folder(): string
   /** Runs a save with the working directory at folder(). */
   inFolder<T>(work: () => Promise<T>): Promise<T>
-  /** Counts a call as running until it settles. */
-  track<T>(call: Promise<T>): Promise<T>
-  /** Counts a call given up on (its sockets may stay open however long the service hangs). */
-  abandon(): void
 }
 
 /**
@@ -103,7 +99,7 @@ export async function restoreSamples(
     return undefined
   }
   try {
-    const outcome = await withinDeadline(restore(scope, host), host, limit)
+    const outcome = await withinDeadline(restore(scope, host), limit)
     if (outcome !== 'timeout') return outcome
     core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
   } catch (error) {
@@ -150,21 +146,15 @@ function readBookFile(path: string, scope: string): Result<Outcome[]> {
 
 /**
  * The one deadline of a cache call (the cache client has none of its own): past `limit` the
- * call is abandoned, left running and counted by the host, and 'timeout' is answered.
+ * call is abandoned (left running) and 'timeout' is answered.
  */
-async function withinDeadline<T>(
-  call: Promise<T>,
-  host: CacheHost,
-  limit: number
-): Promise<T | 'timeout'> {
+async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | 'timeout'> {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<'timeout'>(resolve => {
     timer = setTimeout(() => resolve('timeout'), limit)
   })
   try {
-    const outcome = await Promise.race([host.track(call), timeout])
-    if (outcome === 'timeout') host.abandon()
-    return outcome
+    return await Promise.race([call, timeout])
   } finally {
     clearTimeout(timer)
   }
@@ -187,7 +177,7 @@ export interface SaveRequest {
 export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
   const limit = request.limit ?? SAVE_TIMEOUT_MS
   try {
-    const saved = await withinDeadline(save(book, request), request.host, limit)
+    const saved = await withinDeadline(save(book, request), limit)
     if (saved === 'timeout') core.info(`Sample cache: not saved, no answer in ${limit / 1000} s`)
   } catch (error) {
     core.info(`Sample cache: not saved (${escapeLog(errorMessage(error))})`)

@@ -49,11 +49,22 @@ export interface Config {
   summary: boolean
   /** Keep parsed samples in the Actions cache, bound to artifact id and digest. */
   cache: boolean
+  /** Open, update and close one tracking issue for this gate (needs `issues: write`). */
+  issue: boolean
+  /** Labels of the tracking issue; the first is how it is found. */
+  issueLabels: string[]
+  /** The issue closes when the rolling verdict at each of this many newest runs is pass. */
+  issueCloseAfter: number
+  /** One comment per pull request and gate (needs `pull-requests: write`). */
+  prComment: PrCommentMode
   /** The workflow's own environment keys, recorded beside the runner's. */
   environment: Environment
   /** Environment keys a sample must share with this run to count; empty: all count. */
   match: string[]
 }
+
+export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
+export type PrCommentMode = (typeof PR_COMMENT_MODES)[number]
 
 /** Reads one input by its action.yml name; returns '' when unset (as `core.getInput`). */
 export type InputReader = (name: string) => string
@@ -90,6 +101,10 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     failOnInsufficient: flag(input, 'fail-on-insufficient', false),
     summary: flag(input, 'summary', true),
     cache: flag(input, 'cache', true),
+    issue: flag(input, 'issue', false),
+    issueLabels: labels(input('issue-labels') || 'rolling-median'),
+    issueCloseAfter: integer(input, 'issue-close-after', 3, 1, 100),
+    prComment: prComment(input('pr-comment') || 'off'),
     environment: checked('environment', parseEnvironmentLines(input('environment'))),
     match: checked('match', parseMatchKeys(input('match')))
   }
@@ -155,6 +170,34 @@ function conclusions(text: string): string[] {
     )
   }
   return list
+}
+
+/** GitHub's label names: at most 50 characters; a comma would split the list. */
+function labels(text: string): string[] {
+  const list = text
+    .split(',')
+    .map(s => s.trim())
+    .filter(Boolean)
+  // eslint-disable-next-line no-control-regex
+  if (list.length === 0 || list.some(l => l.length > 50 || /[\u0000-\u001f]/.test(l))) {
+    throw new InputError(
+      'issue-labels',
+      `must be a comma-separated list of label names (each 1 to 50 characters), got ${JSON.stringify(text)}`
+    )
+  }
+  return list
+}
+
+function prComment(text: string): PrCommentMode {
+  const value = text.trim()
+  const modes: readonly string[] = PR_COMMENT_MODES
+  if (!modes.includes(value)) {
+    throw new InputError(
+      'pr-comment',
+      `must be one of ${PR_COMMENT_MODES.join(', ')}, got ${JSON.stringify(text)}`
+    )
+  }
+  return value as PrCommentMode
 }
 
 function artifactName(text: string): string {
@@ -309,6 +352,27 @@ export function checkPlan(config: Config, branch: string, currentRunId?: number)
     },
     artifact: { template: config.artifactName, file: config.file },
     rubric: { budget: config.budget, minRuns: config.minRuns, window: config.window },
-    history: { size: config.history, minShift: config.minShift, match: config.match }
+    // The tracking issue closes on the verdicts at the newest issue-close-after runs, each
+    // over its own window: that many more samples are read.
+    history: {
+      size: config.issue
+        ? Math.max(config.history, config.window + config.issueCloseAfter - 1)
+        : config.history,
+      minShift: config.minShift,
+      match: config.match
+    }
+  }
+}
+
+/**
+ * The pull request's own samples: this workflow's runs on its head branch from `pull_request`
+ * events, at most `window` of them, judged by themselves (a median of one is a median).
+ */
+export function pullRequestPlan(plan: CheckPlan, headBranch: string): CheckPlan {
+  return {
+    ...plan,
+    runs: { ...plan.runs, branch: headBranch, event: 'pull_request' },
+    rubric: { ...plan.rubric, minRuns: 1 },
+    history: { ...plan.history, size: plan.rubric.window }
   }
 }

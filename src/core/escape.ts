@@ -34,6 +34,23 @@ export function codeSpan(text: string, maxLength = 200, inTable = false): string
   return `${fence} ${inner} ${fence}`
 }
 
+/**
+ * For text that GitHub renders where it notifies (issues, comments): as `escapeMarkdown`, and
+ * references made inert too. `@org/team` is already broken by the Markdown escape; `#123`,
+ * `owner/repo#123` and `GH-123` would link (and back-reference) another issue, so a
+ * zero-width space follows their markers.
+ */
+export function escapeMention(text: string, maxLength = 200): string {
+  return escapeMarkdown(text, maxLength)
+    .replace(/&#35;/g, '&#35;\u200b')
+    .replace(/\b(GH)-(?=\d)/gi, '$1&#45;\u200b')
+}
+
+/** A Markdown link when the URL is a plain http(s) address; the bare text otherwise. */
+export function link(text: string, url: string): string {
+  return /^https?:\/\/[\w.:-]+\/[\w./%-]*$/.test(url) ? `[${text}](${url})` : text
+}
+
 /** Makes text safe on one log line: no line breaks, no workflow command markers. */
 export function escapeLog(text: string, maxLength = 200): string {
   return truncate(text.replace(CONTROL, ' '), maxLength)

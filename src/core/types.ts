@@ -106,6 +106,8 @@ export interface Change {
 /** What the check cost against the token's hourly budget, from GitHub's own headers. */
 export interface Usage {
   requests: number
+  /** Of those, the ones that write (issues, comments, labels): anything but GET. */
+  writes?: number
   remaining?: number
   resetAt?: Date
   /** The API server's clock minus this runner's, from the last `date` header seen. */

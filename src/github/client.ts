@@ -36,6 +36,8 @@ export interface ClientOptions {
   retryUnitMs: number
   /** Longest wait, in seconds, that a rate limit may ask for; a longer one fails at once. */
   maxWaitSeconds: number
+  /** Ends every request at once when aborted: the bound of an optional part (issue, comment). */
+  signal?: AbortSignal
 }
 
 export const DEFAULT_CLIENT_OPTIONS: ClientOptions = {
@@ -57,9 +59,11 @@ export function apiBaseUrl(env: NodeJS.ProcessEnv = process.env): string {
  * whole retried call: every attempt gets a fresh deadline. The options object is shared by
  * every hook in the chain, so the deadline is set on it rather than on a copy.
  */
-const attemptTimeout = (ms: number) => (octokit: Core) => {
+const attemptTimeout = (ms: number, bound?: AbortSignal) => (octokit: Core) => {
   octokit.hook.wrap('request', (request, options) => {
-    options.request = { ...options.request, signal: AbortSignal.timeout(ms) }
+    const attempt = AbortSignal.timeout(ms)
+    const signal = bound ? AbortSignal.any([bound, attempt]) : attempt
+    options.request = { ...options.request, signal }
     return request(options)
   })
 }
@@ -91,6 +95,7 @@ function clockOffset(headers: HeaderBag): number | undefined {
 const usageMeter = (usage: Usage) => (octokit: Core) => {
   octokit.hook.wrap('request', async (request, options) => {
     usage.requests++
+    if (options.method !== 'GET') usage.writes = (usage.writes ?? 0) + 1
     const note = (headers: HeaderBag) => {
       usage.remaining = headerInteger(headers, 'x-ratelimit-remaining') ?? usage.remaining
       usage.resetAt = resetTime(headers) ?? usage.resetAt
@@ -189,18 +194,19 @@ const rateLimits = (options: ClientOptions) => (octokit: Core) => {
  * meter, the API's address, the fetch (its proxy dispatcher made once) and the server's clock.
  */
 export class Client {
-  readonly usage: Usage = { requests: 0 }
   readonly apiUrl = apiBaseUrl()
   /** Node's fetch, or undici's behind a proxy: for the requests made beside Octokit (blobs). */
   readonly fetch = pickFetch()
   readonly octokit: Octokit
 
+  /** `usage`: the meter, shared by a second client (the issue's) so that one line counts both. */
   constructor(
     token: string,
-    readonly options: ClientOptions = DEFAULT_CLIENT_OPTIONS
+    readonly options: ClientOptions = DEFAULT_CLIENT_OPTIONS,
+    readonly usage: Usage = { requests: 0 }
   ) {
     const WithPlugins = GitHub.plugin(
-      attemptTimeout(options.timeoutMs),
+      attemptTimeout(options.timeoutMs, options.signal),
       usageMeter(this.usage),
       responseCheck,
       rateLimits(options),

@@ -23,8 +23,19 @@ export interface RunnerContext {
   eventName: string
   /** From the event payload: `owner/name` and its default branch, when the payload says. */
   payloadRepository?: { fullName: string; defaultBranch: string }
+  /** From a `pull_request` event's payload: the pull request this run tests. */
+  pullRequest?: PullRequestFacts
   /** Why the event payload could not be read, for one warning; undefined when it was fine. */
   payloadProblem?: string
+}
+
+export interface PullRequestFacts {
+  number: number
+  /** The head branch: untrusted text (anyone who opens a pull request names it). */
+  headRef: string
+  headSha: string
+  /** `owner/name` of the head repository; null when the fork was deleted. */
+  headRepository: string | null
 }
 
 /** Reads the runner context; a missing or garbled event payload is a problem to report, not a crash. */
@@ -69,7 +80,7 @@ function positiveInteger(text: string | undefined): number | undefined {
   return Number.isSafeInteger(value) && value > 0 ? value : undefined
 }
 
-type PayloadFacts = Pick<RunnerContext, 'payloadRepository' | 'payloadProblem'>
+type PayloadFacts = Pick<RunnerContext, 'payloadRepository' | 'payloadProblem' | 'pullRequest'>
 
 /** The event payload is only a shortcut to the default branch, so any problem just loses it. */
 function readPayload(path: string | undefined): PayloadFacts {
@@ -81,13 +92,37 @@ function readPayload(path: string | undefined): PayloadFacts {
     const why = (error as NodeJS.ErrnoException).code ?? (error as Error).name
     return { payloadProblem: `the event payload at GITHUB_EVENT_PATH is unreadable (${why})` }
   }
+  const pullRequest = pullRequestOf((parsed as { pull_request?: unknown } | null)?.pull_request)
+  const facts = pullRequest ? { pullRequest } : {}
   const repository = (parsed as { repository?: unknown } | null)?.repository
-  if (typeof repository !== 'object' || repository === null) return {}
+  if (typeof repository !== 'object' || repository === null) return facts
   const { full_name: fullName, default_branch: defaultBranch } = repository as Record<
     string,
     unknown
   >
   return typeof fullName === 'string' && typeof defaultBranch === 'string' && defaultBranch
-    ? { payloadRepository: { fullName, defaultBranch } }
-    : {}
+    ? { payloadRepository: { fullName, defaultBranch }, ...facts }
+    : facts
+}
+
+/** The pull request's number, head branch, sha and repository; undefined unless all are sound. */
+function pullRequestOf(value: unknown): PullRequestFacts | undefined {
+  const pr = value as
+    | {
+        number?: unknown
+        head?: { ref?: unknown; sha?: unknown; repo?: { full_name?: unknown } | null }
+      }
+    | null
+    | undefined
+  const head = pr?.head
+  if (!pr || !Number.isSafeInteger(pr.number) || (pr.number as number) <= 0 || !head)
+    return undefined
+  if (typeof head.ref !== 'string' || typeof head.sha !== 'string') return undefined
+  const repo = head.repo?.full_name
+  return {
+    number: pr.number as number,
+    headRef: head.ref,
+    headSha: head.sha,
+    headRepository: typeof repo === 'string' ? repo : null
+  }
 }

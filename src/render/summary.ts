@@ -5,7 +5,7 @@ import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
 import { keyValue } from '../core/environment.js'
 import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
-import { codeSpan, escapeMarkdown as md } from '../core/escape.js'
+import { codeSpan, escapeMarkdown as md, link } from '../core/escape.js'
 import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
 
 export interface SummaryOptions {
@@ -166,10 +166,6 @@ function levelSeries(change: Change | undefined, length: number): number[] | und
 }
 
 /** Only plain http(s) URLs of a conservative alphabet are linked; anything else stays text. */
-function link(text: string, url: string): string {
-  return /^https?:\/\/[\w.:-]+\/[\w./%-]*$/.test(url) ? `[${text}](${url})` : text
-}
-
 /** The window's spread over environments, escaped; long lists of values are cut short. */
 function spanText(samples: readonly Sample[]): string {
   const line = spanLine(samples)

@@ -82,5 +82,6 @@ export function trend(report: Report): string {
 export function describeUsage(usage: Usage): string {
   const left = usage.remaining === undefined ? '' : `; ${usage.remaining} left`
   const until = usage.resetAt ? ` until ${usage.resetAt.toISOString().slice(11, 16)} UTC` : ''
-  return `GitHub API: ${plural(usage.requests, 'request')}${left}${until}`
+  const writes = usage.writes ? ` (${plural(usage.writes, 'write')})` : ''
+  return `GitHub API: ${plural(usage.requests, 'request')}${writes}${left}${until}`
 }

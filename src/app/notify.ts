@@ -1,0 +1,159 @@
+/**
+ * Telling people where they look: the tracking issue and the pull request comment, both
+ * opt-in and optional. Run after the verdict is published, bounded in time as a whole, and
+ * every failure (a missing permission, a 422, a rate limit, the bound) is one warning: the
+ * verdict and the step's status never depend on them.
+ */
+import * as core from '@actions/core'
+import { check } from './check.js'
+import { pullRequestPlan, type CheckPlan, type Config } from '../core/config.js'
+import type { RunnerContext } from '../io/context.js'
+import { errorMessage } from '../core/errors.js'
+import { Client } from '../github/client.js'
+import { RateLimited, explain, httpStatus } from '../github/failures.js'
+import { escapeLog } from '../core/escape.js'
+import { gateId, issueRefusal } from '../core/tracking.js'
+import type { Report, Sample } from '../core/types.js'
+import { trackIssue } from './tracking-issue.js'
+import { stickyComment } from './pr-comment.js'
+
+/** The most both parts may take together; the check itself is already done. */
+export const NOTIFY_TIMEOUT_MS = 30_000
+
+export interface NotifyRequest {
+  config: Config
+  context: RunnerContext
+  /** The check as it ran: the pull request's own samples are read the same way. */
+  plan: CheckPlan
+  current?: Sample
+  /** The check's client: its options, and its meter, which counts these requests too. */
+  client: Client
+  /** The `match` keys of the gate (like for like), when given. */
+  match?: readonly string[]
+  timeoutMs?: number
+}
+
+export async function notify(report: Report, request: NotifyRequest): Promise<void> {
+  const { config } = request
+  if (!config.issue && config.prComment === 'off') return
+  const bound = new AbortController()
+  const limit = request.timeoutMs ?? NOTIFY_TIMEOUT_MS
+  const timer = setTimeout(() => bound.abort(), limit)
+  // Its own client: one retry, short rate-limit waits, and the bound on every request.
+  const client = new Client(
+    config.token,
+    { ...request.client.options, retries: 1, maxWaitSeconds: 10, signal: bound.signal },
+    request.client.usage
+  )
+  const gate = gateId({
+    workflow: config.workflow,
+    artifactName: config.artifactName,
+    match: request.match ?? []
+  })
+  const failed = (what: string, permission: string, input: string) => (error: unknown) =>
+    core.warning(
+      escapeLog(
+        bound.signal.aborted
+          ? `${what}: gave up after ${limit / 1000} s; the verdict stands`
+          : writeFailure(error, what, permission, input),
+        600
+      )
+    )
+  try {
+    if (config.issue) {
+      const number = await issueStep(client, report, request, gate).catch(
+        failed('Tracking issue', 'issues: write', 'issue')
+      )
+      core.setOutput('issue-number', number ?? '')
+    }
+    if (config.prComment !== 'off')
+      await commentStep(client, report, request, gate).catch(
+        failed('Pull request comment', 'pull-requests: write', 'pr-comment')
+      )
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function issueStep(
+  client: Client,
+  report: Report,
+  request: NotifyRequest,
+  gate: string
+): Promise<number | undefined> {
+  const { config, context } = request
+  const refusal = issueRefusal({
+    eventName: context.eventName,
+    ref: context.ref,
+    repository: context.repository,
+    checked: `${config.owner}/${config.repo}`,
+    defaultBranch: context.payloadRepository?.defaultBranch,
+    branch: request.plan.runs.branch
+  })
+  if (refusal) {
+    core.info(`Tracking issue: not from this run (${escapeLog(refusal)})`)
+    return undefined
+  }
+  return trackIssue(client, report, {
+    ref: { owner: config.owner, repo: config.repo },
+    gate,
+    labels: config.issueLabels,
+    rubric: { window: config.window, minRuns: config.minRuns, budget: config.budget },
+    where: {
+      workflow: config.workflow,
+      runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId ?? 0}`,
+      sha: context.sha,
+      closeAfter: config.issueCloseAfter,
+      now: new Date()
+    }
+  })
+}
+
+async function commentStep(
+  client: Client,
+  report: Report,
+  request: NotifyRequest,
+  gate: string
+): Promise<void> {
+  const { config, context, plan } = request
+  const pr = context.pullRequest
+  if (context.eventName !== 'pull_request' || !pr) {
+    core.info('Pull request comment: this run is not a pull_request event')
+    return
+  }
+  if (pr.headRepository?.toLowerCase() !== context.repository.toLowerCase()) {
+    core.info(
+      "Pull request comment: a fork's pull request gets a read-only token, so no comment; docs/notifications.md gives a workflow_run recipe"
+    )
+    return
+  }
+  await stickyComment(client, report, {
+    ref: { owner: config.owner, repo: config.repo },
+    gate,
+    mode: config.prComment,
+    pr,
+    workflow: config.workflow,
+    baseBranch: plan.runs.branch,
+    readOwn: () =>
+      check(client, { ...pullRequestPlan(plan, pr.headRef), current: request.current }),
+    now: new Date()
+  })
+}
+
+/** One line naming what failed, and for a refusal the permission and the input behind it. */
+export function writeFailure(
+  error: unknown,
+  what: string,
+  permission: string,
+  input: string
+): string {
+  const status = httpStatus(error)
+  const stands = 'the verdict stands'
+  if (status === 403 && !(error instanceof RateLimited))
+    return `${what}: GitHub refused it (403 ${errorMessage(error)}): the job needs 'permissions: ${permission}' for '${input}'; ${stands}`
+  if (status === 404)
+    return `${what}: not found (404): the token may lack '${permission}' for '${input}', or the repository has issues turned off; ${stands}`
+  if (status === 422)
+    return `${what}: GitHub refused the content (422 ${errorMessage(error)}); ${stands}`
+  return `${explain(error, what)}; ${stands}`
+}
