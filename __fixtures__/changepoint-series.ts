@@ -24,7 +24,7 @@ export function uniforms(seed: number): () => number {
 }
 
 /** Standard normal draws by Box-Muller. */
-function normals(uniform: () => number): () => number {
+export function normals(uniform: () => number): () => number {
   return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform())
 }
 
@@ -62,4 +62,19 @@ export function populationMad(noise: Noise): number {
     noiseMad.set(noise, value)
   }
   return value
+}
+
+/**
+ * n samples, oldest first, of AR(1) noise around 200 s: each run keeps `phi` of the last
+ * run's deviation (runners drift), scaled so every sample is still 200 s ± 10 s. phi = 0 is
+ * the independent normal noise.
+ */
+export function arSeries(n: number, phi: number, seed: number): number[] {
+  const normal = normals(uniforms(seed))
+  const innovation = Math.sqrt(1 - phi * phi)
+  let deviation = normal()
+  return Array.from({ length: n }, (_, i) => {
+    if (i > 0) deviation = phi * deviation + innovation * normal()
+    return 200 + 10 * deviation
+  })
 }

@@ -112,7 +112,10 @@ describe('the summary with a shift', () => {
     expect(md).toContain(
       '<sub>grey bars: 6 older runs; blue bars: the window of the newest 10 · red line: the 300 s budget · orange line: the median before and after the shift</sub>'
     )
-    expect(md).toContain('· window 10 · min-runs 10 · history 16 samples</sub>')
+    // The MAD of these 16 samples is 3 s: 15 s is 5 of them.
+    expect(md).toContain(
+      '· window 10 · min-runs 10 · history 16 samples · min-shift 15 s (5.0 MAD)</sub>'
+    )
   })
 
   it('says a shift with one commit on both sides is not a code change, without a compare link', () => {

@@ -91,6 +91,7 @@ describe('findChangePoint', () => {
     for (const n of [8, 9, 50, 1000]) {
       expect(findChangePoint(Array(n).fill(212.5), none)).toEqual({
         kind: 'none',
+        method: 'scan',
         reason: 'not-significant',
         index: 3,
         shift: 0,
@@ -202,13 +203,13 @@ describe('false alarms on flat series', () => {
 
 describe('detecting a 3-MAD step', () => {
   const TRIALS = 200
-  // Floors about 3 standard errors under the rates measured on these seeds (in comments);
-  // bench/changepoint.md has the 1,000-trial figures at 9,999 permutations.
+  // Floors about 3 standard errors under the rates bench/changepoint.md measures (in comments,
+  // 1,000 trials); the scan at p < 0.035, then the recent test at p < 0.01.
   const cases = [
-    { n: 10, at: 5, floor: 0.45 }, // 0.59
-    { n: 10, at: 7, floor: 0.1 }, // 0.19
+    { n: 10, at: 5, floor: 0.45 }, // 0.57
+    { n: 10, at: 7, floor: 0.06 }, // 0.14: the recent test cannot reach p < 0.01 at 10
     { n: 30, at: 15, floor: 0.95 }, // 0.99
-    { n: 30, at: 27, floor: 0.25 } // 0.38
+    { n: 30, at: 27, floor: 0.45 } // 0.59, 0.39 for the scan alone at p < 0.05
   ]
   for (const { n, at, floor } of cases) {
     it(`finds a step at ${at} of ${n} normal samples in at least ${floor * 100}% of trials`, () => {
@@ -271,7 +272,15 @@ describe('rankAgainst', () => {
 
 describe('wording', () => {
   const at = runLabel(412, 'abc1234deadbeef')
-  const base = { index: 7, shift: 38, before: 182, after: 220, z: 3.1, p: 0.01 }
+  const base = {
+    method: 'scan' as const,
+    index: 7,
+    shift: 38,
+    before: 182,
+    after: 220,
+    z: 3.1,
+    p: 0.01
+  }
 
   it('names the run, shift, levels and p of a shift', () => {
     expect(changeLine({ kind: 'shift', ...base }, at)).toBe(
@@ -282,6 +291,15 @@ describe('wording', () => {
     ).toBe('Faster since #412 (abc1234): -12.3 s (220 s -> 207.8 s), p = 0.01')
     expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(/since #9:/)
     expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since sample 8:/)
+  })
+
+  it('names the recent test when it found the shift, with p against its own 1%', () => {
+    expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00296 }, at)).toBe(
+      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
+    )
+    expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00996 }, at)).toMatch(
+      /p = 0\.00996$/
+    )
   })
 
   it('says no shift with its p, or why a significant one is not reported', () => {
@@ -299,8 +317,10 @@ describe('wording', () => {
   it('formats p without carrying it across 0.05, and floors it at 0.001', () => {
     expect(formatP(0.01)).toBe('p = 0.01')
     expect(formatP(0.01234)).toBe('p = 0.012')
-    expect(formatP(0.0496)).toBe('p = 0.0496')
-    expect(formatP(0.0504)).toBe('p = 0.05')
+    expect(formatP(0.0346)).toBe('p = 0.0346')
+    expect(formatP(0.0354)).toBe('p = 0.035')
+    expect(formatP(0.0496)).toBe('p = 0.05')
+    expect(formatP(0.0096, 0.01)).toBe('p = 0.0096')
     expect(formatP(1)).toBe('p = 1')
     expect(formatP(0.001)).toBe('p = 0.001')
     expect(formatP(0.0001)).toBe('p < 0.001')

@@ -68,6 +68,8 @@ describe('readConfig', () => {
     ['lookback', '2.5', /'lookback' must be a whole number/],
     ['budget', 'abc', /'budget' must be a positive number/],
     ['budget', '0', /'budget' must be a positive number/],
+    ['budget', '100.3001', /'budget' has more than 3 decimals, got "100.3001"/],
+    ['decide', 'strict', /'decide' must be rubric or confident, got "strict"/],
     ['retention-days', '0', /'retention-days' must be a whole number/],
     ['repository', 'nope', /'repository' must be owner\/name, got "nope"/],
     [
@@ -86,6 +88,23 @@ describe('readConfig', () => {
     ['pr-comment', 'sometimes', /'pr-comment' must be one of off, always, on-breach/]
   ])('refuses %s=%j naming the input', (name, value, message) => {
     expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
+  })
+
+  it('decide: rubric by default; confident needs min-runs >= 6, since no interval exists below', () => {
+    expect(read({ 'github-token': 't' }).decide).toBe('rubric')
+    expect(read({ 'github-token': 't', decide: 'confident', 'min-runs': '6' }).decide).toBe(
+      'confident'
+    )
+    expect(() => read({ 'github-token': 't', decide: 'confident', 'min-runs': '5' })).toThrow(
+      /'decide' confident needs min-runs >= 6 .* got min-runs 5/
+    )
+    expect(() => read({ 'github-token': 't', decide: 'confident', window: '5' })).toThrow(
+      /'decide' confident needs min-runs >= 6/
+    )
+  })
+
+  it('accepts a budget of up to 3 decimals, the precision it is printed and compared at', () => {
+    expect(read({ 'github-token': 't', budget: '100.375' }).budget).toBe(100.375)
   })
 
   it('needs a token', () => {
@@ -147,11 +166,14 @@ describe('readValue', () => {
 })
 
 describe('history and min-shift (change-point attribution)', () => {
-  it('default to the window and 5% of the budget', () => {
+  it('default to max(window, min(30, lookback)) and 5% of the budget', () => {
     expect(read({ 'github-token': 't', window: '12', budget: '400' })).toMatchObject({
-      history: 12,
+      history: 30,
       minShift: 20
     })
+    expect(read({ 'github-token': 't', lookback: '20' }).history).toBe(20)
+    expect(read({ 'github-token': 't', lookback: '5' }).history).toBe(10)
+    expect(read({ 'github-token': 't', window: '40' }).history).toBe(40)
   })
 
   it('take a history from the window up to lookback, and any min-shift >= 0', () => {

@@ -84,7 +84,7 @@ async function check(options: CacheRun = {}): Promise<ActionResult> {
   target.requests.length = 0
   target.cache.calls.length = 0
   return runAction(target, {
-    inputs: { window: '10', budget: '290', ...options.inputs },
+    inputs: { window: '10', history: '10', budget: '290', ...options.inputs },
     env: {
       ...service,
       GITHUB_RUN_ID: String(runId),
@@ -357,7 +357,12 @@ describe('requests of the bench’s checks, cold, warm and warm with one new run
     [200, 215, 15, 16]
   ])('window %i: %i API requests cold, %i warm, %i after one new run', async (window, ...api) => {
     const [coldApi, warmApi, newApi] = api
-    const inputs = { window: String(window), lookback: '500', budget: '300' }
+    const inputs = {
+      window: String(window),
+      history: String(window),
+      lookback: '500',
+      budget: '300'
+    }
     fake.runs = busyHistory()
     const cold = await check({ inputs })
     const bound = requestBound(fake, { window, lookback: 500 })

@@ -16,7 +16,13 @@ const FAST = [101, 99, 103, 98, 100, 102, 97, 104, 100, 99]
 const STEP = [...SLOW, ...FAST]
 const FLAT = [100, 102, 98, 101, 99, 103, 97, 100, 101, 99, 102, 98, 100, 101, 99, 100]
 
-const CHANGE_OUTPUTS = ['change-run-id', 'change-sha', 'change-shift', 'change-p'] as const
+const CHANGE_OUTPUTS = [
+  'change-run-id',
+  'change-sha',
+  'change-shift',
+  'change-p',
+  'change-method'
+] as const
 const changeOutputs = (outputs: Record<string, string>) =>
   Object.fromEntries(CHANGE_OUTPUTS.map(name => [name, outputs[name]]))
 
@@ -37,7 +43,10 @@ describe('what changed, through dist/index.js', () => {
     expect(r.outputs['change-sha']).toBe(shaOf(8995))
     expect(Number(r.outputs['change-shift'])).toBeGreaterThan(90)
     expect(Number(r.outputs['change-shift'])).toBeLessThan(110)
-    expect(Number(r.outputs['change-p'])).toBeLessThan(0.05)
+    expect(Number(r.outputs['change-p'])).toBeLessThan(0.035)
+    expect(r.outputs['change-method']).toBe('scan')
+    // 6 of 10 near 200 s, 4 near 100 s: the 97% interval 99-202 s lies under the 300 s budget.
+    expect(r.outputs.conclusive).toBe('true')
 
     const base = 'https://github.com/tracecore/tracecore'
     const line = r.summary.split('\n')[2]
@@ -68,6 +77,7 @@ describe('what changed, through dist/index.js', () => {
       'change-run-id': '',
       'change-sha': '',
       'change-shift': '',
+      'change-method': '',
       'change-p': ''
     })
     expect(r.summary).toMatch(/<sub>No shift \(p = 0\.\d+\) · 16 runs tested<\/sub>/)
@@ -146,5 +156,33 @@ describe('what changed, through the operator command', () => {
     expect(outputs['change-run-id']).toBe(4995)
     expect(outputs['change-sha']).toBe(shaOf(4995))
     expect(outputs['change-p']).toBeLessThan(0.05)
+    expect(outputs['change-method']).toBe('scan')
+    expect(outputs.conclusive).toBe(true)
+  })
+
+  it('--decide confident: inconclusive when the interval includes the budget, exit 0', async () => {
+    const json = await reportOverDir(STEP, ['--window', '10', '--budget', '150', '--json'])
+    expect(json.code).toBe(1)
+    expect(JSON.parse(json.stdout)).toMatchObject({ verdict: 'breach', conclusive: false })
+    const confident = await reportOverDir(STEP, [
+      '--window',
+      '10',
+      '--budget',
+      '150',
+      '--decide',
+      'confident',
+      '--json'
+    ])
+    expect(confident.code).toBe(0)
+    expect(JSON.parse(confident.stdout)).toMatchObject({
+      verdict: 'inconclusive',
+      conclusive: false
+    })
+    const text = await reportOverDir(STEP, ['--budget', '150', '--decide', 'confident'])
+    expect(text.stdout).toMatch(/^❔ inconclusive: median 197.5 s vs 150 s budget over 10 runs\n/)
+    expect(text.stdout).toContain('   6 of 10 runs over the 150 s budget\n')
+    expect(text.stdout).toContain(
+      '   not conclusive: the 97% interval 99-202 s includes the budget\n'
+    )
   })
 })

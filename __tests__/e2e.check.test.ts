@@ -26,7 +26,10 @@ describe('check path through dist/index.js', () => {
     expect(r.outputs.verdict).toBe('breach')
     expect(r.outputs.median).toBe('307.5')
     expect(r.annotations).toContainEqual(
-      expect.objectContaining({ level: 'error', message: expect.stringContaining('breach') })
+      expect.objectContaining({
+        level: 'error',
+        message: 'Rolling median over budget: 307.5 s > 300 s over 10 runs'
+      })
     )
   })
 

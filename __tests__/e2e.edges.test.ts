@@ -61,7 +61,7 @@ describe('the step status follows the verdict', () => {
     expect(r.code).toBe(1)
     expect(r.outputs.verdict).toBe('breach')
     expect(r.annotations.filter(a => a.level === 'error')).toEqual([
-      { level: 'error', message: expect.stringMatching(/^Rolling median breach/) }
+      { level: 'error', message: expect.stringMatching(/^Rolling median over budget: /) }
     ])
   })
 

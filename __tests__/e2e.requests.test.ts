@@ -28,8 +28,9 @@ describe('requests made by dist/index.js', () => {
     }
   }
 
+  // Tests that pin request counts set `history`: its default (30) reads beyond the window.
   it('N=10 over a full history: both listings, then one download per sample', async () => {
-    const r = await run(full)
+    const r = await run(full, { inputs: { history: '10' } })
     expect(r.outputs.count).toBe('10')
     expect(kinds()).toEqual({
       runLists: 1,
@@ -49,14 +50,28 @@ describe('requests made by dist/index.js', () => {
   })
 
   it('with this run as the newest sample it reads one run less', async () => {
-    await run(full, { inputs: { value: '120' } })
+    await run(full, { inputs: { value: '120', history: '10' } })
     expect(kinds()).toMatchObject({ redirects: 9, blobs: 9, api: 11, lookups: 0 })
+  })
+
+  it('N=10 with the default history reads 30 samples: the cold cost of attribution', async () => {
+    const r = await run(full)
+    expect(r.outputs.count).toBe('10')
+    expect(kinds()).toMatchObject({
+      runLists: 1,
+      artifactLists: 1,
+      redirects: 30,
+      blobs: 30,
+      api: 32
+    })
+    expect(r.summary).toContain('history 30 samples')
   })
 
   it.each([10, 50, 200])(
     'N=%i over a sparse history of 500 runs in a busy repository meets the bound exactly',
     async window => {
-      const r = await run(sparse, { busy: 2, inputs: { window: String(window), lookback: '500' } })
+      const inputs = { window: String(window), history: String(window), lookback: '500' }
+      const r = await run(sparse, { busy: 2, inputs })
       expect(r.outputs.count).toBe(String(window))
       const counted = kinds()
       const bound = requestBound(fake, { window, lookback: 500 })
@@ -134,7 +149,10 @@ describe('requests made by dist/index.js', () => {
   })
 
   it('costs at most two requests more than asking each run when other artifacts crowd the listing', async () => {
-    const r = await run(sparse.slice(0, 40), { busy: 150, inputs: { window: '10' } })
+    const r = await run(sparse.slice(0, 40), {
+      busy: 150,
+      inputs: { window: '10', history: '10' }
+    })
     expect(r.outputs.count).toBe('10')
     const counted = kinds()
     // Asking each run: the runs page, one lookup per counted run examined, one 302 per sample.

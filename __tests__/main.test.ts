@@ -61,6 +61,7 @@ const config = (change: Partial<Config> = {}): Config => ({
   lookback: 50,
   history: 3,
   minShift: 15,
+  decide: 'rubric',
   record: false,
   retentionDays: 90,
   allowForks: false,
@@ -94,11 +95,11 @@ describe('publish', () => {
     expect(core.setFailed).not.toHaveBeenCalled()
   })
 
-  it('a breach fails the step with the headline', async () => {
+  it('a breach fails the step, saying the numbers once', async () => {
     await publish(reportOf(400, 500, 450), config())
     expect(outputs().verdict).toBe('breach')
     expect(core.setFailed).toHaveBeenCalledWith(
-      expect.stringMatching(/^Rolling median breach: breach: median 450 s > 300 s/)
+      'Rolling median over budget: 450 s > 300 s over 3 runs'
     )
   })
 
@@ -126,15 +127,53 @@ describe('publish', () => {
     expect(outputs().verdict).toBe('pass')
   })
 
-  it('a pass whose interval reaches past the budget raises a notice', async () => {
-    const report = judge(
-      [250, 260, 270, 280, 290, 295, 299, 310, 320, 330].map((v, i) => sample(100 - i, v)),
+  const straddling = [250, 260, 270, 280, 290, 295, 299, 310, 320, 330]
+  const judged = (values: number[], decide: 'rubric' | 'confident', minRuns = values.length) =>
+    judge(
+      values.map((v, i) => sample(100 - i, v)),
       [],
-      { budget: 300, minRuns: 10, window: 10 },
+      { budget: 300, minRuns, window: 10, decide },
       'o/r'
     )
-    await publish(report, config())
-    expect(core.notice).toHaveBeenCalledWith(expect.stringMatching(/^marginal pass/))
+
+  it('a pass whose interval reaches past the budget says it is not conclusive', async () => {
+    await publish(judged(straddling, 'rubric'), config())
+    expect(outputs()).toMatchObject({ verdict: 'pass', conclusive: 'false' })
+    expect(core.notice).toHaveBeenCalledWith(
+      'not conclusive: the 97% interval 260-320 s includes the budget'
+    )
+    expect(core.info).toHaveBeenCalledWith('3 of 10 runs over the 300 s budget')
+  })
+
+  it('confident: the same history is inconclusive, warns and never fails', async () => {
+    await publish(judged(straddling, 'confident'), config())
+    expect(outputs()).toMatchObject({ verdict: 'inconclusive', conclusive: 'false' })
+    expect(core.warning).toHaveBeenCalledWith(
+      'Rolling median inconclusive: median 292.5 s vs 300 s budget over 10 runs'
+    )
+    expect(core.setFailed).not.toHaveBeenCalled()
+    expect(core.summaryText()).toMatch(/^## ❔ inconclusive/)
+  })
+
+  it('confident: pass and breach only when the interval is wholly on one side', async () => {
+    await publish(judged([200, 210, 220, 230, 240, 250, 260, 270, 280, 290], 'confident'), config())
+    expect(outputs()).toMatchObject({ verdict: 'pass', conclusive: 'true' })
+    core.resetCore()
+    // The interval's low end at the budget: the budget is inside, so not a confident breach.
+    const atBudget = [290, 300, 310, 320, 330, 340, 350, 360, 370, 380]
+    await publish(judged(atBudget, 'confident'), config())
+    expect(outputs()).toMatchObject({ verdict: 'inconclusive', conclusive: 'false' })
+    core.resetCore()
+    await publish(judged([290, 301, ...atBudget.slice(2)], 'confident'), config())
+    expect(outputs()).toMatchObject({ verdict: 'breach', conclusive: 'true' })
+    expect(core.setFailed).toHaveBeenCalledWith(
+      'Rolling median over budget: 335 s > 300 s over 10 runs'
+    )
+  })
+
+  it('confident: too few samples is insufficient first, before any interval', async () => {
+    await publish(judged(straddling.slice(0, 8), 'confident', 10), config())
+    expect(outputs()).toMatchObject({ verdict: 'insufficient', conclusive: 'false' })
   })
 })
 

@@ -31,7 +31,7 @@ const config = readConfig(name => inputs[name] ?? '', {})
 const history = Array.from({ length: 8 }, (_, i) => sample(i))
 
 /** Config fields the report holds by the same name: the rubric, and `history` (as samples). */
-const NEEDED = new Set(['budget', 'minRuns', 'window', 'history'])
+const NEEDED = new Set(['budget', 'minRuns', 'window', 'decide', 'history'])
 
 describe('a serialised report', () => {
   const cases = {
@@ -53,7 +53,13 @@ describe('a serialised report', () => {
       expect(json).not.toContain('artifact-name-marker')
       for (const key of Object.keys(config).filter(k => !NEEDED.has(k)))
         expect(Object.keys(report)).not.toContain(key)
-      expect(report).toMatchObject({ budget: 300, minRuns: 5, window: 5, source: 'o/r' })
+      expect(report).toMatchObject({
+        budget: 300,
+        minRuns: 5,
+        window: 5,
+        decide: 'rubric',
+        source: 'o/r'
+      })
       expect(report.samples).toHaveLength(5)
       expect(report.history).toHaveLength(8)
     })

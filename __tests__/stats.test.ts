@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { uniforms } from '../__fixtures__/changepoint-series.js'
 import { computeStats, decide, mad, median, medianInterval } from '../src/core/stats.js'
 
 describe('median', () => {
@@ -62,5 +63,60 @@ describe('decide', () => {
   })
   it('never compares an empty median with the budget', () => {
     expect(decide(stats([]), 300, 0)).toBe('insufficient')
+  })
+  it('compares at the printed precision: a median that prints as the budget is at it', () => {
+    // 100.29 / 2 + 100.31 / 2 is 100.30000000000001 in binary floating point.
+    const s = stats([100.29, 100.31])
+    expect(s.median).not.toBe(100.3)
+    expect(decide(s, 100.3, 2)).toBe('pass')
+    expect(decide(stats([100.3, 100.3011]), 100.3, 2)).toBe('breach')
+  })
+  it('agrees with its printed words for every budget from 100.0 to 600.0 in steps of 0.1', () => {
+    let overInBinary = 0
+    for (let tenths = 1000; tenths <= 6000; tenths++) {
+      const budget = tenths / 10
+      // The doubles nearest budget - 0.01 and budget + 0.01, as parsed from text.
+      const s = stats([(tenths * 10 - 1) / 100, (tenths * 10 + 1) / 100])
+      if ((s.median ?? 0) > budget) overInBinary++
+      // The printed median equals the printed budget, so the words say "at the budget": pass.
+      expect(decide(s, budget, 2)).toBe('pass')
+    }
+    // bench/changepoint.md: 312 of these medians are over the budget in binary.
+    expect(overInBinary).toBe(312)
+  })
+})
+
+describe('decide: confident', () => {
+  const stats = (values: number[]) => computeStats(values)
+  it('passes only when the interval lies at or under the budget, breaches only when over', () => {
+    const values = [250, 260, 270, 280, 290, 295, 299, 310, 320, 330]
+    expect(decide(stats(values), 300, 10, 'confident')).toBe('inconclusive')
+    expect(decide(stats(values), 320, 10, 'confident')).toBe('pass')
+    expect(decide(stats(values), 259.999, 10, 'confident')).toBe('breach')
+    expect(decide(stats(values), 260, 10, 'confident')).toBe('inconclusive')
+  })
+  it('is insufficient before inconclusive', () => {
+    expect(decide(stats([250, 260, 270, 280, 290, 310, 320]), 300, 10, 'confident')).toBe(
+      'insufficient'
+    )
+  })
+  it('at n = 10, a confident pass needs 9 of 10 runs within budget (every arrangement)', () => {
+    for (let within = 0; within <= 10; within++) {
+      const values = Array.from({ length: 10 }, (_, i) => (i < within ? 290 - i : 310 + i))
+      const verdict = decide(stats(values), 300, 10, 'confident')
+      expect([within, verdict]).toEqual([
+        within,
+        within >= 9 ? 'pass' : within <= 1 ? 'breach' : 'inconclusive'
+      ])
+    }
+  })
+  it('rubric never says inconclusive, on 2,000 seeded histories around the budget', () => {
+    const uniform = uniforms(21)
+    for (let trial = 0; trial < 2000; trial++) {
+      const n = 1 + Math.floor(uniform() * 12)
+      const values = Array.from({ length: n }, () => 280 + Math.round(uniform() * 40000) / 1000)
+      const verdict = decide(stats(values), 300, 1 + Math.floor(uniform() * 12))
+      expect(['pass', 'breach', 'insufficient']).toContain(verdict)
+    }
   })
 })

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { computeStats, decide } from '../src/core/stats.js'
+import { computeStats, conclusive, decide } from '../src/core/stats.js'
 import { renderSummary } from '../src/render/summary.js'
 import { outsideCode } from '../__fixtures__/markdown.js'
-import { certainty, headline, sparkline } from '../src/render/wording.js'
+import { certainty, failureMessage, headline, overLine, sparkline } from '../src/render/wording.js'
 import type { Report, Sample, Skip } from '../src/core/types.js'
 
 function sample(i: number, value: number, extra: Partial<Sample> = {}): Sample {
@@ -54,18 +54,71 @@ describe('headline', () => {
 })
 
 describe('certainty', () => {
-  it('flags a pass whose interval reaches past the budget', () => {
-    expect(certainty(report([250, 260, 270, 280, 290, 295, 299, 305, 320, 340]))).toMatch(
-      /^marginal pass: the 97% interval 260-320 s/
-    )
+  // The review's example: median 342.5, 8 of 10 runs over, 97% interval 290-360 s.
+  const review = [280, 290, 330, 335, 340, 345, 350, 355, 360, 365]
+
+  it('counts the runs over the budget, compared as the verdict is', () => {
+    expect(overLine(report(review))).toBe('8 of 10 runs over the 300 s budget')
+    expect(overLine(report([300, 300.0004, 300.0006]))).toBe('1 of 3 runs over the 300 s budget')
+    expect(overLine(report([]))).toBeUndefined()
   })
-  it('flags a breach whose interval includes the budget as likely noise', () => {
-    expect(certainty(report([280, 295, 301, 302, 303, 305, 310, 320, 330, 340]))).toMatch(
-      /^breach, but .* includes the budget: likely noise/
-    )
+
+  it('calls a breach with the budget inside its interval not conclusive, never noise', () => {
+    const r = report(review)
+    expect(r.verdict).toBe('breach')
+    expect(certainty(r)).toBe('not conclusive: the 97% interval 290-360 s includes the budget')
   })
-  it('says nothing when the verdict is clear', () => {
-    expect(certainty(report([100, 110, 120, 130, 140, 150, 160, 170, 180, 190]))).toBeUndefined()
+
+  it('says the same of a pass with the budget inside its interval', () => {
+    const r = report([250, 260, 270, 280, 290, 295, 299, 305, 320, 340])
+    expect(r.verdict).toBe('pass')
+    expect(certainty(r)).toBe('not conclusive: the 97% interval 260-320 s includes the budget')
+  })
+
+  it('says nothing more when the interval lies wholly on one side, pass or breach', () => {
+    const pass = report([100, 110, 120, 130, 140, 150, 160, 170, 180, 190])
+    const breach = report([310, 320, 330, 340, 350, 360, 370, 380, 390, 400])
+    expect([pass.verdict, breach.verdict]).toEqual(['pass', 'breach'])
+    expect(certainty(pass)).toBeUndefined()
+    expect(certainty(breach)).toBeUndefined()
+    expect([conclusive(pass.stats, 300), conclusive(breach.stats, 300)]).toEqual([true, true])
+  })
+
+  it('counts the budget itself as inside: a pass whose interval ends at it is conclusive', () => {
+    const r = report([100, 110, 120, 130, 140, 150, 160, 170, 300, 400])
+    expect(r.stats.ciHigh).toBe(300)
+    expect(certainty(r)).toBeUndefined()
+    const over = report([100, 110, 120, 130, 140, 150, 160, 170, 300.001, 400])
+    expect(certainty(over)).toMatch(/^not conclusive/)
+  })
+
+  it('under 6 samples gives no interval and says the verdict rests on those runs', () => {
+    const expected = [
+      'no interval below 6 samples: the verdict rests on 1 run',
+      'no interval below 6 samples: the verdict rests on 2 runs',
+      'no interval below 6 samples: the verdict rests on 3 runs',
+      'no interval below 6 samples: the verdict rests on 4 runs',
+      'no interval below 6 samples: the verdict rests on 5 runs'
+    ]
+    for (let n = 1; n <= 6; n++) {
+      const r = report(Array.from({ length: n }, (_, i) => 310 + i))
+      expect(r.verdict).toBe('breach')
+      if (n < 6) {
+        expect(r.stats.ciLow).toBeNull()
+        expect(certainty(r)).toBe(expected[n - 1])
+      } else {
+        // 6 samples: the 96.9% interval is the extremes, 310-315, wholly over.
+        expect(r.stats).toMatchObject({ ciLow: 310, ciHigh: 315 })
+        expect(certainty(r)).toBeUndefined()
+      }
+    }
+    expect(certainty(report([100, 200, 300, 400], 300, 10))).toBeUndefined()
+  })
+
+  it('the step fails with the numbers said once', () => {
+    expect(failureMessage(report([140, 143, 150, 141, 144, 146, 139, 142, 147, 148], 140))).toBe(
+      'Rolling median over budget: 143.5 s > 140 s over 10 runs'
+    )
   })
 })
 

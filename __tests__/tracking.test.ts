@@ -238,3 +238,39 @@ describe('bodies are escaped and bounded', () => {
     expect(body).toContain('Trend: one sample so far.')
   })
 })
+
+describe('the issue names an environment change at the shift', () => {
+  it('says which key changed, with both values escaped', () => {
+    const report = judge([sample(3, 400), sample(2, 390), sample(1, 200)], [], rubric, '')
+    const before = { ...sample(1, 200), head_sha: 'a'.repeat(40) }
+    const after = { ...sample(2, 390), head_sha: 'b'.repeat(40) }
+    report.change = {
+      result: {
+        kind: 'shift',
+        method: 'scan',
+        index: 1,
+        shift: 190,
+        before: 200,
+        after: 395,
+        z: 2,
+        p: 0.01
+      },
+      count: 3,
+      minShift: 15,
+      autocorrelation: null,
+      firstAfter: after,
+      lastBefore: before,
+      environment: { value: { 'image-version': ['20261115.1', '#7 @org/team'] } }
+    }
+    const body = issueBody(issueMarker(gate, { held: 1 }), report, {
+      workflow: 'chart.yml',
+      runUrl: 'https://github.com/o/r/actions/runs/1',
+      sha: 'c'.repeat(40),
+      closeAfter: 3,
+      now
+    })
+    expect(body).toContain('image-version 20261115.1')
+    expect(body).toContain('as did the commit')
+    expect(body).not.toMatch(/@org|(?<!&)#7/)
+  })
+})

@@ -61,7 +61,14 @@ async function measureAction(
   fake.requests.length = 0
   fake.cache.calls.length = 0
   const r = await runAction(fake, {
-    inputs: { window: String(window), lookback: String(LOOKBACK), summary: 'false', ...inputs },
+    // history = window unless a scenario says otherwise: the cost targets are per window.
+    inputs: {
+      window: String(window),
+      history: String(window),
+      lookback: String(LOOKBACK),
+      summary: 'false',
+      ...inputs
+    },
     env: {
       ...service,
       GITHUB_RUN_ID: String(id),
@@ -190,8 +197,15 @@ function row(label: string, kind: string, m: Measure, target?: number, sequentia
   console.log(rows.at(-1))
 }
 
-async function scenario(label: string, window: number, name?: string): Promise<void> {
+async function scenario(
+  label: string,
+  window: number,
+  name?: string,
+  history?: number
+): Promise<void> {
   const inputs: Record<string, string> = name ? { 'artifact-name': name } : {}
+  // '' is the input's default: max(window, min(30, lookback)).
+  if (history !== undefined) inputs.history = ''
   const fresh = () => {
     fake.runs = busyHistory(name)
     fake.cache.reset()
@@ -201,12 +215,12 @@ async function scenario(label: string, window: number, name?: string): Promise<v
   const sequential = await repeat(
     Math.min(REPEATS, 3),
     () => undefined,
-    () => measureSequential(fake, window, name)
+    () => measureSequential(fake, history ?? window, name)
   )
-  const bound = requestBound(fake, { window, lookback: LOOKBACK, name })
+  const bound = requestBound(fake, { window: history ?? window, lookback: LOOKBACK, name })
   if (cold.api !== bound.api)
     throw new Error(`${label}: cold check made ${cold.api}, bound ${bound.api}`)
-  const targets = name ? undefined : TARGETS[window]
+  const targets = name || history ? undefined : TARGETS[window]
   row(label, 'cold', cold, targets?.[0], sequential)
   // Warm: the entry the cold check saved, and nothing new since.
   const warm = await repeat(
@@ -231,8 +245,11 @@ async function scenario(label: string, window: number, name?: string): Promise<v
 }
 
 try {
-  for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number))
-    await scenario(`window ${window}`, window)
+  for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number)) {
+    await scenario(`window ${window}, history ${window}`, window)
+    // The default history reads 30 samples for attribution: the cold check's cost, once.
+    if (window < 30) await scenario(`window ${window}, default history (30)`, window, undefined, 30)
+  }
   if (!process.env.BENCH_SKIP_NAMED)
     await scenario(`window 200, artifact-name ${FIXED_NAME}`, 200, FIXED_NAME)
   // Round trips of a window-10 check: cold, warm, and warm with one new run.

@@ -22,7 +22,7 @@ import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
-import { certainty, describeUsage, headline } from './render/wording.js'
+import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/sample-book.js'
 import type { Report, Sample } from './core/types.js'
 
@@ -239,6 +239,8 @@ export async function publish(report: Report, config: Config, eventName = ''): P
     core.info(escapeLog(text, 600))
   const line = headline(report)
   core.info(line)
+  const over = overLine(report)
+  if (over) core.info(over)
   if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
   const span = spanLine(report.samples)
   if (span) core.info(escapeLog(span, 1500))
@@ -251,8 +253,9 @@ export async function publish(report: Report, config: Config, eventName = ''): P
       core.summary.addRaw(renderSummary(report, { standingFirst })).write({ overwrite: false })
     )
 
-  if (report.verdict === 'breach' && config.failOnBreach)
-    core.setFailed(`Rolling median breach: ${line}`)
+  if (report.verdict === 'breach' && config.failOnBreach) core.setFailed(failureMessage(report))
+  // Confident mode's third answer: said loudly, and never a failure.
+  if (report.verdict === 'inconclusive') core.warning(`Rolling median ${line}`)
   if (report.verdict === 'insufficient') {
     // With `match`, the warning says what matching left and what each key costs.
     const matched = report.match

@@ -12,7 +12,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--match KEYS] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -24,6 +24,8 @@ judged against a budget: the same check as the helm-rolling-action step.
   --branch NAME       only runs on this branch (default: the repository's default branch)
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
+  --decide MODE       rubric (median against budget) or confident (pass or breach only
+                      when the median's interval is wholly on one side, else inconclusive)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
   --dir DIR           read artifacts already downloaded, one sub-folder per run
@@ -69,6 +71,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         branch: { type: 'string' },
         window: { type: 'string' },
         budget: { type: 'string' },
+        decide: { type: 'string' },
         match: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
@@ -95,6 +98,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       branch: flags.branch as string | undefined,
       window: (flags.window as string | undefined) ?? env.N,
       budget: flags.budget as string | undefined,
+      decide: flags.decide as string | undefined,
       match: flags.match as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})

@@ -5,6 +5,7 @@ import {
   ICON,
   certainty,
   headline,
+  overLine,
   plural,
   spreadLine,
   trend,
@@ -20,6 +21,8 @@ export function renderText(report: Report): string {
   const { stats } = report
   const lines = [`${ICON[report.verdict]} ${headline(report)}`]
   for (const text of changeLines(report)) lines.push(`   ${escapeLog(text, 400)}`)
+  const over = overLine(report)
+  if (over) lines.push(`   ${over}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
   if (report.match) lines.push(`   ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`)

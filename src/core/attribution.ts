@@ -4,6 +4,7 @@
  */
 import { findChangePoint, rankAgainst } from './changepoint.js'
 import { environmentAround } from './environment-change.js'
+import { lagOneAutocorrelation } from './independence.js'
 import { matchHistory } from './matching.js'
 import { judge, type Rubric } from './stats.js'
 import type { Change, Report, Sample, Skip } from './types.js'
@@ -23,11 +24,14 @@ export interface Attribution {
  */
 export function attribute(history: readonly Sample[], minShift: number): Attribution {
   const oldestFirst = [...history].reverse()
-  const result = findChangePoint(
-    oldestFirst.map(s => s.value),
-    { minShift }
-  )
-  const change: Change = { result, count: history.length }
+  const values = oldestFirst.map(s => s.value)
+  const result = findChangePoint(values, { minShift })
+  const change: Change = {
+    result,
+    count: history.length,
+    minShift,
+    autocorrelation: lagOneAutocorrelation(values)
+  }
   if (result.kind !== 'too-few') {
     change.firstAfter = oldestFirst[result.index]
     change.lastBefore = oldestFirst[result.index - 1]

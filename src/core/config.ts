@@ -6,7 +6,7 @@ import {
   type Environment
 } from './environment.js'
 import { InputError } from './errors.js'
-import type { Rubric } from './stats.js'
+import { DECIDE_MODES, DECIMALS, INTERVAL_MIN, type DecideMode, type Rubric } from './stats.js'
 import type { Result } from './types.js'
 
 export const CONCLUSIONS = [
@@ -40,6 +40,7 @@ export interface Config {
   history: number
   /** Seconds: the smallest level shift attribution reports. */
   minShift: number
+  decide: DecideMode
   value?: string
   record: boolean
   retentionDays: number
@@ -75,6 +76,8 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
   const window = integer(input, 'window', 10, 1, 1000)
   const lookback = integer(input, 'lookback', 50, 1, 1000)
   const budget = positive(input, 'budget', 300)
+  const minRuns = integer(input, 'min-runs', window, 1, window)
+  const decide = decideMode(input('decide'), minRuns)
   const config: Config = {
     token: input('github-token') || env.GITHUB_TOKEN || '',
     owner,
@@ -86,13 +89,21 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     artifactName: artifactName(input('artifact-name') || 'helm-install-duration-{run_id}'),
     file: filePath(input('file') || 'install_to_ready_seconds.txt'),
     window,
-    minRuns: integer(input, 'min-runs', window, 1, window),
+    minRuns,
     budget,
     lookback,
     // Never below the window (the verdict's samples are its newest); a window already larger
-    // than lookback keeps working, so the ceiling is whichever is larger.
-    history: integer(input, 'history', window, window, Math.max(window, lookback)),
+    // than lookback keeps working, so the ceiling is whichever is larger. The default of 30
+    // lets attribution find the commit at the first breach (bench/changepoint.md).
+    history: integer(
+      input,
+      'history',
+      Math.max(window, Math.min(DEFAULT_HISTORY, lookback)),
+      window,
+      Math.max(window, lookback)
+    ),
     minShift: nonNegative(input, 'min-shift', budget * 0.05),
+    decide,
     value: input('value') || undefined,
     record: flag(input, 'record', false),
     retentionDays: integer(input, 'retention-days', 90, 1, 400),
@@ -112,6 +123,23 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
+}
+
+/** Samples read for attribution unless `history` says otherwise (within window..lookback). */
+export const DEFAULT_HISTORY = 30
+
+function decideMode(text: string, minRuns: number): DecideMode {
+  const value = text.trim() || 'rubric'
+  const modes: readonly string[] = DECIDE_MODES
+  if (!modes.includes(value))
+    throw new InputError('decide', `must be rubric or confident, got ${JSON.stringify(text)}`)
+  // Confident needs the interval, which needs 6 samples: fewer could never decide.
+  if (value === 'confident' && minRuns < INTERVAL_MIN)
+    throw new InputError(
+      'decide',
+      `confident needs min-runs >= ${INTERVAL_MIN} (no interval of the median below ${INTERVAL_MIN} samples), got min-runs ${minRuns}`
+    )
+  return value as DecideMode
 }
 
 /** A parser's result, or its problem as the input's error. */
@@ -269,6 +297,9 @@ function positive(input: InputReader, name: string, fallback: number): number {
   if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
     throw new InputError(name, `must be a positive number of seconds, got ${JSON.stringify(text)}`)
   }
+  // Compared at the printed precision: a finer budget would print as one value and judge as another.
+  if ((text.split('.')[1]?.length ?? 0) > DECIMALS)
+    throw new InputError(name, `has more than ${DECIMALS} decimals, got ${JSON.stringify(text)}`)
   return value
 }
 
@@ -351,7 +382,12 @@ export function checkPlan(config: Config, branch: string, currentRunId?: number)
       currentRunId
     },
     artifact: { template: config.artifactName, file: config.file },
-    rubric: { budget: config.budget, minRuns: config.minRuns, window: config.window },
+    rubric: {
+      budget: config.budget,
+      minRuns: config.minRuns,
+      window: config.window,
+      decide: config.decide
+    },
     // The tracking issue closes on the verdicts at the newest issue-close-after runs, each
     // over its own window: that many more samples are read.
     history: {

@@ -30,6 +30,9 @@ function binomialCdfHalf(k: number, n: number): number {
 /** Lowest coverage for which an interval is reported. */
 export const CI_TARGET = 0.95
 
+/** Fewest samples with an interval at CI_TARGET: 5 give 1 - 2/32 = 93.75% at best. */
+export const INTERVAL_MIN = 6
+
 /**
  * Distribution-free confidence interval of the median from order statistics: the k-th
  * smallest and k-th largest samples, with the largest k whose coverage
@@ -64,36 +67,78 @@ export function computeStats(values: readonly number[]): Stats {
   }
 }
 
-/** The contract's rule: too few samples is never compared with the budget. */
-export function decide(stats: Stats, budget: number, minRuns: number): Verdict {
-  if (stats.median === null || stats.count < minRuns) return 'insufficient'
-  return stats.median <= budget ? 'pass' : 'breach'
-}
+/**
+ * How a verdict is reached. `rubric`: the median against the budget. `confident`: pass or
+ * breach only when the whole interval of the median lies on one side, else `inconclusive`.
+ */
+export const DECIDE_MODES = ['rubric', 'confident'] as const
+export type DecideMode = (typeof DECIDE_MODES)[number]
+
+/** Decimals the action prints; values are compared at this precision (see `atOrUnder`). */
+export const DECIMALS = 3
 
 /** Trims binary floating-point noise for display and outputs (145.50000000001 -> 145.5). */
 export function round(value: number): number {
-  return Math.round(value * 1000) / 1000
+  return Math.round(value * 10 ** DECIMALS) / 10 ** DECIMALS
+}
+
+/**
+ * value <= budget as printed: both rounded to the printed precision, so the words and the
+ * verdict never disagree (a median of 100.30000000000001 is "100.3 s", and at a 100.3 s budget).
+ */
+export function atOrUnder(value: number, budget: number): boolean {
+  return round(value) <= round(budget)
+}
+
+/** Whether the interval of the median lies wholly on one side of the budget. */
+export function conclusive(stats: Stats, budget: number): boolean {
+  const { ciLow, ciHigh } = stats
+  if (ciLow === null || ciHigh === null) return false
+  return atOrUnder(ciHigh, budget) || !atOrUnder(ciLow, budget)
+}
+
+/**
+ * The contract's rule: too few samples is never compared with the budget; then, in
+ * `confident` mode, an interval that includes the budget is `inconclusive`.
+ */
+export function decide(
+  stats: Stats,
+  budget: number,
+  minRuns: number,
+  mode: DecideMode = 'rubric'
+): Verdict {
+  if (stats.median === null || stats.count < minRuns) return 'insufficient'
+  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'
+  return atOrUnder(stats.median, budget) ? 'pass' : 'breach'
+}
+
+/** Samples over the budget, compared as `decide` compares the median. */
+export function countOver(values: readonly number[], budget: number): number {
+  return values.filter(v => !atOrUnder(v, budget)).length
 }
 
 export interface Rubric {
   budget: number
   minRuns: number
   window: number
+  /** Default `rubric`. */
+  decide?: DecideMode
 }
 
 /**
  * Samples (newest first) in, the report out: statistics, verdict, and what was skipped. The
- * rubric's three fields are copied by name: whatever else the caller's object holds (a token)
+ * rubric's fields are copied by name: whatever else the caller's object holds (a token)
  * never rides into the report.
  */
 export function judge(samples: Sample[], skipped: Skip[], rubric: Rubric, source: string): Report {
   const stats = computeStats(samples.map(s => s.value))
-  const { budget, minRuns, window } = rubric
+  const { budget, minRuns, window, decide: mode = 'rubric' } = rubric
   return {
-    verdict: decide(stats, budget, minRuns),
+    verdict: decide(stats, budget, minRuns, mode),
     budget,
     minRuns,
     window,
+    decide: mode,
     stats,
     samples,
     skipped,

@@ -54,7 +54,8 @@ export interface Skip {
   reason: string
 }
 
-export type Verdict = 'pass' | 'breach' | 'insufficient'
+/** `inconclusive` only with `decide: confident`. */
+export type Verdict = 'pass' | 'breach' | 'insufficient' | 'inconclusive'
 
 export interface Stats {
   count: number
@@ -73,6 +74,8 @@ export interface Report {
   budget: number
   minRuns: number
   window: number
+  /** How the verdict was reached; absent means `rubric`. */
+  decide?: 'rubric' | 'confident'
   stats: Stats
   samples: Sample[]
   skipped: Skip[]
@@ -95,6 +98,10 @@ export interface Change {
   result: ChangePoint
   /** Samples tested (the history's length). */
   count: number
+  /** The smallest shift reported, seconds. */
+  minShift: number
+  /** Lag-1 autocorrelation of the history's ranks; null under 20 samples. */
+  autocorrelation: number | null
   /** The first run after the split; absent when too few samples to test. */
   firstAfter?: Sample
   /** The last run before it: the compare view runs from its commit to firstAfter's. */

@@ -4,7 +4,9 @@
  * run label, and escaping is the caller's job.
  */
 import { splitCommits } from '../core/attribution.js'
-import { ALPHA, type ChangePoint, type Standing } from '../core/changepoint.js'
+import { RECENT_ALPHA, SCAN_ALPHA, type ChangePoint, type Standing } from '../core/changepoint.js'
+import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/independence.js'
+import { mad } from '../core/stats.js'
 import type { Change, Report } from '../core/types.js'
 import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'
@@ -24,13 +26,13 @@ function signed(value: number): string {
 
 /**
  * `p = 0.012`, or `p < 0.001` at the floor. Two significant digits, more only when rounding
- * would carry p across the 0.05 threshold (0.0496 must not read as 0.05).
+ * would carry p across the test's threshold (0.0396 must not read as 0.04).
  */
-export function formatP(p: number): string {
+export function formatP(p: number, alpha = SCAN_ALPHA): string {
   if (p < 0.001) return 'p < 0.001'
   for (let digits = 2; digits <= 6; digits++) {
     const shown = Number(p.toPrecision(digits))
-    if (shown < ALPHA === p < ALPHA) return `p = ${shown}`
+    if (shown < alpha === p < alpha) return `p = ${shown}`
   }
   return `p = ${p}`
 }
@@ -62,7 +64,11 @@ export function changeLine(result: ChangePoint, label?: string): string {
       // The estimate's sign says which way; z breaks a zero estimate's tie.
       const slower = result.shift !== 0 ? result.shift > 0 : result.z > 0
       const levels = `${seconds(result.before)} -> ${seconds(result.after)}`
-      return `${slower ? 'Slower' : 'Faster'} since ${labelOf(result.index, label)}: ${signed(result.shift)} (${levels}), ${formatP(result.p)}`
+      const p =
+        result.method === 'recent'
+          ? `recent slow-down test, ${formatP(result.p, RECENT_ALPHA)}`
+          : formatP(result.p)
+      return `${slower ? 'Slower' : 'Faster'} since ${labelOf(result.index, label)}: ${signed(result.shift)} (${levels}), ${p}`
     }
   }
 }
@@ -95,6 +101,28 @@ export function quietLine(change: Change, label?: string): string {
 }
 
 /**
+ * The history's lag-1 autocorrelation (20 samples or more), with a warning when it is high
+ * enough that the false-shift rates measured on independent runs do not hold.
+ */
+export function independenceLine(change: Change): string | undefined {
+  const r = change.autocorrelation
+  if (r === null) return undefined
+  const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')} is ${r.toFixed(2)}`
+  if (r < AUTOCORRELATION_HIGH) return shown
+  const measured = AR_FALSE_SHIFTS.map(a => `${Math.round(a.rate * 100)}% at ${a.phi}`).join(
+    ' and '
+  )
+  return `${shown}: runs are not independent, so shifts are over-reported (seeded trials over ${AR_FALSE_SHIFTS[0].n} runs: ${measured}, against 5% or less for independent runs)`
+}
+
+/** `min-shift 15 s (1.4 MAD)`: the threshold in the history's own spread. */
+export function minShiftPhrase(change: Change, history: readonly number[]): string {
+  const spread = mad(history)
+  const inMads = spread ? ` (${(change.minShift / spread).toFixed(1)} MAD)` : ''
+  return `min-shift ${seconds(change.minShift)}${inMads}`
+}
+
+/**
  * The change line (with the commits to compare, or why there are none) and this run's
  * standing, as plain text for the log and the terminal. Empty when no attribution ran.
  */
@@ -116,6 +144,8 @@ export function changeLines(report: Report): string[] {
       lines.push(`${changeLine(change.result, label)}; ${note}`)
     }
   }
+  const independence = change && independenceLine(change)
+  if (independence) lines.push(independence)
   if (report.standing) lines.push(standingLine(report.standing))
   return lines
 }

@@ -7,6 +7,7 @@ import { splitCommits } from '../core/attribution.js'
 import { round } from '../core/stats.js'
 import type { Report, Sample } from '../core/types.js'
 import { changeLine } from './change.js'
+import { shiftCause } from './environment.js'
 import { escapeMention as md, link } from '../core/escape.js'
 import { ICON, certainty, headline, intervalPhrase, plural, seconds, utcMinute } from './wording.js'
 
@@ -67,9 +68,13 @@ export function attributionLine(report: Report): string {
     return 'No level shift stands out in the history read: the window below is the evidence.'
   const line = changeLine(change.result, runRef(after))
   const commits = splitCommits(change)
-  if (!commits || commits.same) return line
+  if (!commits) return line
+  // Recorded environment values are untrusted text: escaped, references and mentions inert.
+  const cause = shiftCause(change.environment, commits.same)
+  const said = cause ? ` · ${md(cause, 600)}` : ''
+  if (commits.same) return `${line}${said}`
   const base = after.html_url.replace(/\/actions\/runs\/\d+.*$/, '')
-  return `${line} · ${link('compare', `${base}/compare/${commits.before}...${commits.after}`)}`
+  return `${line}${said} · ${link('compare', `${base}/compare/${commits.before}...${commits.after}`)}`
 }
 
 function table(report: Report): string {

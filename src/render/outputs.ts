@@ -1,5 +1,5 @@
 import { keyValue } from '../core/environment.js'
-import { round } from '../core/stats.js'
+import { conclusive, round } from '../core/stats.js'
 import type { Report, Sample } from '../core/types.js'
 import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 
@@ -20,6 +20,7 @@ function changeValues(report: Report) {
     'change-shift': found ? round(found.shift) : null,
     // p is a count over 10,000; toPrecision trims the binary noise of the division.
     'change-p': found ? Number(found.p.toPrecision(6)) : null,
+    'change-method': found ? found.method : null,
     // null where there is no shift or a run near it has no recorded environment; {} when
     // the recorded environment was the same there.
     'change-environment':
@@ -52,6 +53,8 @@ export function outputValues(report: Report) {
   const environment = environmentOf(report)
   return {
     verdict: report.verdict,
+    // Nothing is concluded from too few samples, whatever their interval.
+    conclusive: report.verdict !== 'insufficient' && conclusive(stats, report.budget),
     median: number(stats.median),
     count: stats.count,
     budget: report.budget,

@@ -1,12 +1,29 @@
 import { splitCommits } from '../core/attribution.js'
+import { AUTOCORRELATION_HIGH } from '../core/independence.js'
 import { round } from '../core/stats.js'
 import type { Change, Report, Sample } from '../core/types.js'
-import { SAME_COMMIT, changeLine, quietLine, standingLine } from './change.js'
+import {
+  SAME_COMMIT,
+  changeLine,
+  independenceLine,
+  minShiftPhrase,
+  quietLine,
+  standingLine
+} from './change.js'
 import { keyValue } from '../core/environment.js'
 import { keysWithinBudget, varyingKeys } from '../core/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
 import { codeSpan, escapeMarkdown as md, link } from '../core/escape.js'
-import { ICON, certainty, headline, plural, spreadLine, trend, utcMinute } from './wording.js'
+import {
+  ICON,
+  certainty,
+  headline,
+  overLine,
+  plural,
+  spreadLine,
+  trend,
+  utcMinute
+} from './wording.js'
 
 export interface SummaryOptions {
   /**
@@ -46,15 +63,17 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     `## ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
+    overLine(report) ?? '',
     report.match ? md(matchLine(report.match, report.minRuns), 1200) : '',
     spreadLine(report.stats),
     spanText(report.samples),
     report.change && !shift ? quietChangeLine(report.change) : '',
+    report.change ? independenceNote(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
     history.length ? chart(report, history) : '',
     table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
-    `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${historyNote(report)}</sub>`
+    `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
 }
@@ -95,7 +114,19 @@ function quietChangeLine(change: Change): string {
 
 function historyNote(report: Report): string {
   const read = report.history?.length ?? 0
-  return read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
+  const history = read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
+  const values = (report.history ?? report.samples).map(s => s.value)
+  const threshold = report.change ? ` · ${minShiftPhrase(report.change, values)}` : ''
+  return `${history}${threshold}`
+}
+
+/** Plain when low, a warning when the runs are too correlated for the measured rates to hold. */
+function independenceNote(change: Change): string {
+  const line = independenceLine(change)
+  if (!line) return ''
+  return change.autocorrelation !== null && change.autocorrelation >= AUTOCORRELATION_HIGH
+    ? `> [!WARNING]\n> ${line}`
+    : `<sub>${line}</sub>`
 }
 
 const BLUE = '#4c78a8'

@@ -1,4 +1,4 @@
-import { round } from '../core/stats.js'
+import { INTERVAL_MIN, conclusive, countOver, round } from '../core/stats.js'
 import type { Report, Stats, Usage } from '../core/types.js'
 
 /**
@@ -6,7 +6,7 @@ import type { Report, Stats, Usage } from '../core/types.js'
  * is written once so the three never drift apart. Plain text: callers escape or mark it up.
  */
 
-export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️' } as const
+export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️', inconclusive: '❔' } as const
 const BARS = '▁▂▃▄▅▆▇█'
 
 /** `1 run`, `2 runs`. */
@@ -32,15 +32,24 @@ export function headline(report: Report): string {
     const median = stats.median === null ? 'no median yet' : `median ${seconds(stats.median)}`
     return `insufficient: need >= ${report.minRuns} runs, have ${stats.count} (${median}, budget ${seconds(budget)})`
   }
+  const runs = plural(stats.count, 'run')
+  if (verdict === 'inconclusive')
+    return `inconclusive: median ${seconds(stats.median)} vs ${seconds(budget)} budget over ${runs}`
   const sign = verdict === 'pass' ? '<=' : '>'
-  return `${verdict}: median ${seconds(stats.median)} ${sign} ${seconds(budget)} budget over ${plural(stats.count, 'run')}`
+  return `${verdict}: median ${seconds(stats.median)} ${sign} ${seconds(budget)} budget over ${runs}`
+}
+
+/** The step's failure message: the verdict's numbers, said once. */
+export function failureMessage(report: Report): string {
+  const { stats, budget } = report
+  return `Rolling median over budget: ${seconds(stats.median)} > ${seconds(budget)} over ${plural(stats.count, 'run')}`
 }
 
 /** `97% interval 130 s to 170 s`, or why there is none. */
 export function intervalPhrase(stats: Stats): string {
   const { ciLow, ciHigh, ciLevel } = stats
   return ciLow === null || ciHigh === null || ciLevel === null
-    ? 'interval: needs >= 6 samples'
+    ? `interval: needs >= ${INTERVAL_MIN} samples`
     : `${Math.floor(ciLevel * 100)}% interval ${seconds(ciLow)} to ${seconds(ciHigh)}`
 }
 
@@ -50,17 +59,28 @@ export function spreadLine(stats: Stats): string {
   return `Median ${seconds(stats.median)} · ${intervalPhrase(stats)} · MAD ${seconds(stats.mad)} · min ${seconds(stats.min)} · max ${seconds(stats.max)}`
 }
 
-/** Says when the interval of the median straddles the budget, so a verdict may be noise. */
+/** `8 of 10 runs over the 300 s budget`: the count behind the median, compared as the verdict is. */
+export function overLine(report: Report): string | undefined {
+  const values = report.samples.map(s => s.value)
+  if (values.length === 0) return undefined
+  const over = countOver(values, report.budget)
+  return `${over} of ${plural(values.length, 'run')} over the ${seconds(report.budget)} budget`
+}
+
+/**
+ * The caution a verdict needs, the same for a pass and a breach: under 6 samples it rests on
+ * those runs alone (no interval exists); with an interval that includes the budget it is not
+ * conclusive. Undefined when the interval lies wholly on one side, or nothing was judged.
+ */
 export function certainty(report: Report): string | undefined {
-  const { ciLow, ciHigh, ciLevel } = report.stats
-  if (ciLow === null || ciHigh === null || ciLevel === null || report.verdict === 'insufficient')
-    return undefined
+  const { stats } = report
+  if (report.verdict === 'insufficient' || stats.count === 0) return undefined
+  const { ciLow, ciHigh, ciLevel } = stats
+  if (ciLow === null || ciHigh === null || ciLevel === null)
+    return `no interval below ${INTERVAL_MIN} samples: the verdict rests on ${plural(stats.count, 'run')}`
+  if (conclusive(stats, report.budget)) return undefined
   const interval = `the ${Math.floor(ciLevel * 100)}% interval ${round(ciLow)}-${round(ciHigh)} s`
-  if (report.verdict === 'pass' && ciHigh > report.budget)
-    return `marginal pass: ${interval} reaches past the budget`
-  if (report.verdict === 'breach' && ciLow <= report.budget)
-    return `breach, but ${interval} includes the budget: likely noise`
-  return undefined
+  return `not conclusive: ${interval} includes the budget`
 }
 
 /** Unicode bars of the samples, oldest to newest; reads in a terminal as well as on GitHub. */
