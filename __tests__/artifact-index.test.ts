@@ -2,12 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { FakeGitHub, type Answer, type FakeRun } from '../__fixtures__/github-server.js'
 import { makeRuns, otherWorkflowRuns, type RunSpec } from '../__fixtures__/history.js'
 import { sampleZip } from '../__fixtures__/zip.js'
-import {
-  ArtifactIndex,
-  LISTING_LAG_MS,
-  type IndexedRun,
-  type Resolution
-} from '../src/github/artifact-index.js'
+import { ArtifactIndex, LISTING_LAG_MS, type IndexedRun } from '../src/github/artifact-index.js'
 import { createClient, type Client } from '../src/github/client.js'
 
 /**
@@ -67,11 +62,11 @@ describe('the repository-wide artifact listing joined to runs', () => {
     const index = indexOf([...ours, ...otherWorkflowRuns(ours, 3)])
     const [a, b, none, d] = await resolveAll(index, ours)
     expect(a).toEqual({
-      artifact: expect.objectContaining({ id: 90000, name: 'helm-install-duration-9000' })
+      value: expect.objectContaining({ id: 90000, name: 'helm-install-duration-9000' })
     })
-    expect(b).toEqual({ artifact: expect.objectContaining({ id: 89990 }) })
-    expect(none).toEqual({ skip: 'no artifact named like the pattern' })
-    expect(d).toEqual({ artifact: expect.objectContaining({ id: 89970 }) })
+    expect(b).toEqual({ value: expect.objectContaining({ id: 89990 }) })
+    expect(none).toEqual({ reason: 'no artifact named like the pattern' })
+    expect(d).toEqual({ value: expect.objectContaining({ id: 89970 }) })
     expect(listings()).toBe(1)
   })
 
@@ -79,7 +74,7 @@ describe('the repository-wide artifact listing joined to runs', () => {
     const specs: (RunSpec | number)[] = [{ value: 1, artifact: { workflowRunId: 4242 } }, 2]
     const [run, older] = makeRuns(specs)
     const [result] = await resolveAll(indexOf([run, older]), [run])
-    expect(result).toEqual({ skip: 'no artifact named like the pattern' })
+    expect(result).toEqual({ reason: 'no artifact named like the pattern' })
   })
 
   it('names an artifact whose workflow_run is null, expired ones, and oversized ones', async () => {
@@ -90,16 +85,16 @@ describe('the repository-wide artifact listing joined to runs', () => {
       4
     ])
     const [untied, expired, big] = await resolveAll(indexOf(runs), runs.slice(0, 3))
-    expect(untied).toEqual({ skip: expect.stringMatching(/workflow_run is null/) })
-    expect(expired).toEqual({ skip: 'artifact expired' })
-    expect(big).toEqual({ skip: expect.stringMatching(/over the 65536-byte cap/) })
+    expect(untied).toEqual({ reason: expect.stringMatching(/workflow_run is null/) })
+    expect(expired).toEqual({ reason: 'artifact expired' })
+    expect(big).toEqual({ reason: expect.stringMatching(/over the 65536-byte cap/) })
   })
 
   it('refuses an artifact whose head repository is not the run’s', async () => {
     const [run, older] = makeRuns([{ value: 1, head: 'fork' }, 2])
     const index = indexOf([run, older])
     const result = await index.resolve({ ...asRun(run), head_repository: { id: fake.repoId } })
-    expect(result).toEqual({ skip: "artifact's head repository is not the run's" })
+    expect(result).toEqual({ reason: "artifact's head repository is not the run's" })
   })
 
   it('cannot tell about a run that completed within the lag, unless its artifact is listed', async () => {
@@ -109,13 +104,13 @@ describe('the repository-wide artifact listing joined to runs', () => {
     runs[1].updated_at = recent
     const [missing, found] = await resolveAll(indexOf(runs), runs.slice(0, 2))
     expect(missing).toBeUndefined()
-    expect(found).toEqual({ artifact: expect.objectContaining({ id: 89990 }) })
+    expect(found).toEqual({ value: expect.objectContaining({ id: 89990 }) })
   })
 
   it('reads the listing to its end for the oldest run, then knows it has none', async () => {
     const runs = makeRuns([1, 2, {}])
     const [, , oldest] = await resolveAll(indexOf(runs), runs)
-    expect(oldest).toEqual({ skip: 'no artifact named like the pattern' })
+    expect(oldest).toEqual({ reason: 'no artifact named like the pattern' })
     expect(listings()).toBe(1)
   })
 
@@ -135,7 +130,7 @@ describe('the repository-wide artifact listing joined to runs', () => {
     const index = indexOf(runs)
     fake.faults = [reversed]
     const [found, missing] = await resolveAll(index, runs.slice(0, 2))
-    expect(found).toEqual({ artifact: expect.objectContaining({ id: 90000 }) })
+    expect(found).toEqual({ value: expect.objectContaining({ id: 90000 }) })
     expect(missing).toBeUndefined()
   })
 
@@ -164,7 +159,7 @@ describe('the repository-wide artifact listing joined to runs', () => {
       { value: 2, artifact: { name: 'timing' } }
     ])
     const [first] = await resolveAll(indexOf(runs, 'timing'), runs.slice(0, 1))
-    expect(first).toEqual({ artifact: expect.objectContaining({ id: 90000, name: 'timing' }) })
+    expect(first).toEqual({ value: expect.objectContaining({ id: 90000, name: 'timing' }) })
     expect(fake.apiCalls()[0]).toContain('name=timing')
   })
 
@@ -190,14 +185,17 @@ describe('the repository-wide artifact listing joined to runs', () => {
     const other = otherWorkflowRuns(ours, 1)
     other[0].artifacts.push({ name: 'late', zip: sampleZip('x') })
     const results = await resolveAll(indexOf([...ours, ...other]), ours)
-    expect(results.map(r => (r && 'artifact' in r ? r.artifact.id : r))).toEqual([90000, 89990])
+    expect(results.map(r => (r && 'value' in r ? r.value.id : r))).toEqual([90000, 89990])
   })
 })
 
 describe('the listing’s word on absence, tried as an adversary would', () => {
   const hundredFifty = () => makeRuns(Array.from({ length: 150 }, (_, i) => i + 1))
-  const wronglySkipped = (runs: FakeRun[], results: Resolution[], gone: number[] = []) =>
-    runs.filter((run, i) => !gone.includes(run.id) && results[i] && 'skip' in results[i])
+  const wronglySkipped = (
+    runs: FakeRun[],
+    results: Awaited<ReturnType<ArtifactIndex['resolve']>>[],
+    gone: number[] = []
+  ) => runs.filter((run, i) => !gone.includes(run.id) && results[i] && 'reason' in results[i])
 
   it('allows for the order slack before concluding absence across a page boundary', async () => {
     const ours = makeRuns([1, 2])
@@ -234,7 +232,7 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
       }
     ]
     const [, second] = await resolveAll(index, ours)
-    expect(second).toEqual({ artifact: expect.objectContaining({ id: 89990 }) })
+    expect(second).toEqual({ value: expect.objectContaining({ id: 89990 }) })
   })
 
   it('concludes absence only once the next page confirms the order (a long upload ends page 1)', async () => {
@@ -258,7 +256,7 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
     const index = indexOf([...runs, long], TEMPLATE, 200)
     const results = await resolveAll(index, runs)
     expect(wronglySkipped(runs, results).map(run => run.id)).toEqual([])
-    expect(results.every(r => r && 'artifact' in r)).toBe(true)
+    expect(results.every(r => r && 'value' in r)).toBe(true)
   })
 
   it('reads one page more than the order needed to confirm an absence, no more', async () => {
@@ -267,7 +265,7 @@ describe('the listing’s word on absence, tried as an adversary would', () => {
     const index = indexOf(runs, TEMPLATE, 300)
     // Page 1 already passes run 8950 (no artifact); page 2 confirms the order past it.
     expect(await index.resolve(asRun(runs[50]))).toEqual({
-      skip: 'no artifact named like the pattern'
+      reason: 'no artifact named like the pattern'
     })
     expect(listings()).toBe(2)
   })

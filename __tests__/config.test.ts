@@ -144,23 +144,23 @@ describe('inputs that collide with what the action writes or reads inside an art
 describe('readValue', () => {
   const dir = mkdtempSync(join(tmpdir(), 'value-'))
   it('reads a number given directly', () => {
-    expect(readValue('143')).toBe(143)
+    expect(readValue('143')).toEqual({ value: 143 })
   })
   it('reads a number from a file', () => {
     const file = join(dir, 'v.txt')
     writeFileSync(file, '151\n')
-    expect(readValue(file)).toBe(151)
+    expect(readValue(file)).toEqual({ value: 151 })
   })
   it('explains a missing file without throwing', () => {
     expect(readValue(join(dir, 'missing.txt'))).toEqual({
-      error: expect.stringContaining('neither a number nor an existing file')
+      reason: expect.stringContaining('neither a number nor an existing file')
     })
   })
   it('explains a file without a number', () => {
     const file = join(dir, 'bad.txt')
     writeFileSync(file, 'Error: timed out\n')
     expect(readValue(file)).toEqual({
-      error: expect.stringContaining('not one non-negative number')
+      reason: expect.stringContaining('not one non-negative number')
     })
   })
 })

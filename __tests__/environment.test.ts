@@ -33,11 +33,10 @@ describe('the environment input', () => {
     expect(
       parseEnvironmentLines(' kind = v0.29.0 \r\n\nnode-image=kindest/node:v1.34.0\n')
     ).toEqual({
-      kind: 'v0.29.0',
-      'node-image': 'kindest/node:v1.34.0'
+      value: { kind: 'v0.29.0', 'node-image': 'kindest/node:v1.34.0' }
     })
-    expect(parseEnvironmentLines('')).toEqual({})
-    expect(parseEnvironmentLines('note=a=b')).toEqual({ note: 'a=b' })
+    expect(parseEnvironmentLines('')).toEqual({ value: {} })
+    expect(parseEnvironmentLines('note=a=b')).toEqual({ value: { note: 'a=b' } })
   })
 
   it.each([
@@ -58,7 +57,7 @@ describe('the environment input', () => {
       /line 9 "k8=v" is past the 8-entry limit/
     ]
   ])('refuses %j, naming the line', (text, why) => {
-    expect(parseEnvironmentLines(text)).toEqual({ error: expect.stringMatching(why) })
+    expect(parseEnvironmentLines(text)).toEqual({ reason: expect.stringMatching(why) })
   })
 
   it('is an input error that names the input and the line', () => {
@@ -91,12 +90,12 @@ describe('the environment input', () => {
         ImageVersion: 'x\ny'
       })
     ).toEqual({ 'runner-os': 'Linux', 'runner-arch': 'ARM64', 'runner-environment': 'self-hosted' })
-    expect(parseMatchKeys('')).toEqual([])
+    expect(parseMatchKeys('')).toEqual({ value: [] })
   })
 })
 
 describe('metadata.json read back', () => {
-  const read = (metadata: unknown) => environmentFromMetadata({ text: JSON.stringify(metadata) })
+  const read = (metadata: unknown) => environmentFromMetadata({ value: JSON.stringify(metadata) })
 
   it('accepts the built-in keys and up to 8 workflow keys, sorted', () => {
     const environment = { 'runner-os': 'Linux', 'image-version': '20261122.1', kind: 'v0.29.0' }
@@ -132,10 +131,10 @@ describe('metadata.json read back', () => {
 
   it('never reads an inherited key, and caps a long reason', () => {
     const environment = validateEnvironment({ constructor: 'v1' })
-    expect(environment).toEqual({ constructor: 'v1' })
+    expect(environment).toEqual({ value: { constructor: 'v1' } })
     expect(keyValue({}, 'constructor')).toBeUndefined()
     expect(keyValue({}, 'toString')).toBeUndefined()
-    const long = environmentFromMetadata({ problem: 'x'.repeat(500) })
+    const long = environmentFromMetadata({ reason: 'x'.repeat(500) })
     expect('unknown' in long && long.unknown.length).toBe(201)
   })
 })
@@ -215,23 +214,23 @@ describe('variation, matching and the shift', () => {
     // The first run on B (position 4) is within two runs of the first run after the split.
     for (const index of [2, 3, 4, 5, 6])
       expect(environmentAround(oldestFirst, index)).toEqual({
-        changed: { 'image-version': ['A', 'B'] }
+        value: { 'image-version': ['A', 'B'] }
       })
     // Three runs away is too far.
-    expect(environmentAround(oldestFirst, 1)).toEqual({ changed: {} })
-    expect(environmentAround(oldestFirst, 7)).toEqual({ changed: {} })
+    expect(environmentAround(oldestFirst, 1)).toEqual({ value: {} })
+    expect(environmentAround(oldestFirst, 7)).toEqual({ value: {} })
     const gap = [...oldestFirst]
     gap[5] = sample(5)
     expect(environmentAround(gap, 4)).toEqual({
-      unknown: '1 of the 6 runs around the shift have no recorded environment'
+      reason: '1 of the 6 runs around the shift have no recorded environment'
     })
     const dropped = oldestFirst.map((s, i) => (i >= 4 ? sample(i, { 'runner-os': 'Linux' }) : s))
-    expect(environmentAround(dropped, 4)).toEqual({ changed: { 'image-version': ['A', null] } })
+    expect(environmentAround(dropped, 4)).toEqual({ value: { 'image-version': ['A', null] } })
   })
 
   it('words each case of commit and environment', () => {
-    const changed = { changed: { 'image-version': ['A', 'B'] as [string, string] } }
-    const constant = { changed: {} }
+    const changed = { value: { 'image-version': ['A', 'B'] as [string, string] } }
+    const constant = { value: {} }
     expect(shiftCause(changed, true)).toBe(
       'same commit before and after; the environment changed there: image-version A -> B'
     )
@@ -244,7 +243,7 @@ describe('variation, matching and the shift', () => {
     expect(shiftCause(constant, true)).toMatch(
       /^same commit and recorded environment before and after/
     )
-    expect(shiftCause({ unknown: 'x' }, true)).toBeUndefined()
+    expect(shiftCause({ reason: 'x' }, true)).toBeUndefined()
     expect(shiftCause(undefined, false)).toBeUndefined()
   })
 })

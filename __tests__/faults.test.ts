@@ -104,11 +104,11 @@ describe('finite outputs', () => {
   })
 
   it('refuses samples over the one-year maximum', () => {
-    expect(parseSample(String(MAX_SAMPLE_SECONDS))).toBe(31_536_000)
+    expect(parseSample(String(MAX_SAMPLE_SECONDS))).toEqual({ value: 31_536_000 })
     expect(parseSample('31536000.5')).toEqual({
-      error: expect.stringMatching(/over the 31536000-second \(one year\) maximum/)
+      reason: expect.stringMatching(/over the 31536000-second \(one year\) maximum/)
     })
-    expect(parseSample('1e308')).toEqual({ error: expect.stringMatching(/maximum/) })
+    expect(parseSample('1e308')).toEqual({ reason: expect.stringMatching(/maximum/) })
   })
 
   it('keeps every statistic finite at the maximum', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { isError, parseSample } from '../src/core/parse.js'
+import { parseSample } from '../src/core/parse.js'
 
 describe('parseSample', () => {
   it.each([
@@ -10,7 +10,7 @@ describe('parseSample', () => {
     ['.5', 0.5],
     ['1e3', 1000]
   ])('accepts %j', (text, expected) => {
-    expect(parseSample(text)).toBe(expected)
+    expect(parseSample(text)).toEqual({ value: expected })
   })
 
   it.each([
@@ -28,12 +28,12 @@ describe('parseSample', () => {
     '+5'
   ])('rejects %j', text => {
     const parsed = parseSample(text)
-    expect(isError(parsed)).toBe(true)
+    expect('reason' in parsed).toBe(true)
   })
 
   it('rejects content longer than a sample can be', () => {
     expect(parseSample(`${' '.repeat(100)}1`)).toEqual({
-      error: expect.stringContaining('longer than')
+      reason: expect.stringContaining('longer than')
     })
   })
 })

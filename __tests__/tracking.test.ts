@@ -260,7 +260,7 @@ describe('the issue names an environment change at the shift', () => {
       autocorrelation: null,
       firstAfter: after,
       lastBefore: before,
-      environment: { changed: { 'image-version': ['20261115.1', '#7 @org/team'] } }
+      environment: { value: { 'image-version': ['20261115.1', '#7 @org/team'] } }
     }
     const body = issueBody(issueMarker(gate, { held: 1 }), report, {
       workflow: 'chart.yml',

@@ -49,8 +49,8 @@ describe('readZipFiles: the sample and metadata.json, nothing else', () => {
       { name: 'other.txt', data: 'never read' }
     ])
     expect(await readZipFiles(zip, caps)).toEqual({
-      [FILE]: { text: '143\n' },
-      'metadata.json': { text: '{"environment":{}}' }
+      [FILE]: { value: '143\n' },
+      'metadata.json': { value: '{"environment":{}}' }
     })
   })
 
@@ -82,8 +82,8 @@ describe('readZipFiles: the sample and metadata.json, nothing else', () => {
     ]
     for (const [zip, why] of cases) {
       const read = await readZipFiles(zip, caps)
-      expect(read[FILE]).toEqual({ text: '1' })
-      expect(read['metadata.json']).toEqual({ problem: expect.stringMatching(why) })
+      expect(read[FILE]).toEqual({ value: '1' })
+      expect(read['metadata.json']).toEqual({ reason: expect.stringMatching(why) })
     }
   })
 
@@ -97,7 +97,7 @@ describe('readZipFiles: the sample and metadata.json, nothing else', () => {
       caps
     )
     expect(declared['metadata.json']).toEqual({
-      problem: 'metadata.json inflates to 1048576 bytes, over the 8192-byte cap'
+      reason: 'metadata.json inflates to 1048576 bytes, over the 8192-byte cap'
     })
     const lying = await readZipFiles(
       buildZip([
@@ -106,7 +106,7 @@ describe('readZipFiles: the sample and metadata.json, nothing else', () => {
       ]),
       caps
     )
-    expect(lying['metadata.json']).toEqual({ problem: expect.stringMatching(/corrupt|cap/) })
-    expect(lying[FILE]).toEqual({ text: '1' })
+    expect(lying['metadata.json']).toEqual({ reason: expect.stringMatching(/corrupt|cap/) })
+    expect(lying[FILE]).toEqual({ value: '1' })
   })
 })

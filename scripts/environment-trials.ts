@@ -50,7 +50,7 @@ function tally(series: (trial: number) => number[], imageAt: number): Tally {
     if (change.result.kind !== 'shift') continue
     counts.shifts++
     const shift = change.environment
-    if (shift && 'changed' in shift && shift.changed['image-version']) counts.named++
+    if (shift && 'value' in shift && shift.value['image-version']) counts.named++
   }
   return counts
 }

@@ -71,8 +71,8 @@ mutate "repository listing order check removed" src/github/artifact-index.ts "if
 mutate "artifact head repository check removed" src/github/artifacts.ts "if (both && live.headRepositoryId !== headRepositoryId) {" "if (both && false) {"
 mutate "cache value not bound to the digest" src/core/sample-book.ts 'const known = this.known.get(`${artifact.id}:${artifact.digest}`)' "const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)"
 mutate "cache learns a digest that is not sha256" src/core/sample-book.ts "if (!artifact.digest || !DIGEST.test(artifact.digest)) return
-    if ('skip' in read" "if (!artifact.digest) return
-    if ('skip' in read"
+    if ('reason' in read" "if (!artifact.digest) return
+    if ('reason' in read"
 mutate "cache entry values not validated" src/core/sample-book.ts "return isSampleValue(o.value) ? { ...base, value: o.value } : undefined" "return isSampleValue(o.value) || true ? { ...base, value: o.value as number } : undefined"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
 mutate "tracking issue from any branch" src/core/tracking.ts 'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)' "if (false)"
@@ -83,9 +83,9 @@ mutate "a failed issue or comment write fails the step" src/app/notify.ts "    c
         bound.signal.aborted" "    core.setFailed(
       escapeLog(
         bound.signal.aborted"
-mutate "environment not validated on read" src/core/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "((data as { environment: Environment }).environment as Environment | { error: string })"
+mutate "environment not validated on read" src/core/environment.ts "validateEnvironment((data as { environment: unknown }).environment)" "({ value: (data as { environment: Environment }).environment } as Result<Environment>)"
 mutate "metadata.json read without its cap" src/app/check.ts "[METADATA_FILE]: MAX_METADATA_BYTES" "[METADATA_FILE]: MAX_METADATA_BYTES * 1e6"
-mutate "cached environment not validated" src/core/sample-book.ts "const environment = validateEnvironment(item)" "const environment = validateEnvironment(item) && (item as Environment)"
+mutate "cached environment not validated" src/core/sample-book.ts "const environment = validateEnvironment(item)" "const environment = { value: item as Environment }"
 mutate "match filter removed" src/core/matching.ts "const kept = history.filter(s => matches(s, reference, keys))" "const kept = [...history]"
 mutate "unknown environment matches" src/core/matching.ts "if (!environment || !reference) return false" "if (!environment || !reference) return true"
 

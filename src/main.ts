@@ -16,7 +16,6 @@ import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
-import { isError } from './core/parse.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
@@ -116,17 +115,17 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
       )
     return undefined
   }
-  const value = readValue(config.value)
-  if (isError(value)) {
+  const read = readValue(config.value)
+  if ('reason' in read) {
     const next = config.record ? 'Nothing recorded; checking' : 'Checking'
-    core.warning(`No sample for this run: ${escapeLog(value.error)}. ${next} the history alone.`)
+    core.warning(`No sample for this run: ${escapeLog(read.reason)}. ${next} the history alone.`)
     return undefined
   }
   const runId = context.runId ?? 0
   return {
     run_id: runId,
     run_number: context.runNumber ?? 0,
-    value,
+    value: read.value,
     head_sha: context.sha,
     created_at: new Date().toISOString(),
     html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,

@@ -10,7 +10,7 @@ import { explained } from '../github/listing.js'
 import { excludeReason, listRuns, type Run } from '../github/runs.js'
 import { readZipFiles } from '../github/zip.js'
 import { MAX_METADATA_BYTES, METADATA_FILE, environmentFromMetadata } from '../core/environment.js'
-import { MAX_SAMPLE_BYTES, isError, parseSample } from '../core/parse.js'
+import { MAX_SAMPLE_BYTES, parseSample } from '../core/parse.js'
 import type { Read, SampleBook } from '../core/sample-book.js'
 import { collectSamples } from '../core/samples.js'
 import type { Measured, Report, Sample } from '../core/types.js'
@@ -62,8 +62,8 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   // recent, or the listing stopped) is asked on its own.
   const locate = async (run: Run): Promise<Artifact> => {
     const resolved = await index.resolve(run)
-    if (resolved && 'skip' in resolved) throw new SkipRun(resolved.skip)
-    if (resolved) return resolved.artifact
+    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
+    if (resolved) return resolved.value
     const name = artifactNameFor(wantedArtifact.template, run.id)
     return findArtifact(client, ref, run.id, name, run.head_repository?.id)
   }
@@ -108,18 +108,18 @@ async function readSample(zip: Buffer, file: string): Promise<Read> {
       [METADATA_FILE]: MAX_METADATA_BYTES
     })
     const sample = files[file]
-    if ('problem' in sample) return { skip: sample.problem }
-    const parsed = parseSample(sample.text)
-    if (isError(parsed)) return { skip: `${file}: ${parsed.error}` }
-    return { value: parsed, ...environmentFromMetadata(files[METADATA_FILE]) }
+    if ('reason' in sample) return sample
+    const parsed = parseSample(sample.value)
+    if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
+    return { value: parsed.value, ...environmentFromMetadata(files[METADATA_FILE]) }
   } catch (error) {
-    if (error instanceof SkipRun) return { skip: error.message }
+    if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
 }
 
 function valueOf(read: Read): Measured {
-  if ('skip' in read) throw new SkipRun(read.skip)
+  if ('reason' in read) throw new SkipRun(read.reason)
   return 'environment' in read
     ? { value: read.value, environment: read.environment }
     : { value: read.value, environmentProblem: read.unknown }

@@ -6,7 +6,8 @@ import { errorMessage, SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
 import { SAMPLE_READER_VERSION } from '../core/parse.js'
 import { escapeLog } from '../core/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/sample-book.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook, type Outcome } from '../core/sample-book.js'
+import type { Result } from '../core/types.js'
 
 /**
  * The one path cached, relative to the cache's working folder. `@actions/cache` hashes the
@@ -122,26 +123,25 @@ async function restore(scope: CacheScope, host: CacheHost): Promise<SampleBook> 
     return new SampleBook()
   }
   const parsed = readBookFile(join(root, BOOK_PATH), scopeText(scope))
-  if ('error' in parsed) {
-    core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.error}`)
+  if ('reason' in parsed) {
+    core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.reason}`)
     return new SampleBook()
   }
-  core.info(`Sample cache: ${parsed.entries.length} samples known from ${escapeLog(key, 200)}`)
-  return new SampleBook(parsed.entries)
+  core.info(`Sample cache: ${parsed.value.length} samples known from ${escapeLog(key, 200)}`)
+  return new SampleBook(parsed.value)
 }
 
 /** The restored file's entries, or why they cannot be used. */
-function readBookFile(path: string, scope: string) {
+function readBookFile(path: string, scope: string): Result<Outcome[]> {
   let text: string | undefined
   try {
     text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
   } catch (error) {
-    if (error instanceof SkipRun) return { error: error.message }
+    if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
-  if (text === undefined) return { error: `it holds no ${BOOK_PATH}` }
-  const entries = parseBook(text, scope)
-  return Array.isArray(entries) ? { entries } : entries
+  if (text === undefined) return { reason: `it holds no ${BOOK_PATH}` }
+  return parseBook(text, scope)
 }
 
 /**

@@ -4,14 +4,13 @@ import {
   MAX_METADATA_BYTES,
   METADATA_FILE,
   environmentFromMetadata,
-  type EnvironmentRead,
-  type MetadataRead
+  type EnvironmentRead
 } from '../core/environment.js'
 import { SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
-import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, isError, parseSample } from '../core/parse.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, parseSample } from '../core/parse.js'
 import { collectSamples, type Collected } from '../core/samples.js'
-import type { Measured, RunInfo } from '../core/types.js'
+import type { Measured, Result, RunInfo } from '../core/types.js'
 
 /** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */
 export class EmptyDirError extends Error {
@@ -51,11 +50,11 @@ export async function readLocalSamples(
     const text = readSmallFile(join(dir, run.folder, file), MAX_SAMPLE_BYTES, file)
     if (text === undefined) throw new SkipRun(`no ${file} in the folder`)
     const parsed = parseSample(text)
-    if (isError(parsed)) throw new SkipRun(`${file}: ${parsed.error}`)
+    if ('reason' in parsed) throw new SkipRun(`${file}: ${parsed.reason}`)
     const read = run.environment
     return 'environment' in read
-      ? { value: parsed, environment: read.environment }
-      : { value: parsed, environmentProblem: read.unknown }
+      ? { value: parsed.value, environment: read.environment }
+      : { value: parsed.value, environmentProblem: read.unknown }
   }
   async function* one() {
     yield runs
@@ -66,7 +65,7 @@ export async function readLocalSamples(
 /** The id comes from the folder name's trailing digits, else from metadata.json. */
 function localRun(dir: string, folder: string): LocalRun {
   const read = readMetadata(join(dir, folder, METADATA_FILE))
-  const meta = 'text' in read ? fields(read.text) : {}
+  const meta = 'value' in read ? fields(read.value) : {}
   return {
     folder,
     environment: environmentFromMetadata(read),
@@ -80,12 +79,12 @@ function localRun(dir: string, folder: string): LocalRun {
 }
 
 /** The folder's `metadata.json`, read as the check reads it inside an artifact. */
-function readMetadata(path: string): MetadataRead {
+function readMetadata(path: string): Result<string> {
   try {
     const text = readSmallFile(path, MAX_METADATA_BYTES, METADATA_FILE)
-    return text === undefined ? { problem: `no ${METADATA_FILE} in the folder` } : { text }
+    return text === undefined ? { reason: `no ${METADATA_FILE} in the folder` } : { value: text }
   } catch (error) {
-    if (error instanceof SkipRun) return { problem: error.message }
+    if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
 }

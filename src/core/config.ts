@@ -7,6 +7,7 @@ import {
 } from './environment.js'
 import { InputError } from './errors.js'
 import { DECIDE_MODES, DECIMALS, INTERVAL_MIN, type DecideMode, type Rubric } from './stats.js'
+import type { Result } from './types.js'
 
 export const CONCLUSIONS = [
   'success',
@@ -142,10 +143,9 @@ function decideMode(text: string, minRuns: number): DecideMode {
 }
 
 /** A parser's result, or its problem as the input's error. */
-function checked<T>(name: string, parsed: T | { error: string }): T {
-  if (typeof parsed === 'object' && parsed !== null && 'error' in parsed)
-    throw new InputError(name, String(parsed.error))
-  return parsed as T
+function checked<T>(name: string, parsed: Result<T>): T {
+  if ('reason' in parsed) throw new InputError(name, parsed.reason)
+  return parsed.value
 }
 
 function repository(text: string): [string, string] {

@@ -3,7 +3,7 @@
  * runs within two of the change point on either side. Pure; `attribution.ts` calls it.
  */
 import { keyValue } from './environment.js'
-import type { Sample } from './types.js'
+import type { Result, Sample } from './types.js'
 
 /** Runs looked at on each side of the change point. */
 export const REACH = 2
@@ -12,10 +12,10 @@ export const REACH = 2
 export type KeyChanges = Record<string, [string | null, string | null]>
 
 /**
- * `changed` holds the keys that changed near the split ({} when the recorded environment was
- * constant there); `unknown` says why it cannot be told (a run there has no environment).
+ * The value holds the keys that changed near the split ({} when the recorded environment was
+ * constant there); the reason says why it cannot be told (a run there has no environment).
  */
-export type EnvironmentShift = { changed: KeyChanges } | { unknown: string }
+export type EnvironmentShift = Result<KeyChanges>
 
 /**
  * `oldestFirst[index]` is the first run after the split. A key changed there when the first
@@ -28,7 +28,7 @@ export function environmentAround(oldestFirst: readonly Sample[], index: number)
   const missing = span.filter(s => !s.environment).length
   if (missing > 0)
     return {
-      unknown: `${missing} of the ${span.length} runs around the shift have no recorded environment`
+      reason: `${missing} of the ${span.length} runs around the shift have no recorded environment`
     }
   const environments = span.map(s => s.environment ?? {})
   const keys = [...new Set(environments.flatMap(e => Object.keys(e)))].sort()
@@ -38,5 +38,5 @@ export function environmentAround(oldestFirst: readonly Sample[], index: number)
     const at = values.findIndex((value, i) => i > 0 && value !== values[i - 1])
     if (at > 0) changed[key] = [values[at - 1], values[at]]
   }
-  return { changed }
+  return { value: changed }
 }

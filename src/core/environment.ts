@@ -3,6 +3,7 @@
  * in `metadata.json` beside the sample and read back from other runs' artifacts. Pure: the
  * same rules check the input on the way in and the untrusted file on the way back.
  */
+import type { Result } from './types.js'
 
 /** Key -> value, each checked by `validateEnvironment`. Read keys with `keyValue`. */
 export type Environment = Readonly<Record<string, string>>
@@ -53,18 +54,18 @@ export function runnerEnvironment(env: NodeJS.ProcessEnv): Environment {
  * the first problem naming its line (the input's rules: user keys, printable short values,
  * at most 8 entries, no built-in key).
  */
-export function parseEnvironmentLines(text: string): Environment | { error: string } {
+export function parseEnvironmentLines(text: string): Result<Environment> {
   const entries: [string, string][] = []
   const lines = text.split(/\r?\n/)
   for (const [index, raw] of lines.entries()) {
     const line = raw.trim()
     if (line === '') continue
     const problem = lineProblem(line, entries)
-    if (problem) return { error: `line ${index + 1} ${JSON.stringify(line)} ${problem}` }
+    if (problem) return { reason: `line ${index + 1} ${JSON.stringify(line)} ${problem}` }
     const at = line.indexOf('=')
     entries.push([line.slice(0, at).trim(), line.slice(at + 1).trim()])
   }
-  return Object.fromEntries(entries)
+  return { value: Object.fromEntries(entries) }
 }
 
 function lineProblem(line: string, earlier: readonly [string, string][]): string | undefined {
@@ -85,36 +86,34 @@ function lineProblem(line: string, earlier: readonly [string, string][]): string
  * The `environment` object of another run's `metadata.json`, which anyone who can run a
  * workflow may have written: the input's rules again, plus the built-in keys.
  */
-export function validateEnvironment(raw: unknown): Environment | { error: string } {
+export function validateEnvironment(raw: unknown): Result<Environment> {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
-    return { error: 'environment is not an object' }
+    return { reason: 'environment is not an object' }
   const keys = Object.keys(raw)
   const most = BUILT_IN_KEYS.length + MAX_USER_KEYS
-  if (keys.length > most) return { error: `environment has ${keys.length} keys, over ${most}` }
+  if (keys.length > most) return { reason: `environment has ${keys.length} keys, over ${most}` }
   const values = raw as Record<string, unknown>
   const user = keys.filter(key => !isBuiltInKey(key))
   const badKey = user.find(key => !USER_KEY.test(key))
-  if (badKey !== undefined) return { error: `environment key ${quote(badKey)} is not allowed` }
+  if (badKey !== undefined) return { reason: `environment key ${quote(badKey)} is not allowed` }
   if (user.length > MAX_USER_KEYS)
-    return { error: `environment has ${user.length} workflow keys, over ${MAX_USER_KEYS}` }
+    return { reason: `environment has ${user.length} workflow keys, over ${MAX_USER_KEYS}` }
   const badValue = keys.find(key => !isValue(values[key]))
   if (badValue !== undefined)
-    return { error: `environment value of ${badValue} is not 1 to 64 printable ASCII characters` }
-  return Object.fromEntries(keys.sort().map(key => [key, values[key] as string]))
+    return { reason: `environment value of ${badValue} is not 1 to 64 printable ASCII characters` }
+  return { value: Object.fromEntries(keys.sort().map(key => [key, values[key] as string])) }
 }
-
-/** What reading `metadata.json` gave: the file's text, or why there is none to read. */
-export type MetadataRead = { text: string } | { problem: string }
 
 /** The environment a run recorded, or why it is unknown (the sample still counts). */
 export type EnvironmentRead = { environment: Environment } | { unknown: string }
 
 /** Parses a run's `metadata.json` defensively: any problem leaves its environment unknown. */
-export function environmentFromMetadata(read: MetadataRead): EnvironmentRead {
-  if ('problem' in read) return unknown(read.problem)
+/** `read`: the text of `metadata.json`, or why there is none to read. */
+export function environmentFromMetadata(read: Result<string>): EnvironmentRead {
+  if ('reason' in read) return unknown(read.reason)
   let data: unknown
   try {
-    data = JSON.parse(read.text)
+    data = JSON.parse(read.value)
   } catch {
     return unknown(`${METADATA_FILE} is not JSON`)
   }
@@ -123,9 +122,9 @@ export function environmentFromMetadata(read: MetadataRead): EnvironmentRead {
   if (!Object.hasOwn(data, 'environment'))
     return unknown(`${METADATA_FILE} has no environment (recorded before v1.0.0)`)
   const environment = validateEnvironment((data as { environment: unknown }).environment)
-  return 'error' in environment
-    ? unknown(`${METADATA_FILE}: ${environment.error}`)
-    : { environment }
+  return 'reason' in environment
+    ? unknown(`${METADATA_FILE}: ${environment.reason}`)
+    : { environment: environment.value }
 }
 
 const unknown = (problem: string): EnvironmentRead => ({
@@ -144,7 +143,7 @@ export function describeEnvironment(environment: Environment, keys?: readonly st
 }
 
 /** The `match` input: environment keys, comma- or line-separated, each one a key a run can record. */
-export function parseMatchKeys(text: string): string[] | { error: string } {
+export function parseMatchKeys(text: string): Result<string[]> {
   const keys = text
     .split(/[,\n]/)
     .map(key => key.trim())
@@ -152,7 +151,7 @@ export function parseMatchKeys(text: string): string[] | { error: string } {
   const bad = keys.find(key => !isBuiltInKey(key) && !USER_KEY.test(key))
   if (bad !== undefined)
     return {
-      error: `names ${JSON.stringify(bad)}, which is neither a built-in key (${BUILT_IN_KEYS.join(', ')}) nor 1 to 32 of a-z, 0-9 and -`
+      reason: `names ${JSON.stringify(bad)}, which is neither a built-in key (${BUILT_IN_KEYS.join(', ')}) nor 1 to 32 of a-z, 0-9 and -`
     }
-  return [...new Set(keys)]
+  return { value: [...new Set(keys)] }
 }

@@ -1,3 +1,5 @@
+import type { Result } from './types.js'
+
 /** Longest sample text accepted; a real one is a few bytes ("143\n"). */
 export const MAX_SAMPLE_BYTES = 64
 
@@ -20,23 +22,19 @@ const NUMBER = /^(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/
  * Parses one sample: a single finite non-negative decimal number, optionally surrounded by
  * whitespace. Returns the number, or the reason the text is refused.
  */
-export function parseSample(text: string): number | { error: string } {
+export function parseSample(text: string): Result<number> {
   if (text.length > MAX_SAMPLE_BYTES)
-    return { error: `content longer than ${MAX_SAMPLE_BYTES} bytes` }
+    return { reason: `content longer than ${MAX_SAMPLE_BYTES} bytes` }
   const trimmed = text.trim()
-  if (trimmed === '') return { error: 'empty content' }
-  if (!NUMBER.test(trimmed)) return { error: 'content is not one non-negative number' }
+  if (trimmed === '') return { reason: 'empty content' }
+  if (!NUMBER.test(trimmed)) return { reason: 'content is not one non-negative number' }
   const value = Number(trimmed)
-  if (!Number.isFinite(value)) return { error: 'content is not a finite number' }
+  if (!Number.isFinite(value)) return { reason: 'content is not a finite number' }
   if (value > MAX_SAMPLE_SECONDS)
     return {
-      error: `content ${trimmed} is over the ${MAX_SAMPLE_SECONDS}-second (one year) maximum`
+      reason: `content ${trimmed} is over the ${MAX_SAMPLE_SECONDS}-second (one year) maximum`
     }
-  return value
-}
-
-export function isError(parsed: number | { error: string }): parsed is { error: string } {
-  return typeof parsed !== 'number'
+  return { value }
 }
 
 /** A commit sha as GitHub writes one, or '' for anything else. */

@@ -1,17 +1,22 @@
 import { validateEnvironment, type Environment, type EnvironmentRead } from './environment.js'
 import { MAX_SAMPLE_SECONDS } from './parse.js'
+import type { NoValue, Result } from './types.js'
 
 /**
  * What reading one artifact gave: its sample with the environment it recorded (or why that
- * is unknown), or the content reason it does not count.
+ * is unknown), or the content reason it does not count: a `Result` whose value carries
+ * its environment.
  */
-export type Read = ({ value: number } & EnvironmentRead) | { skip: string }
+export type Read = ({ value: number } & EnvironmentRead) | NoValue
 
 /**
- * One artifact's `Read`. An artifact never changes, so the outcome is bound to the artifact id
- * and digest it was read from, and holds for as long as the artifact does.
+ * One artifact's `Read` as the stored file holds it (the reason under `skip`). An artifact
+ * never changes, so the outcome is bound to the artifact id and digest it was read from, and
+ * holds for as long as the artifact does.
  */
-export type Outcome = { run_id: number; artifact_id: number; digest: string } & Read
+export type Outcome = { run_id: number; artifact_id: number; digest: string } & (
+  ({ value: number } & EnvironmentRead) | { skip: string }
+)
 
 /** The artifact as this check read it from the API: only its id and digest bind an outcome. */
 export interface ArtifactKey {
@@ -47,11 +52,12 @@ export class SampleBook {
     for (const outcome of restored) this.known.set(bookKey(outcome), outcome)
   }
 
-  /** The outcome read before from this very artifact of this run; never for one without a digest. */
-  lookup(artifact: ArtifactKey, runId: number): Outcome | undefined {
+  /** What was read before from this very artifact of this run; never for one without a digest. */
+  lookup(artifact: ArtifactKey, runId: number): Read | undefined {
     if (!artifact.digest || !DIGEST.test(artifact.digest)) return undefined
     const known = this.known.get(`${artifact.id}:${artifact.digest}`)
-    return known?.run_id === runId ? known : undefined
+    if (known?.run_id !== runId) return undefined
+    return 'skip' in known ? { reason: known.skip } : known
   }
 
   /**
@@ -60,13 +66,13 @@ export class SampleBook {
    */
   learn(artifact: ArtifactKey, runId: number, read: Read): void {
     if (!artifact.digest || !DIGEST.test(artifact.digest)) return
-    if ('skip' in read && !isReason(read.skip)) return
+    if ('reason' in read && !isReason(read.reason)) return
     if ('unknown' in read && !isReason(read.unknown)) return
     const outcome: Outcome = {
       run_id: runId,
       artifact_id: artifact.id,
       digest: artifact.digest,
-      ...read
+      ...('reason' in read ? { skip: read.reason } : read)
     }
     this.known.set(bookKey(outcome), outcome)
     this.fresh.push(outcome)
@@ -106,13 +112,13 @@ const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}`
  * can write one, so everything is checked: the format, the scope, and every entry's fields
  * and value; anything off rejects the whole file, and the check reads every artifact anew.
  */
-export function parseBook(text: string, scope: string): Outcome[] | { error: string } {
-  if (text.length > MAX_BOOK_BYTES) return { error: `over the ${MAX_BOOK_BYTES}-byte cap` }
+export function parseBook(text: string, scope: string): Result<Outcome[]> {
+  if (text.length > MAX_BOOK_BYTES) return { reason: `over the ${MAX_BOOK_BYTES}-byte cap` }
   let data: unknown
   try {
     data = JSON.parse(text)
   } catch {
-    return { error: 'not JSON' }
+    return { reason: 'not JSON' }
   }
   const book = data as {
     schema?: unknown
@@ -121,31 +127,31 @@ export function parseBook(text: string, scope: string): Outcome[] | { error: str
     entries?: unknown
   } | null
   if (typeof book !== 'object' || book === null || book.schema !== BOOK_SCHEMA)
-    return { error: `not a ${BOOK_SCHEMA} file` }
-  if (book.scope !== scope) return { error: 'saved for another repository, workflow or artifact' }
-  if (!Array.isArray(book.entries)) return { error: "no 'entries' array" }
+    return { reason: `not a ${BOOK_SCHEMA} file` }
+  if (book.scope !== scope) return { reason: 'saved for another repository, workflow or artifact' }
+  if (!Array.isArray(book.entries)) return { reason: "no 'entries' array" }
   const environments = environmentTable(book.environments, book.entries.length)
-  if (!Array.isArray(environments)) return environments
+  if ('reason' in environments) return environments
   const entries: Outcome[] = []
   for (const [index, raw] of book.entries.entries()) {
-    const entry = toOutcome(raw, environments)
-    if (!entry) return { error: `entry ${index} is not a valid sample` }
+    const entry = toOutcome(raw, environments.value)
+    if (!entry) return { reason: `entry ${index} is not a valid sample` }
     entries.push(entry)
   }
-  return entries
+  return { value: entries }
 }
 
 /** The distinct environments, each checked as a run's own: at most one per entry. */
-function environmentTable(raw: unknown, entries: number): Environment[] | { error: string } {
-  if (!Array.isArray(raw)) return { error: "no 'environments' array" }
-  if (raw.length > entries) return { error: 'more environments than entries' }
+function environmentTable(raw: unknown, entries: number): Result<Environment[]> {
+  if (!Array.isArray(raw)) return { reason: "no 'environments' array" }
+  if (raw.length > entries) return { reason: 'more environments than entries' }
   const table: Environment[] = []
   for (const [index, item] of raw.entries()) {
     const environment = validateEnvironment(item)
-    if ('error' in environment) return { error: `environment ${index}: ${environment.error}` }
-    table.push(environment)
+    if ('reason' in environment) return { reason: `environment ${index}: ${environment.reason}` }
+    table.push(environment.value)
   }
-  return table
+  return { value: table }
 }
 
 const ENTRY_KEYS = new Set([

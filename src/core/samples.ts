@@ -1,5 +1,5 @@
 import { SkipRun } from './errors.js'
-import type { Measured, RunInfo, Sample, Skip } from './types.js'
+import type { Measured, Result, RunInfo, Sample, Skip } from './types.js'
 
 /**
  * Fetches one run's sample (a bare number: its value, environment unknown), or throws
@@ -12,7 +12,8 @@ export interface Collected {
   skipped: Skip[]
 }
 
-type Settled = { index: number; measured: Measured } | { index: number; skip: string }
+/** One run's answer, by its place in the list of runs. */
+type RunResult = Result<Measured> & { index: number }
 
 /**
  * Reads samples from runs in newest-first order until `wanted` are found, with up to
@@ -29,8 +30,8 @@ export async function collectSamples<R extends RunInfo>(
   isEligible: (run: R) => string | undefined
 ): Promise<Collected> {
   const runs: R[] = []
-  const outcomes: (Settled | undefined)[] = []
-  const inFlight = new Map<number, Promise<Settled>>()
+  const outcomes: (RunResult | undefined)[] = []
+  const inFlight = new Map<number, Promise<RunResult>>()
   let next = 0
   let found = 0
   let morePages = wanted > 0
@@ -39,12 +40,12 @@ export async function collectSamples<R extends RunInfo>(
   const start = (index: number) => {
     const run = runs[index]
     const task = fetchSample(run).then(
-      (got): Settled => ({
+      (got): RunResult => ({
         index,
-        measured: typeof got === 'number' ? { value: got } : got
+        value: typeof got === 'number' ? { value: got } : got
       }),
-      (error: unknown): Settled => {
-        if (error instanceof SkipRun) return { index, skip: error.message }
+      (error: unknown): RunResult => {
+        if (error instanceof SkipRun) return { index, reason: error.message }
         throw error
       }
     )
@@ -56,7 +57,7 @@ export async function collectSamples<R extends RunInfo>(
   for (;;) {
     while (next < runs.length && inFlight.size < concurrency && found + inFlight.size < wanted) {
       const reason = isEligible(runs[next])
-      if (reason) outcomes[next] = { index: next, skip: reason }
+      if (reason) outcomes[next] = { index: next, reason }
       else start(next)
       next++
     }
@@ -76,17 +77,17 @@ export async function collectSamples<R extends RunInfo>(
     }
     inFlight.delete(event.index)
     outcomes[event.index] = event
-    if ('measured' in event) found++
+    if ('value' in event) found++
   }
   return { samples: toSamples(runs, outcomes), skipped: toSkips(runs, outcomes) }
 }
 
-function toSamples(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]): Sample[] {
+function toSamples(runs: readonly RunInfo[], outcomes: (RunResult | undefined)[]): Sample[] {
   const samples: Sample[] = []
   outcomes.forEach(outcome => {
-    if (!outcome || !('measured' in outcome)) return
+    if (!outcome || !('value' in outcome)) return
     const run = runs[outcome.index]
-    const { value, environment, environmentProblem } = outcome.measured
+    const { value, environment, environmentProblem } = outcome.value
     samples.push({
       run_id: run.id,
       run_number: run.run_number,
@@ -102,9 +103,9 @@ function toSamples(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]):
   return samples
 }
 
-function toSkips(runs: readonly RunInfo[], outcomes: (Settled | undefined)[]): Skip[] {
+function toSkips(runs: readonly RunInfo[], outcomes: (RunResult | undefined)[]): Skip[] {
   return outcomes.flatMap(outcome =>
-    outcome && 'skip' in outcome ? [{ ...pick(runs[outcome.index]), reason: outcome.skip }] : []
+    outcome && 'reason' in outcome ? [{ ...pick(runs[outcome.index]), reason: outcome.reason }] : []
   )
 }
 

@@ -3,6 +3,17 @@ import type { EnvironmentShift } from './environment-change.js'
 import type { Environment } from './environment.js'
 import type { MatchSummary } from './matching.js'
 
+/**
+ * A value, or the reason there is none: what every parse, read and lookup in `src/` answers.
+ * `'reason' in result` tells the two apart.
+ */
+export type Result<T> = { value: T } | NoValue
+
+/** Why there is no value: a short sentence for the log or the summary. */
+export interface NoValue {
+  reason: string
+}
+
 /** One counted measurement: a run's sample, newest first in every list. */
 export interface Sample {
   run_id: number

@@ -8,6 +8,7 @@ import {
   type ListedArtifact,
   type RepoRef
 } from './artifacts.js'
+import type { Result } from '../core/types.js'
 import type { Client } from './client.js'
 import * as core from '@actions/core'
 import { explain, isFatal } from './failures.js'
@@ -36,13 +37,6 @@ export interface IndexedRun {
   updated_at: string
   head_repository: { id: number } | null
 }
-
-/**
- * A run's artifact as the repository-wide listing tells it: the artifact, the reason the run
- * has none (both final), or undefined when the listing cannot tell and the run's own
- * artifact listing must be asked.
- */
-export type Resolution = { artifact: Artifact } | { skip: string } | undefined
 
 export interface IndexOptions {
   ref: RepoRef
@@ -120,8 +114,12 @@ export class ArtifactIndex {
     void this.nextPage().catch(() => undefined)
   }
 
-  /** The run's artifact from the listing, reading more pages while that can still tell. */
-  async resolve(run: IndexedRun): Promise<Resolution> {
+  /**
+   * The run's artifact from the listing, reading more pages while that can still tell: the
+   * artifact or the reason the run has none (both final), or undefined when the listing
+   * cannot tell and the run's own artifact listing must be asked.
+   */
+  async resolve(run: IndexedRun): Promise<Result<Artifact> | undefined> {
     for (;;) {
       const decided = this.decide(run)
       if (decided !== 'wait') {
@@ -132,12 +130,12 @@ export class ArtifactIndex {
     }
   }
 
-  private decide(run: IndexedRun): Resolution | 'wait' {
+  private decide(run: IndexedRun): Result<Artifact> | undefined | 'wait' {
     const name = artifactNameFor(this.options.template, run.id)
     const named = (this.byRun.get(run.id) ?? []).filter(a => a.name === name)
     const live = named.find(a => !a.expired)
     const headRepositoryId = run.head_repository?.id
-    if (live) return settle(() => ({ artifact: usableArtifact(live, headRepositoryId) }))
+    if (live) return settle(() => ({ value: usableArtifact(live, headRepositoryId) }))
     // Every artifact of a run was created after the run was: once the listing has reached
     // ones older by more than the order it keeps, and the next page has confirmed that order,
     // any of this run's that it holds were read.
@@ -149,7 +147,7 @@ export class ArtifactIndex {
     if (!settled) return undefined
     // Only a name that holds the run id ties an artifact with no workflow_run to this run.
     const untied = this.options.template.includes('{run_id}') && this.untiedNames.has(name)
-    return { skip: absenceReason(named.length > 0, untied) }
+    return { reason: absenceReason(named.length > 0, untied) }
   }
 
   /** One page at a time, shared by every run waiting on it. */
@@ -200,11 +198,11 @@ export class ArtifactIndex {
   }
 }
 
-function settle(pick: () => Resolution): Resolution {
+function settle(pick: () => Result<Artifact>): Result<Artifact> {
   try {
     return pick()
   } catch (error) {
-    if (error instanceof SkipRun) return { skip: error.message }
+    if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
 }

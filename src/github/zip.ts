@@ -1,24 +1,22 @@
 import yauzl from 'yauzl'
 import { SkipRun, errorMessage } from '../core/errors.js'
+import type { Result } from '../core/types.js'
 import { OVER_CAP, readCapped } from './transport.js'
 
 const S_IFMT = 0o170000
 const S_IFLNK = 0o120000
-
-/** One wanted file of the zip: its text, or why it cannot be read. */
-export type ZipRead = { text: string } | { problem: string }
 
 /**
  * Reads the named top-level files of a zip held in memory, each at most its cap inflated,
  * writing nothing to disk; no other entry is ever read. yauzl reads the central directory,
  * refuses unsafe names (absolute, `..`), and checks that an entry inflates to exactly its
  * declared size, so a bomb stops at the cap. A zip that cannot be read at all throws
- * `SkipRun`; a wanted file that is missing, doubled, a link or too big gets its problem.
+ * `SkipRun`; a wanted file that is missing, doubled, a link or too big gets its reason.
  */
 export async function readZipFiles(
   zip: Buffer,
   caps: Readonly<Record<string, number>>
-): Promise<Record<string, ZipRead>> {
+): Promise<Record<string, Result<string>>> {
   let archive: yauzl.ZipFile
   try {
     archive = await yauzl.fromBufferPromise(zip, { lazyEntries: true, strictFileNames: true })
@@ -27,10 +25,10 @@ export async function readZipFiles(
   }
   try {
     const found = await findEntries(archive, Object.keys(caps))
-    const reads: Record<string, ZipRead> = {}
+    const reads: Record<string, Result<string>> = {}
     for (const [name, entry] of Object.entries(found))
       reads[name] =
-        typeof entry === 'string' ? { problem: entry } : await readOne(archive, entry, caps[name])
+        typeof entry === 'string' ? { reason: entry } : await readOne(archive, entry, caps[name])
     return reads
   } finally {
     archive.close()
@@ -40,8 +38,8 @@ export async function readZipFiles(
 /** Reads one file of the zip, throwing `SkipRun` with the reason it cannot. */
 export async function readZipEntry(zip: Buffer, name: string, maxBytes: number): Promise<string> {
   const read = (await readZipFiles(zip, { [name]: maxBytes }))[name]
-  if ('problem' in read) throw new SkipRun(read.problem)
-  return read.text
+  if ('reason' in read) throw new SkipRun(read.reason)
+  return read.value
 }
 
 /** Each wanted name's entry, or the problem with it; one pass over the central directory. */
@@ -86,19 +84,19 @@ async function readOne(
   archive: yauzl.ZipFile,
   entry: yauzl.Entry,
   maxBytes: number
-): Promise<ZipRead> {
+): Promise<Result<string>> {
   if (entry.uncompressedSize > maxBytes) {
     return {
-      problem: `${entry.fileName} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
+      reason: `${entry.fileName} inflates to ${entry.uncompressedSize} bytes, over the ${maxBytes}-byte cap`
     }
   }
   let data: Buffer | typeof OVER_CAP
   try {
     data = await readCapped(await archive.openReadStreamPromise(entry), maxBytes)
   } catch (error) {
-    return { problem: `${entry.fileName} is corrupt (${errorMessage(error)})` }
+    return { reason: `${entry.fileName} is corrupt (${errorMessage(error)})` }
   }
   if (data === OVER_CAP)
-    return { problem: `${entry.fileName} inflates past the ${maxBytes}-byte cap` }
-  return { text: data.toString('utf8') }
+    return { reason: `${entry.fileName} inflates past the ${maxBytes}-byte cap` }
+  return { value: data.toString('utf8') }
 }

@@ -1,6 +1,7 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { SkipRun } from '../core/errors.js'
-import { MAX_SAMPLE_BYTES, isError, parseSample } from '../core/parse.js'
+import { MAX_SAMPLE_BYTES, parseSample } from '../core/parse.js'
+import type { Result } from '../core/types.js'
 
 /**
  * Reads at most `max` bytes of a regular file, refusing links, other kinds of file and
@@ -67,19 +68,19 @@ function kindOf(stats: Stats): string {
  * unusable: the step often runs under `if: always()` after a failed install, so the caller
  * warns and checks the history alone.
  */
-export function readValue(value: string): number | { error: string } {
+export function readValue(value: string): Result<number> {
   const direct = parseSample(value)
-  if (!isError(direct)) return direct
+  if ('value' in direct) return direct
   const label = `value file ${JSON.stringify(value)}`
   let text: string | undefined
   try {
     text = readSmallFile(value, MAX_SAMPLE_BYTES, label)
   } catch (error) {
-    if (error instanceof SkipRun) return { error: error.message }
+    if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
   if (text === undefined)
-    return { error: `value ${JSON.stringify(value)} is neither a number nor an existing file` }
+    return { reason: `value ${JSON.stringify(value)} is neither a number nor an existing file` }
   const parsed = parseSample(text)
-  return isError(parsed) ? { error: `${label}: ${parsed.error}` } : parsed
+  return 'reason' in parsed ? { reason: `${label}: ${parsed.reason}` } : parsed
 }

@@ -60,8 +60,8 @@ export function shiftCause(
   shift: EnvironmentShift | undefined,
   sameCommit: boolean
 ): string | undefined {
-  if (!shift || 'unknown' in shift) return undefined
-  const changes = Object.keys(shift.changed).length ? changesPhrase(shift.changed) : undefined
+  if (!shift || 'reason' in shift) return undefined
+  const changes = Object.keys(shift.value).length ? changesPhrase(shift.value) : undefined
   if (sameCommit && changes)
     return `same commit before and after; the environment changed there: ${changes}`
   if (sameCommit)

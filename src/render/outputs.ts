@@ -24,8 +24,8 @@ function changeValues(report: Report) {
     // null where there is no shift or a run near it has no recorded environment; {} when
     // the recorded environment was the same there.
     'change-environment':
-      found && change?.environment && 'changed' in change.environment
-        ? change.environment.changed
+      found && change?.environment && 'value' in change.environment
+        ? change.environment.value
         : null
   }
 }
