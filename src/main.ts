@@ -49,8 +49,7 @@ export async function run(): Promise<void> {
     // client would hold the event loop while the listings are due, and an artifact appearing
     // mid-listing makes the repository listing start over. It starts once the outputs and the
     // status are set (or the check has failed), and is given its grace from then.
-    startUpload = () =>
-      config.record && !context.isGhes ? record(config, context, current) : undefined
+    startUpload = () => (config.record ? record(config, context, current) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const plan = checkPlan(config, branch, context.runId)
