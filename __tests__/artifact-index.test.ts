@@ -1,9 +1,10 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
+import { useFakeClient } from '../__fixtures__/fake-client.js'
 import { FakeGitHub, type Answer, type FakeRun } from '../__fixtures__/github-server.js'
 import { makeRuns, otherWorkflowRuns, type RunSpec } from '../__fixtures__/history.js'
 import { sampleZip } from '../__fixtures__/zip.js'
 import { ArtifactIndex, LISTING_LAG_MS, type IndexedRun } from '../src/github/artifact-index.js'
-import { createClient, type Client } from '../src/github/client.js'
+import type { Client } from '../src/github/client.js'
 
 /**
  * The join of runs to the repository-wide artifact listing, in process against the fake API
@@ -16,24 +17,7 @@ let client: Client
 const NOW = Date.UTC(2026, 11, 1)
 const TEMPLATE = 'helm-install-duration-{run_id}'
 
-beforeAll(async () => {
-  await fake.start()
-  process.env.GITHUB_API_URL = fake.apiUrl
-  client = createClient(fake.token, {
-    timeoutMs: 2000,
-    retries: 1,
-    retryUnitMs: 1,
-    maxWaitSeconds: 1
-  })
-})
-afterAll(async () => {
-  delete process.env.GITHUB_API_URL
-  await fake.stop()
-})
-beforeEach(() => {
-  fake.faults = []
-  fake.requests.length = 0
-})
+useFakeClient(fake, 1, c => (client = c))
 
 function indexOf(runs: FakeRun[], template = TEMPLATE, lookback = 50): ArtifactIndex {
   fake.runs = runs

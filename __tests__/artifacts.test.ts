@@ -2,36 +2,20 @@
  * A run's own artifact listing and the bounded, verified download, in process against the
  * fake API over real HTTP (the end-to-end suites reach them only through dist/).
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
+import { describe, expect, it } from '@jest/globals'
+import { useFakeClient } from '../__fixtures__/fake-client.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { SkipRun } from '../src/core/errors.js'
 import { DownloadFault, downloadArtifact, findArtifact } from '../src/github/artifacts.js'
-import { createClient, type Client } from '../src/github/client.js'
+import type { Client } from '../src/github/client.js'
 
 const fake = new FakeGitHub()
 let client: Client
 const ref = () => ({ owner: fake.owner, repo: fake.repo })
 const nameOf = (id: number) => `helm-install-duration-${id}`
 
-beforeAll(async () => {
-  await fake.start()
-  process.env.GITHUB_API_URL = fake.apiUrl
-  client = createClient(fake.token, {
-    timeoutMs: 2000,
-    retries: 2,
-    retryUnitMs: 1,
-    maxWaitSeconds: 1
-  })
-})
-afterAll(async () => {
-  delete process.env.GITHUB_API_URL
-  await fake.stop()
-})
-beforeEach(() => {
-  fake.faults = []
-  fake.requests.length = 0
-})
+useFakeClient(fake, 2, c => (client = c))
 
 describe('findArtifact and downloadArtifact', () => {
   it('finds the run’s artifact by name and downloads its zip without the token', async () => {

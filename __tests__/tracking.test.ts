@@ -22,6 +22,13 @@ import { makeSample } from '../__fixtures__/run.js'
 const sample = makeSample
 const rubric = { window: 3, minRuns: 3, budget: 300 }
 const now = new Date('2026-11-10T00:00:00Z')
+const bodyOptions = {
+  workflow: 'chart.yml',
+  runUrl: 'https://github.com/o/r/actions/runs/1',
+  sha: 'c'.repeat(40),
+  closeAfter: 3,
+  now
+}
 const gate = gateId({ workflow: 'chart.yml', artifactName: 'a-{run_id}', match: [] })
 
 describe('gate identity', () => {
@@ -209,13 +216,7 @@ describe('bodies are escaped and bounded', () => {
       reason: '@org/team #1 '.repeat(30)
     }))
     const report = judge(samples, skipped, { ...rubric, window: 1000 }, 'o/r · chart.yml · main')
-    const body = issueBody(issueMarker(gate, { held: 1 }), report, {
-      workflow: 'chart.yml',
-      runUrl: 'https://github.com/o/r/actions/runs/1',
-      sha: 'c'.repeat(40),
-      closeAfter: 3,
-      now
-    })
+    const body = issueBody(issueMarker(gate, { held: 1 }), report, bodyOptions)
     expect(body.length).toBeLessThan(65_536)
     expect(body.startsWith(issueMarker(gate, { held: 1 }))).toBe(true)
     expect(body).toContain('and 950 older')
@@ -262,13 +263,7 @@ describe('the issue names an environment change at the shift', () => {
       lastBefore: before,
       environment: { value: { 'image-version': ['20261115.1', '#7 @org/team'] } }
     }
-    const body = issueBody(issueMarker(gate, { held: 1 }), report, {
-      workflow: 'chart.yml',
-      runUrl: 'https://github.com/o/r/actions/runs/1',
-      sha: 'c'.repeat(40),
-      closeAfter: 3,
-      now
-    })
+    const body = issueBody(issueMarker(gate, { held: 1 }), report, bodyOptions)
     expect(body).toContain('image-version 20261115.1')
     expect(body).toContain('as did the commit')
     expect(body).not.toMatch(/@org|(?<!&)#7/)
