@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 
@@ -12,11 +12,20 @@ export function mermaidBlock(markdown: string): string | undefined {
 }
 
 /**
- * Renders a Mermaid diagram to PNG with mermaid-cli in Debian's headless Chromium (no browser
- * download). Resolves with mmdc's output; rejects when it cannot render.
+ * Renders a Mermaid diagram to PNG (or SVG, by `png`'s extension) with mermaid-cli in Debian's
+ * headless Chromium (no browser download). Resolves with mmdc's output; rejects when it cannot
+ * render. Its working folder (the input, the browser profile) is removed either way.
  */
-export function renderMermaid(diagram: string, png: string): Promise<string> {
+export async function renderMermaid(diagram: string, png: string): Promise<string> {
   const dir = mkdtempSync(join(tmpdir(), 'mermaid-'))
+  try {
+    return await runMmdc(dir, diagram, png)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+function runMmdc(dir: string, diagram: string, png: string): Promise<string> {
   const input = join(dir, 'chart.mmd')
   const config = join(dir, 'puppeteer.json')
   writeFileSync(input, diagram)
@@ -53,21 +62,54 @@ export function renderMermaid(diagram: string, png: string): Promise<string> {
  * Markdown to HTML with marked (GitHub-flavoured), then a screenshot in headless Chromium.
  */
 export async function renderSummaryPage(markdown: string, png: string): Promise<void> {
-  const { marked } = await import('marked')
   const dir = mkdtempSync(join(tmpdir(), 'summary-'))
+  try {
+    await screenshot(dir, markdown, png)
+  } finally {
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+/** GitHub's alert blockquotes (`> [!WARNING]`), which marked leaves as plain quotes. */
+function withAlerts(html: string): string {
+  return html.replace(
+    /<blockquote>\s*<p>\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\]\s*/g,
+    (_all, kind: string) =>
+      `<blockquote class="alert ${kind.toLowerCase()}"><p><strong>${kind[0]}${kind.slice(1).toLowerCase()}</strong><br>`
+  )
+}
+
+const STYLE = `
+body { font: 14px -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px; width: 950px; color: #1f2328 }
+table { border-collapse: collapse } th, td { border: 1px solid #d1d9e0; padding: 4px 10px }
+code { background: #eff1f3; padding: 1px 4px; border-radius: 4px } blockquote { border-left: 4px solid #d1d9e0; margin: 0; padding-left: 12px }
+blockquote.alert.warning { border-color: #9a6700 } blockquote.alert.warning strong { color: #9a6700 }
+blockquote.alert.note { border-color: #0969da } blockquote.alert.note strong { color: #0969da }
+blockquote.alert.caution { border-color: #d1242f } blockquote.alert.caution strong { color: #d1242f }`
+
+// The page puts its height in its title once loaded, so the screenshot can be cut to it.
+const MEASURE = `<script>addEventListener('load', () => { document.title = 'height=' + document.documentElement.scrollHeight })</script>`
+
+async function screenshot(dir: string, markdown: string, png: string): Promise<void> {
+  const { marked } = await import('marked')
   const diagram = mermaidBlock(markdown)
   let body = markdown
   if (diagram) {
     await renderMermaid(diagram, join(dir, 'chart.svg'))
     body = markdown.replace(/```mermaid\n[\s\S]*?\n```/, '<img src="chart.svg" width="800">')
   }
-  const html = `<!doctype html><meta charset="utf-8"><style>
-body { font: 14px -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px; width: 950px; color: #1f2328 }
-table { border-collapse: collapse } th, td { border: 1px solid #d1d9e0; padding: 4px 10px }
-code { background: #eff1f3; padding: 1px 4px; border-radius: 4px } blockquote { border-left: 4px solid #d1d9e0; margin: 0; padding-left: 12px }
-</style>${marked.parse(body, { gfm: true, async: false })}`
+  const html = `<!doctype html><meta charset="utf-8"><style>${STYLE}</style>${MEASURE}${withAlerts(marked.parse(body, { gfm: true, async: false }))}`
   writeFileSync(join(dir, 'index.html'), html)
-  await new Promise<void>((done, fail) => {
+  const page = `file://${join(dir, 'index.html')}`
+  const dom = await chromium(dir, ['--dump-dom', page])
+  const height = Number(/<title>height=(\d+)<\/title>/.exec(dom)?.[1] ?? 1900)
+  await chromium(dir, [`--screenshot=${png}`, `--window-size=1000,${Math.min(height, 4000)}`, page])
+  if (!existsSync(png)) throw new Error(`chromium wrote no ${png}`)
+}
+
+/** Headless Chromium once, with a private profile; resolves with its stdout. */
+function chromium(dir: string, args: string[]): Promise<string> {
+  return new Promise((done, fail) => {
     execFile(
       CHROMIUM,
       [
@@ -78,15 +120,12 @@ code { background: #eff1f3; padding: 1px 4px; border-radius: 4px } blockquote { 
         '--no-first-run',
         '--disable-background-networking',
         `--user-data-dir=${join(dir, 'profile')}`,
-        `--screenshot=${png}`,
-        '--window-size=1000,1900',
-        `file://${join(dir, 'index.html')}`
+        ...args
       ],
-      { timeout: 120_000 },
-      (error, _stdout, stderr) => {
-        if (error || !existsSync(png))
-          fail(new Error(`chromium failed: ${error?.message ?? ''}\n${stderr}`))
-        else done()
+      { timeout: 120_000, maxBuffer: 16 << 20 },
+      (error, stdout, stderr) => {
+        if (error) fail(new Error(`chromium failed: ${error.message}\n${stderr}`))
+        else done(stdout)
       }
     )
   })
