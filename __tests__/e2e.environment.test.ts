@@ -96,7 +96,7 @@ describe('environment-aware history, through dist/index.js', () => {
     const shift = r.summary.split('\n')[2]
     expect(shift).toMatch(/^Slower since \[#995\]/)
     expect(shift).toContain(
-      'the environment changed there too &#40;image-version 20261115.1 -&#62; 20261122.1&#41;, as did the commit&#58; either may be the cause'
+      'the environment changed there too (image-version ` 20261115.1 ` -> ` 20261122.1 `), as did the commit: either may be the cause'
     )
     expect(shift).toContain(`/compare/${shaOf(8994)}...${shaOf(8995)}`)
     expect(r.stdout).toContain(
@@ -104,7 +104,7 @@ describe('environment-aware history, through dist/index.js', () => {
     )
     // The window spans both images; the table shows the key that varies, not the constant ones.
     expect(r.summary).toContain(
-      'The window spans two runner images&#58; 20261115.1 &#40;4 runs&#41;, 20261122.1 &#40;6 runs&#41;'
+      'The window spans two runner images: ` 20261115.1 ` (4 runs), ` 20261122.1 ` (6 runs)'
     )
     expect(r.summary).toContain(
       '| Run | Commit | Date (UTC) | Conclusion | image-version | Seconds |'

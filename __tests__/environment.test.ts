@@ -297,7 +297,10 @@ describe('the samples output at window 1,000', () => {
     const full = report(i => Object.fromEntries(keys.map(key => [key, hostile(i)])))
     const summary = renderSummary({ ...full, history: full.samples })
     expect(summary.length).toBeLessThan(1_000_000)
-    expect(summary).not.toContain('<<')
+    // Inert: in code spans (the span line) or escaped (the table), never markup.
+    const outsideCodeSpans = summary.replace(/(`+) [^`]*? \1/g, '')
+    expect(outsideCodeSpans).not.toContain('<<')
+    expect(summary).toContain('` 999<<<')
     // Escaped, no column fits the table's budget: the table leaves them out.
     const header = (text: string) => text.split('\n').find(l => l.startsWith('| Run |'))
     expect(header(summary)).toBe('| Run | Commit | Date (UTC) | Conclusion | Seconds |')

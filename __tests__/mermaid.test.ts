@@ -91,7 +91,7 @@ maybe('the summary chart in headless Chromium (mermaid-cli)', () => {
       stats: computeStats(values.slice(0, 10))
     }
     const md = renderSummary(withAttribution(judged, samples, 15))
-    expect(md).toContain('image-version 20261115.1 -&#62; 20261122.1')
+    expect(md).toContain('image-version ` 20261115.1 ` -> ` 20261122.1 `')
     expect(md).toContain('The window spans two runner images')
     const png =
       process.env.KEEP_SUMMARY ?? join(mkdtempSync(join(tmpdir(), 'chart-')), 'summary.png')

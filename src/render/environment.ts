@@ -1,6 +1,8 @@
 /**
  * Plain-text sentences about the runs' environments, shared by the job summary, the log and
- * the terminal report. Environment values come from other runs' artifacts: callers escape.
+ * the terminal report. Environment keys and values come from other runs' artifacts: the
+ * functions that show them take `shown`, which makes one inert where the text goes (a code
+ * span in the job summary), so that the words around them stay readable, raw and rendered.
  */
 import { describeEnvironment } from '../core/history/environment.js'
 import type {
@@ -24,6 +26,10 @@ const NOUNS: Record<string, string> = {
 
 const WORDS = ['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten']
 
+/** How a key or a value from an artifact is shown: as it is, unless the caller says otherwise. */
+export type Shown = (text: string, what: 'key' | 'value') => string
+const asIs: Shown = text => text
+
 /** Values listed per key before "and N more". */
 const MOST_VALUES = 5
 
@@ -31,15 +37,21 @@ const MOST_VALUES = 5
  * One line when the samples span more than one value of a key, e.g. `The window spans two
  * runner images: 20261115.1 (4 runs), 20261122.1 (6 runs)`; undefined when nothing varies.
  */
-export function spanLine(samples: readonly Sample[], what = 'window'): string | undefined {
+export function spanLine(
+  samples: readonly Sample[],
+  what = 'window',
+  shown: Shown = asIs
+): string | undefined {
   const keys = varyingKeys(samples)
   if (keys.length === 0) return undefined
   const parts = keys.map(key => {
     const counts = valueCounts(samples, key)
-    const shown = counts.slice(0, MOST_VALUES).map(c => `${c.value} (${plural(c.runs, 'run')})`)
+    const values = counts
+      .slice(0, MOST_VALUES)
+      .map(c => `${shown(c.value, 'value')} (${plural(c.runs, 'run')})`)
     const more = counts.length > MOST_VALUES ? `, and ${counts.length - MOST_VALUES} more` : ''
-    const noun = NOUNS[key] ?? `values of ${key}`
-    return `${WORDS[counts.length] ?? counts.length} ${noun}: ${shown.join(', ')}${more}`
+    const noun = NOUNS[key] ?? `values of ${shown(key, 'key')}`
+    return `${WORDS[counts.length] ?? counts.length} ${noun}: ${values.join(', ')}${more}`
   })
   const unknown = unknownCount(samples)
   const tail = unknown ? `; ${plural(unknown, 'run')} with no recorded environment` : ''
@@ -47,9 +59,10 @@ export function spanLine(samples: readonly Sample[], what = 'window'): string | 
 }
 
 /** `image-version 20261115.1 -> 20261122.1`, each changed key. */
-export function changesPhrase(changed: KeyChanges): string {
+export function changesPhrase(changed: KeyChanges, shown: Shown = asIs): string {
+  const value = (text: string | null) => (text === null ? NOT_SET : shown(text, 'value'))
   return Object.entries(changed)
-    .map(([key, [before, after]]) => `${key} ${before ?? NOT_SET} -> ${after ?? NOT_SET}`)
+    .map(([key, [before, after]]) => `${shown(key, 'key')} ${value(before)} -> ${value(after)}`)
     .join(', ')
 }
 
@@ -61,10 +74,11 @@ export function changesPhrase(changed: KeyChanges): string {
  */
 export function shiftCause(
   shift: EnvironmentShift | undefined,
-  sameCommit: boolean
+  sameCommit: boolean,
+  shown: Shown = asIs
 ): string | undefined {
   if (!shift || 'reason' in shift) return undefined
-  const changes = Object.keys(shift.value).length ? changesPhrase(shift.value) : undefined
+  const changes = Object.keys(shift.value).length ? changesPhrase(shift.value, shown) : undefined
   if (sameCommit && changes)
     return `same commit before and after; the environment changed there: ${changes}`
   if (sameCommit)

@@ -12,7 +12,7 @@ import {
 } from './change.js'
 import { keyValue } from '../core/history/environment.js'
 import { keysWithinBudget, varyingKeys } from '../core/history/variation.js'
-import { matchLine, shiftCause, spanLine } from './environment.js'
+import { matchLine, type Shown, shiftCause, spanLine } from './environment.js'
 import { codeSpan, escapeMarkdown as md, link } from '../core/untrusted/escape.js'
 import {
   ICON,
@@ -100,11 +100,11 @@ function shiftLine(change: Change): string {
   const line = changeLine(change.result, after ? linkedRun(after) : undefined)
   const commits = splitCommits(change)
   if (!after || !commits) return line
-  const cause = shiftCause(change.environment, commits.same)
-  if (commits.same) return `${line} · ${cause ? md(cause, 600) : SAME_COMMIT}`
+  const cause = shiftCause(change.environment, commits.same, inert)
+  if (commits.same) return `${line} · ${cause ?? SAME_COMMIT}`
   const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
   const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
-  return `${line} · ${cause ? `${md(cause, 600)} · ` : ''}${link(`compare \`${shown}\``, url)}`
+  return `${line} · ${cause ? `${cause} · ` : ''}${link(`compare \`${shown}\``, url)}`
 }
 
 /** No shift to report: said once, small, below the numbers. */
@@ -196,11 +196,16 @@ function levelSeries(change: Change | undefined, length: number): number[] | und
   return Array.from({ length }, (_, i) => round(i < result.index ? result.before : result.after))
 }
 
-/** Only plain http(s) URLs of a conservative alphabet are linked; anything else stays text. */
-/** The window's spread over environments, escaped; long lists of values are cut short. */
+/**
+ * An environment value from an artifact in a code span, a key escaped (keys are checked to be
+ * `a-z`, `0-9` and `-` when read, which the escape leaves as they are): both inert, and read as
+ * written in the raw Markdown too, so the words around them need no escaping.
+ */
+const inert: Shown = (text, what) => (what === 'key' ? md(text, 32) : codeSpan(text, 64))
+
+/** The window's spread over environments; long lists of values are cut short. */
 function spanText(samples: readonly Sample[]): string {
-  const line = spanLine(samples)
-  return line ? md(line, 1500) : ''
+  return spanLine(samples, 'window', inert) ?? ''
 }
 
 /** Table columns: the keys that vary within the history, at most this many. */
