@@ -31,6 +31,12 @@ describe('CHANGELOG.md', () => {
   })
 })
 
+/** A changelog with one entry added under [Unreleased]. */
+const withEntry = (text: string, kind = 'Added', entry = '- Something new.'): string =>
+  text.replace('## [Unreleased]\n', `## [Unreleased]\n\n### ${kind}\n\n${entry}\n`)
+
+const items = (body: string): string[] => body.split('\n').filter(l => l.startsWith('- '))
+
 describe('changelog.mjs', () => {
   it('orders versions as Semantic Versioning does', () => {
     const ordered = ['1.0.0-alpha', '1.0.0-alpha.1', '1.0.0-beta.2', '1.0.0-beta.11', '1.0.0-rc.1']
@@ -40,20 +46,54 @@ describe('changelog.mjs', () => {
     expect(parseVersion('1.2')).toBeNull()
   })
 
-  it('dates a prepared release, then moves Unreleased under the next one', () => {
+  it('dates a prepared release and folds Unreleased into it, so its notes hold all it ships', () => {
     const first = release(changelog, '1.0.0', '2026-11-25')
     expect(first).toContain('## [1.0.0] - 2026-11-25')
-    expect(notes(first, '1.0.0')).toBe(notes(changelog, '1.0.0'))
-    expect(notes(first, '1.1.0-rc.1')).toBe(sections(changelog)[0].body)
-
-    const second = release(first, '1.1.0', '2026-12-01')
-    const [unreleased, v110] = sections(second)
+    const [unreleased, v100] = sections(first)
     expect(unreleased).toMatchObject({ name: 'Unreleased', body: '' })
-    expect(v110).toMatchObject({ name: '1.1.0', date: '2026-12-01' })
-    expect(v110.body).toBe(sections(changelog)[0].body)
+    expect(notes(first, '1.0.0')).toBe(v100.body)
+    expect(v100.body).toMatch(/^The first release\./)
+    const shipped = [...items(notes(changelog, '1.0.0')), ...items(sections(changelog)[0].body)]
+    expect(items(v100.body).sort()).toEqual(shipped.sort())
+    const kinds = [...v100.body.matchAll(/^### (\w+)$/gm)].map(m => m[1])
+    const order = ['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']
+    expect(kinds).toEqual(order.filter(k => kinds.includes(k))) // each once, in order
+
+    const second = release(withEntry(first, 'Fixed', '- A fix.'), '1.1.0', '2026-12-01')
+    const [after, v110] = sections(second)
+    expect(after).toMatchObject({ name: 'Unreleased', body: '' })
+    expect(v110).toMatchObject({ name: '1.1.0', date: '2026-12-01', body: '### Fixed\n\n- A fix.' })
     expect(second).toContain(
       '[Unreleased]: https://github.com/tracecore/helm-rolling-action/compare/v1.1.0...HEAD\n' +
         '[1.1.0]: https://github.com/tracecore/helm-rolling-action/compare/v1.0.0...v1.1.0\n'
+    )
+  })
+
+  it('folds each kind of change into the prepared list of the same name', () => {
+    const text = [
+      '# Changelog',
+      '',
+      '## [Unreleased]',
+      '',
+      '### Fixed',
+      '',
+      '- c',
+      '',
+      '### Added',
+      '',
+      '- b',
+      '',
+      '## [1.0.0]',
+      '',
+      'The first release.',
+      '',
+      '### Added',
+      '',
+      '- a',
+      ''
+    ].join('\n')
+    expect(notes(release(text, '1.0.0', 'd'), '1.0.0')).toBe(
+      'The first release.\n\n### Added\n\n- a\n- b\n\n### Fixed\n\n- c'
     )
   })
 
@@ -61,12 +101,13 @@ describe('changelog.mjs', () => {
     expect(() => release(changelog, '1.1.0', 'd')).toThrow(/1\.0\.0 is prepared but not released/)
     const first = release(changelog, '1.0.0', 'd')
     expect(() => release(first, '1.0.0', 'd')).toThrow(/already has a section/)
-    const second = release(first, '1.1.0', 'd')
+    expect(() => release(first, '1.1.0', 'd')).toThrow(/nothing under \[Unreleased\]/)
+    const second = release(withEntry(first), '1.1.0', 'd')
     expect(() => release(second, '1.2.0', 'd')).toThrow(/nothing under \[Unreleased\]/)
     expect(() => release(second, '1.0.5', 'd')).toThrow(/newer than 1\.0\.5/)
     expect(() => notes(second, '1.2.0-rc.1')).toThrow(/nothing under \[Unreleased\]/)
     expect(() => notes(second, '9.9.9')).toThrow(/no section for 9\.9\.9/)
-    expect(release(first, '1.1.0-rc.1', 'd')).toBe(first) // a pre-release moves nothing
+    expect(release(second, '1.1.0-rc.1', 'd')).toBe(second) // a pre-release moves nothing
   })
 })
 
@@ -104,6 +145,13 @@ describe('npm run release (scripts/release.mjs)', () => {
     git('commit', '--quiet', '-m', 'start')
   }
 
+  /** A change under [Unreleased], committed, as a pull request after a release adds one. */
+  function addEntry(): void {
+    const file = join(repo, 'CHANGELOG.md')
+    writeFileSync(file, withEntry(readFileSync(file, 'utf8')))
+    git('commit', '--quiet', '-am', 'a change')
+  }
+
   const releaseScript = (version: string) =>
     spawnSync(process.execPath, ['scripts/release.mjs', version], {
       cwd: repo,
@@ -120,7 +168,9 @@ describe('npm run release (scripts/release.mjs)', () => {
     expect(git('log', '-1', '--format=%s')).toBe('Release v1.0.0')
     expect(JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).version).toBe('1.0.0')
     expect(git('cat-file', '-p', 'v1.0.0')).toContain('v1.0.0\n\nThe first release.')
+    expect(sections(readFileSync(join(repo, 'CHANGELOG.md'), 'utf8'))[0].body).toBe('')
 
+    addEntry()
     const second = releaseScript('v1.1.0')
     expect(second.status).toBe(0)
     const log = readFileSync(join(repo, 'CHANGELOG.md'), 'utf8')
@@ -133,6 +183,7 @@ describe('npm run release (scripts/release.mjs)', () => {
   it('a pre-release tags and leaves CHANGELOG.md alone', () => {
     scratch()
     expect(releaseScript('1.0.0').status).toBe(0)
+    addEntry()
     const before = readFileSync(join(repo, 'CHANGELOG.md'), 'utf8')
     const pre = releaseScript('1.1.0-rc.1')
     expect(pre.status).toBe(0)

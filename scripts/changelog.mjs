@@ -107,7 +107,9 @@ export function notes(text, version) {
  * CHANGELOG.md after releasing `version` on `date` (YYYY-MM-DD):
  * - a pre-release changes nothing (its notes are the Unreleased section; the final release
  *   takes them over);
- * - a section already prepared for `version` without a date gets the date;
+ * - a section already prepared for `version` without a date gets the date, and what is under
+ *   Unreleased joins it (each `### Added`... list into the prepared one of the same name), so
+ *   that the notes hold everything the tag ships and Unreleased is left empty;
  * - else the Unreleased section moves under `## [version] - date`, leaving Unreleased empty.
  * The compare links at the end follow.
  */
@@ -134,10 +136,20 @@ export function release(text, version, date) {
     }
   }
 
+  const unreleased = all.find(s => isUnreleased(s.name))
   if (prepared) {
-    lines[newest.heading] = `## [${v.version}] - ${date}`
+    const body = unreleased?.body ? fold(newest.body, unreleased.body) : newest.body
+    lines.splice(
+      newest.heading,
+      newest.end - newest.heading,
+      `## [${v.version}] - ${date}`,
+      '',
+      body,
+      ''
+    )
+    if (unreleased?.body)
+      lines.splice(unreleased.heading + 1, unreleased.end - unreleased.heading - 1, '')
   } else {
-    const unreleased = all.find(s => isUnreleased(s.name))
     if (!unreleased) throw new Error('CHANGELOG.md has no [Unreleased] section')
     if (!unreleased.body) throw new Error('CHANGELOG.md: nothing under [Unreleased] to release')
     // Keep Unreleased's heading, empty; the body goes under the new version's heading.
@@ -152,6 +164,38 @@ export function release(text, version, date) {
     )
   }
   return updateLinks(lines.join('\n'), v.version, previous)
+}
+
+/** Keep a Changelog's kinds of change, in its order. */
+const KINDS = ['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']
+
+/** A section's body as its text before the first `### ` heading and its `### ` parts. */
+function parts(body) {
+  const [intro, ...rest] = body.split(/^(?=### )/m)
+  const found = intro.startsWith('### ') ? [intro, ...rest] : rest
+  return {
+    intro: intro.startsWith('### ') ? '' : intro.trim(),
+    kinds: found.map(part => {
+      const [heading, ...text] = part.split('\n')
+      return { name: heading.replace(/^###\s+/, '').trim(), text: text.join('\n').trim() }
+    })
+  }
+}
+
+/** The prepared section's body with Unreleased's folded in: intros joined, lists appended. */
+function fold(prepared, unreleased) {
+  const into = parts(prepared)
+  const from = parts(unreleased)
+  const kinds = [...into.kinds]
+  for (const kind of from.kinds) {
+    const same = kinds.find(k => k.name === kind.name)
+    if (same) same.text = [same.text, kind.text].filter(Boolean).join('\n')
+    else kinds.push({ ...kind })
+  }
+  const rank = name => (KINDS.includes(name) ? KINDS.indexOf(name) : KINDS.length)
+  kinds.sort((a, b) => rank(a.name) - rank(b.name))
+  const intro = [into.intro, from.intro].filter(Boolean).join('\n\n')
+  return [intro, ...kinds.map(k => `### ${k.name}\n\n${k.text}`)].filter(Boolean).join('\n\n')
 }
 
 function updateLinks(text, version, previous) {
