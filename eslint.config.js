@@ -2,7 +2,7 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 /**
- * The layering rule (docs/development.md, "Layout"): core/ is pure and imports only core/; io/ reads local
+ * The layering rule (docs/development/README.md, "Layout"): core/ is pure and imports only core/; io/ reads local
  * files and the environment on top of core/; github/ and cache/ import core/ and io/; render/
  * imports core/ only; app/, cli/, main.ts and index.ts may import anything. Type-only imports
  * count. Each folder lists the sibling folders it may reach.
@@ -28,7 +28,7 @@ const CORE_MAY_IMPORT = {
 }
 const LIBRARIES = ['@actions/*', '@octokit/*', 'undici', 'yauzl', 'node:fs', 'node:child_process']
 const PURE = 'src/core/ is pure: no I/O, no GitHub libraries.'
-const HOW = '(docs/development.md, "Layout").'
+const HOW = '(docs/development/README.md, "Layout").'
 
 const names = list => (list.length ? list.join(', ') + ' and ' : '')
 

@@ -1,10 +1,10 @@
 /**
  * The `.env` that runs this action under `@github/local-action` against the demo's fake
- * GitHub. docs/local-action.md shows it for the fixed port of `npm run local-action -- --serve`, and a
+ * GitHub. docs/development/local-action.md shows it for the fixed port of `npm run local-action -- --serve`, and a
  * test checks that that copy is this one, so the documented file is the one that runs.
  */
 
-/** `npm run local-action -- --serve` listens here; docs/local-action.md's `.env` points here. */
+/** `npm run local-action -- --serve` listens here; docs/development/local-action.md's `.env` points here. */
 export const LOCAL_ACTION_PORT = 8321
 
 /** The version `scripts/local-action.ts` runs (through npx, see its note on why not a dependency). */

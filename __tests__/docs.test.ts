@@ -14,14 +14,23 @@ const filesUnder = (dir: string): string[] =>
     entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)]
   )
 
+/** The pages for people who use the action: the Markdown directly under docs/. */
+const userPages = readdirSync(join(root, 'docs'))
+  .filter(name => name.endsWith('.md'))
+  .map(name => `docs/${name}`)
+
+/** The pages for people who work on it: docs/development/ and below. */
+const contributorPages = filesUnder(join(root, 'docs', 'development'))
+  .filter(file => file.endsWith('.md'))
+  .map(file => relative(root, file))
+
 const pages = [
   'README.md',
   'CONTRIBUTING.md',
   'SECURITY.md',
   'CHANGELOG.md',
-  ...readdirSync(join(root, 'docs'))
-    .filter(name => name.endsWith('.md'))
-    .map(name => `docs/${name}`)
+  ...userPages,
+  ...contributorPages
 ]
 
 /** Markdown without fenced code blocks and code spans, where link syntax means nothing. */
@@ -94,12 +103,63 @@ describe('README.md and docs/', () => {
     expect(words).toBeLessThan(2500)
   })
 
-  it('the README links every page of docs/', () => {
+  it('the README links every user page of docs/, and CONTRIBUTING.md every contributor page', () => {
     const readme = read(join(root, 'README.md'))
-    const unlinked = pages
-      .filter(page => page.startsWith('docs/'))
-      .filter(page => !readme.includes(`](${page}`))
-    expect(unlinked).toEqual([])
+    expect(userPages.filter(page => !readme.includes(`](${page}`))).toEqual([])
+    const contributing = read(join(root, 'CONTRIBUTING.md'))
+    expect(contributorPages.length).toBeGreaterThan(2)
+    expect(contributorPages.filter(page => !contributing.includes(`](${page}`))).toEqual([])
+  })
+})
+
+/**
+ * What belongs in docs/development/ and not on a user's page: paths into the source, the
+ * tests and their fixtures, test file names, and tables of figures before and after a change.
+ */
+const CONTRIBUTOR_ONLY: [string, RegExp][] = [
+  ['a test path', /__tests__\//],
+  ['a fixture path', /__fixtures__\//],
+  ['a source path', /(?<![\w./-])src\/[\w./-]/],
+  ['a test file name', /\b[\w.-]+\.test\.ts\b/],
+  ['figures before and after a change', /\bbefore\s*->\s*now\b/i]
+]
+
+function contributorMaterial(markdown: string): string[] {
+  return markdown
+    .split('\n')
+    .flatMap((line, i) =>
+      CONTRIBUTOR_ONLY.filter(([, pattern]) => pattern.test(line)).map(
+        ([what]) => `line ${i + 1}: ${what}: ${line.trim().slice(0, 120)}`
+      )
+    )
+}
+
+describe('user pages and contributor pages', () => {
+  it('the pages under docs/ hold no source paths, test names or before -> now figures', () => {
+    const found = userPages.flatMap(page =>
+      contributorMaterial(read(join(root, page))).map(where => `${page}: ${where}`)
+    )
+    expect(found).toEqual([])
+  })
+
+  it('the check finds each kind, and leaves user paths alone', () => {
+    const found = contributorMaterial(
+      [
+        'See `src/github/listing.ts`.',
+        'Test: `e2e.edges.test.ts`.',
+        '`__tests__/docs.test.ts` and `__fixtures__/bound.ts`',
+        '| history | found (before -> now) |',
+        'your `scripts/helm-install-rolling.sh`, `.github/workflows/chart.yml`, docs/src-free.md'
+      ].join('\n')
+    )
+    expect(found.map(f => f.split(':')[0] + ':' + f.split(':')[1])).toEqual([
+      'line 1: a source path',
+      'line 2: a test file name',
+      'line 3: a test path',
+      'line 3: a fixture path',
+      'line 3: a test file name',
+      'line 4: figures before and after a change'
+    ])
   })
 })
 

@@ -1,5 +1,5 @@
 /**
- * The layering rule of docs/development.md's layout is enforced by `npm run lint`: a file placed in a
+ * The layering rule of docs/development/README.md's layout is enforced by `npm run lint`: a file placed in a
  * folder that imports the wrong way fails it. ESLint lints fixture text as if it were there.
  */
 import { describe, expect, it } from '@jest/globals'
@@ -23,7 +23,7 @@ describe('the layering rule', () => {
         `import ${kind}{ Client } from '../github/client.js'\nexport type X = Client\n`
       )
       expect(found).toEqual([
-        `${RULE}: '../github/client.js' import is restricted from being used by a pattern. src/render/ may import only src/core/ and its own folder (docs/development.md, "Layout").`
+        `${RULE}: '../github/client.js' import is restricted from being used by a pattern. src/render/ may import only src/core/ and its own folder (docs/development/README.md, "Layout").`
       ])
     }
   })
@@ -41,7 +41,7 @@ describe('the layering rule', () => {
     expect(
       await problems('src/render/x.ts', "export const x = () => import('../github/client.js')\n")
     ).toEqual([
-      'no-restricted-syntax: src/render/ may import only src/core/ and its own folder (docs/development.md, "Layout").'
+      'no-restricted-syntax: src/render/ may import only src/core/ and its own folder (docs/development/README.md, "Layout").'
     ])
     expect(
       await problems('src/core/x.ts', "export const x = () => import('@actions/cache')\n")
@@ -76,7 +76,7 @@ describe('the layering rule', () => {
       for (const from of ['../history/samples.js', '../types.js', '../../render/wording.js']) {
         const found = await refusedBy('stats', `import { x } from '${from}'\nexport const y = x\n`)
         expect(found).toEqual([
-          `${RULE}: '${from}' import is restricted from being used by a pattern. src/core/stats/ may import only its own folder (docs/development.md, "Layout").`
+          `${RULE}: '${from}' import is restricted from being used by a pattern. src/core/stats/ may import only its own folder (docs/development/README.md, "Layout").`
         ])
       }
       expect(
@@ -106,7 +106,7 @@ describe('the layering rule', () => {
       expect(
         await refusedBy('verdict', "export const x = () => import('../history/attribution.js')\n")
       ).toEqual([
-        'no-restricted-syntax: src/core/verdict/ may import only src/core/stats/, the core\'s top and its own folder (docs/development.md, "Layout").'
+        'no-restricted-syntax: src/core/verdict/ may import only src/core/stats/, the core\'s top and its own folder (docs/development/README.md, "Layout").'
       ])
     })
 

@@ -4,11 +4,11 @@ import { resolve } from 'node:path'
 import { LOCAL_ACTION_PORT, localActionEnv } from '../__fixtures__/local-action.js'
 
 /**
- * The `.env` for `@github/local-action` in docs/local-action.md is the one `npm run local-action` runs
+ * The `.env` for `@github/local-action` in docs/development/local-action.md is the one `npm run local-action` runs
  * (`.ci/run` runs that script), so the documented file is a working one.
  */
-describe("docs/local-action.md's .env", () => {
-  const readme = readFileSync(resolve(import.meta.dirname, '..', 'docs', 'local-action.md'), 'utf8')
+describe("docs/development/local-action.md's .env", () => {
+  const readme = readFileSync(resolve(import.meta.dirname, '..', 'docs', 'development', 'local-action.md'), 'utf8')
   const block = /```dotenv\n([\s\S]*?)```/.exec(readme)?.[1]
 
   it('is the .env the local-action script runs, on the --serve port', () => {

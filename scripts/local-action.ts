@@ -2,7 +2,7 @@
  * `npm run local-action`: runs the action's source (src/main.ts) once through GitHub's
  * `@github/local-action` against the demo's fake GitHub, and checks what it did: verdict
  * `pass`, the sample recorded as a zip, the job summary written. Exits non-zero otherwise.
- * `npm run local-action -- --serve` only starts the fake GitHub on docs/local-action.md's port, for
+ * `npm run local-action -- --serve` only starts the fake GitHub on docs/development/local-action.md's port, for
  * running `npx @github/local-action run . src/main.ts .env` by hand or from an editor.
  *
  * local-action is run through npx at a pinned version, not installed as a dev dependency:
