@@ -3,6 +3,7 @@
  * summary: the demo's history judged against a 140 s budget (`npm run demo -- 140`), its
  * summary rendered as GitHub shows it (mermaid-cli and marked, then a screenshot in Debian's
  * headless Chromium). Run it after a change to the summary's layout, and commit the picture.
+ * Debian's `chromium` draws it; `fonts-noto-color-emoji` gives the banner its emoji.
  */
 import { existsSync } from 'node:fs'
 import { relative } from 'node:path'
