@@ -120,3 +120,14 @@ export interface Usage {
   /** The API server's clock minus this runner's, from the last `date` header seen. */
   clockOffsetMs?: number
 }
+
+/**
+ * What one read of a history gives, before any judging: the samples newest first (this run's
+ * own first, when it has one) and the runs examined and not counted.
+ */
+export interface HistoryRead {
+  samples: Sample[]
+  skipped: Skip[]
+  /** Where the samples came from, for the headings. */
+  source: string
+}
