@@ -1,5 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
-import { backtest, flips } from '../src/core/backtest.js'
+import { backtest, flips, foundShifts } from '../src/core/backtest.js'
+import { judge } from '../src/core/stats.js'
+import type { Change, Report } from '../src/core/types.js'
 import {
   backtestDepth,
   fullWindowPositions,
@@ -154,6 +156,43 @@ describe('one code path with the live check', () => {
     expect(backtestDepth(4, rule, 50)).toBe(12)
     expect(backtestDepth(40, rule, 50)).toBe(44)
     expect(backtestDepth(undefined, rule, 50)).toBe(50)
+  })
+})
+
+describe('shifts reported at several positions', () => {
+  const read = Array.from({ length: 12 }, (_, i) => makeSample(100 - i, 100))
+  /** A report whose check found a shift of `shift` s starting at read[index]. */
+  const found = (index: number, shift: number): Report => {
+    const split = { method: 'scan' as const, index: 0, shift, before: 0, after: 0, z: 0, p: 0.01 }
+    const change: Change = {
+      result: { kind: 'shift', ...split },
+      count: 12,
+      minShift: 1,
+      autocorrelation: null,
+      firstAfter: read[index]
+    }
+    return { ...judge([], [], { budget: 1, minRuns: 1, window: 1 }, ''), change }
+  }
+  const none = judge([], [], { budget: 1, minRuns: 1, window: 1 }, '')
+
+  it('merges locations within one run of each other, where most positions put it', () => {
+    // Positions 0 to 4 (newest first): a slow-down placed at read[6], read[7], read[6], then
+    // one at read[9], three runs older: a separate shift; position 4 found nothing.
+    const reports = [found(6, 20), found(7, 21), found(6, 22), found(9, 30), none]
+    const oldestFirst = ['breach', 'breach', 'pass', 'pass', 'pass'] as const
+    const shifts = foundShifts(read, reports, [...oldestFirst].reverse())
+    expect(shifts.map(s => [s.firstAfter.run_id, s.reportedAt, s.shift])).toEqual([
+      [91, 1, 30],
+      [94, 3, 20]
+    ])
+    // Positions 0 to 4 are runs 100 to 96: read[6] (run 94) is older than the first position.
+    expect(shifts[1]).toMatchObject({ runsSince: 0, slowRunsToFail: null })
+    expect(shifts[1].firstReportedAt.run_id).toBe(98)
+  })
+
+  it('keeps a slow-down and a speed-up at neighbouring runs apart', () => {
+    const shifts = foundShifts(read, [found(3, 20), found(4, -20)], ['pass', 'pass'])
+    expect(shifts.map(s => s.direction)).toEqual(['faster', 'slower'])
   })
 })
 

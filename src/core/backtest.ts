@@ -165,7 +165,7 @@ interface Sighting {
  * Shifts reported at any position, merged when their first runs are within one run of each
  * other (the same step, located a run apart as more runs arrived), oldest first.
  */
-function foundShifts(
+export function foundShifts(
   read: readonly Sample[],
   reports: readonly Report[],
   oldestFirst: readonly Verdict[]
