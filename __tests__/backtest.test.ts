@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { backtest, flips, foundShifts } from '../src/core/backtest.js'
-import { judge } from '../src/core/stats.js'
+import { backtest, flips, foundShifts } from '../src/core/history/backtest.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import type { Change, Report } from '../src/core/types.js'
 import {
   backtestDepth,
@@ -10,7 +10,7 @@ import {
   replay,
   replayVerdicts,
   type GateRule
-} from '../src/core/replay.js'
+} from '../src/core/history/replay.js'
 import type { Sample } from '../src/core/types.js'
 import { makeSample } from '../__fixtures__/run.js'
 

@@ -5,9 +5,9 @@
  * newest. Also times the replay with every position's test run in full, for comparison.
  */
 import { cpus, loadavg } from 'node:os'
-import { backtest } from '../src/core/backtest.js'
-import { sfc32 } from '../src/core/changepoint.js'
-import { replay, type GateRule } from '../src/core/replay.js'
+import { backtest } from '../src/core/history/backtest.js'
+import { sfc32 } from '../src/core/stats/changepoint.js'
+import { replay, type GateRule } from '../src/core/history/replay.js'
 import type { Sample } from '../src/core/types.js'
 
 const POSITIONS = 200

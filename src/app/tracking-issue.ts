@@ -26,8 +26,8 @@ import {
   keepOldest,
   nextIssueStep,
   readState
-} from '../core/tracking.js'
-import { replayVerdicts, type GateRule } from '../core/replay.js'
+} from '../core/notify/tracking.js'
+import { replayVerdicts, type GateRule } from '../core/history/replay.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {

@@ -1,9 +1,14 @@
 import { parseArgs } from 'node:util'
 import { readHistory } from '../app/check.js'
-import { checkPlan, readConfig, type Config } from '../core/config.js'
+import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
-import { backtest } from '../core/backtest.js'
-import { backtestDepth, fullWindowPositions, judgeRead, type GateRule } from '../core/replay.js'
+import { backtest } from '../core/history/backtest.js'
+import {
+  backtestDepth,
+  fullWindowPositions,
+  judgeRead,
+  type GateRule
+} from '../core/history/replay.js'
 import { createClient } from '../github/client.js'
 import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'

@@ -3,9 +3,9 @@
  * ASCII letters, so both show it as it is. Plain text: run labels carry commit ids read from
  * the API or from files, so callers escape (`escapeLog`, or `backtestMarkdown` itself).
  */
-import { LETTER, type Backtest, type FoundShift, type RunRef } from '../core/backtest.js'
-import { escapeMarkdown as md } from '../core/escape.js'
-import { round } from '../core/stats.js'
+import { LETTER, type Backtest, type FoundShift, type RunRef } from '../core/history/backtest.js'
+import { escapeMarkdown as md } from '../core/untrusted/escape.js'
+import { round } from '../core/verdict/rubric.js'
 import type { Verdict } from '../core/types.js'
 import { runLabel } from './change.js'
 import { ordinal } from './pr-comment.js'

@@ -3,9 +3,9 @@
  * with the given settings and with nearby ones, counted. Pure; the replay itself is
  * `replay.ts`, through the live check's own judging function.
  */
-import { DECIDE_MODES, round, type DecideMode } from './stats.js'
+import { DECIDE_MODES, round, type DecideMode } from '../verdict/rubric.js'
 import { replay, replayVerdicts, type GateRule } from './replay.js'
-import type { Report, Sample, Verdict } from './types.js'
+import type { Report, Sample, Verdict } from '../types.js'
 
 /** One ASCII letter per verdict: a terminal and a Markdown code block show the strip alike. */
 export const LETTER: Record<Verdict, string> = {

@@ -6,8 +6,8 @@
  * can never disagree about a verdict.
  */
 import { judgeHistory, type AttributionDepth, type HistoryRule } from './attribution.js'
-import type { Rubric } from './stats.js'
-import type { HistoryRead, Report, Sample, Skip, Verdict } from './types.js'
+import type { Rubric } from '../verdict/rubric.js'
+import type { HistoryRead, Report, Sample, Skip, Verdict } from '../types.js'
 
 /** Every setting a verdict and its attribution depend on. */
 export interface GateRule {
