@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { backtest, flips, foundShifts } from '../src/core/history/backtest.js'
 import { judge } from '../src/core/verdict/rubric.js'
+import { shiftLines, stripLines } from '../src/render/backtest.js'
 import type { Change, Report } from '../src/core/types.js'
 import {
   backtestDepth,
@@ -84,6 +85,18 @@ describe('the backtest of a history with one step at a known run', () => {
     const high = backtest(read, positions, { ...rule, rubric: { ...rule.rubric, budget: 300 } })
     expect(high.strip).toBe('p'.repeat(26))
     expect(high.shifts[0]).toMatchObject({ slowRunsToFail: null, runsSince: 10 })
+    expect(result.shifts[0].alreadyFailing).toBe(false)
+    // A budget under every sample: failing before the step, and at its first slow run.
+    const low = backtest(read, positions, { ...rule, rubric: { ...rule.rubric, budget: 50 } })
+    expect(low.strip).toBe('B'.repeat(26))
+    expect(low.shifts[0]).toMatchObject({ slowRunsToFail: 1, alreadyFailing: true })
+    expect(shiftLines(low)[0]).toMatch(
+      /^Slower since #21 \(aaaaaaa\): \+\d+ s; .*; the gate was already failing when it began$/
+    )
+    expect(shiftLines(result)[0]).toMatch(/the gate first failed at the 3rd slow run$/)
+    expect(shiftLines(high)[0]).toMatch(/the gate did not fail in the 10 runs replayed since$/)
+    // Each line led by its first run, padded to the widest label (#30); the caret under the newest.
+    expect(stripLines(result)).toEqual([`#5   ${result.strip}`, `${' '.repeat(30)}^ #30`])
   })
 
   it('says when the gate did not fail within the runs replayed since the step', () => {

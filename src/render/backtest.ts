@@ -85,6 +85,7 @@ function shiftLine(s: FoundShift, positions: number): string {
 
 function failPhrase(s: FoundShift): string {
   if (s.runsSince === 0) return 'it began before the first position replayed'
+  if (s.alreadyFailing) return 'the gate was already failing when it began'
   if (s.slowRunsToFail === null)
     return `the gate did not fail in the ${plural(s.runsSince, 'run')} replayed since`
   return `the gate first failed at the ${ordinal(s.slowRunsToFail)} slow run`
@@ -188,6 +189,7 @@ export function backtestJson(bt: Backtest) {
       'reported-at': s.reportedAt,
       'first-reported': runJson(s.firstReportedAt),
       'slow-runs-to-fail': s.slowRunsToFail,
+      'already-failing': s.alreadyFailing,
       'runs-since': s.runsSince
     })),
     variants: bt.variants.map(v => ({

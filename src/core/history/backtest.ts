@@ -45,6 +45,8 @@ export interface FoundShift {
    * (`runsSince` runs replayed since) or the shift is older than the first position.
    */
   slowRunsToFail: number | null
+  /** Slower only: the position just before the first slow run was already a breach. */
+  alreadyFailing: boolean
   /** Positions replayed from the first slow run on; 0 when it is older than the first position. */
   runsSince: number
 }
@@ -212,6 +214,7 @@ function describeShift(
     reportedAt: group.length,
     firstReportedAt: refOf(read[firstReported.at]),
     slowRunsToFail: slower && fail >= 0 ? fail - start + 1 : null,
+    alreadyFailing: slower && start > 0 && oldestFirst[start - 1] === 'breach',
     runsSince: start < 0 ? 0 : count - start
   }
 }
