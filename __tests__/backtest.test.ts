@@ -129,6 +129,22 @@ describe('one code path with the live check', () => {
     expect(outcome.change?.firstAfter).toBe(live.change?.firstAfter)
   })
 
+  it('outcome-only attribution finds the shifts the full test finds, on noise and on a step', () => {
+    // Seeded noise around 150 s (no shift), then the stepped history.
+    let state = 7
+    const noise = Array.from({ length: 40 }, (_, i) => {
+      state = (state * 48271) % 2147483647
+      return makeSample(200 - i, 140 + (state % 21))
+    })
+    for (const read of [noise, steppedHistory()]) {
+      const full = replay(read, 20, rule, 'full')
+      const outcome = replay(read, 20, rule, 'outcome')
+      const kinds = (reports: typeof full) =>
+        reports.map(r => [r.change?.result.kind, r.change?.firstAfter?.run_id])
+      expect(kinds(outcome)).toEqual(kinds(full))
+    }
+  })
+
   it('each position reads only the runs up to it: later runs change nothing there', () => {
     const changed = read.map((s, i) => (i < 3 ? { ...s, value: 10_000 } : s))
     const before = replay(read, 20, rule, 'outcome')
