@@ -4,6 +4,8 @@ import { judge } from '../src/core/verdict/rubric.js'
 import { shiftLines, stripLines } from '../src/render/backtest.js'
 import type { Change, Report } from '../src/core/types.js'
 import {
+  MAX_ATTRIBUTED_SAMPLES,
+  attributedPositions,
   backtestDepth,
   fullWindowPositions,
   judgeAt,
@@ -179,6 +181,17 @@ describe('one code path with the live check', () => {
     // With decide confident, a pass at a position needs a confident pass there too.
     const confident = { ...three, rubric: { ...three.rubric, decide: 'confident' as const } }
     expect(replayVerdicts(history, 1, confident)).toEqual(['inconclusive'])
+  })
+
+  it('bounds the change-point tests of a backtest, newest positions first', () => {
+    expect(MAX_ATTRIBUTED_SAMPLES).toBe(12_000)
+    expect(attributedPositions(500, 471, 30)).toBe(400)
+    expect(attributedPositions(1000, 991, 1000)).toBe(12)
+    // Short reads: the oldest positions read fewer than history samples.
+    expect(attributedPositions(229, 200, 30)).toBe(200)
+    const reports = replay(read, 5, rule, 'outcome', 2)
+    expect(reports.map(r => r.change !== undefined)).toEqual([true, true, false, false, false])
+    expect(backtest(read, 26, rule).searched).toBe(26)
   })
 
   it('reads each position its window and the newest its whole history', () => {

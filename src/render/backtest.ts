@@ -4,6 +4,7 @@
  * the API or from files, so callers escape (`escapeLog`, or `backtestMarkdown` itself).
  */
 import { LETTER, type Backtest, type FoundShift, type RunRef } from '../core/history/backtest.js'
+import { MAX_ATTRIBUTED_SAMPLES } from '../core/history/replay.js'
 import { escapeMarkdown as md } from '../core/untrusted/escape.js'
 import { round } from '../core/verdict/rubric.js'
 import type { Verdict } from '../core/types.js'
@@ -68,8 +69,18 @@ export function countsLine(bt: Backtest): string {
 
 /** One line per level shift reported at any position. */
 export function shiftLines(bt: Backtest): string[] {
-  if (bt.shifts.length === 0) return ['No level shift was reported at any position.']
-  const lines = bt.shifts.slice(0, MAX_SHIFTS).map(s => shiftLine(s, bt.positions))
+  const bounded =
+    bt.searched < bt.positions
+      ? [
+          `Searched at the newest ${bt.searched} of ${plural(bt.positions, 'position')} only: the change-point tests are bounded to ${MAX_ATTRIBUTED_SAMPLES} samples in all (fewer positions or a shorter history search them all).`
+        ]
+      : []
+  if (bt.shifts.length === 0)
+    return [
+      ...bounded,
+      `No level shift was reported at any position${bounded.length ? ' searched' : ''}.`
+    ]
+  const lines = [...bounded, ...bt.shifts.slice(0, MAX_SHIFTS).map(s => shiftLine(s, bt.positions))]
   if (bt.shifts.length > MAX_SHIFTS)
     lines.push(`and ${plural(bt.shifts.length - MAX_SHIFTS, 'more shift')}`)
   return lines
@@ -181,6 +192,7 @@ export function backtestJson(bt: Backtest) {
     verdicts: bt.verdicts.map(v => ({ ...runJson(v), verdict: v.verdict })),
     counts: bt.counts,
     flips: bt.flips,
+    'shifts-searched': bt.searched,
     shifts: bt.shifts.map(s => ({
       ...runJson(s.firstAfter),
       head_sha: s.firstAfter.head_sha || null,

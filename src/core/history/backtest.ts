@@ -4,7 +4,7 @@
  * `replay.ts`, through the live check's own judging function.
  */
 import { DECIDE_MODES, round, type DecideMode } from '../verdict/rubric.js'
-import { replay, replayVerdicts, type GateRule } from './replay.js'
+import { attributedPositions, replay, replayVerdicts, type GateRule } from './replay.js'
 import type { Report, Sample, Verdict } from '../types.js'
 
 /** One ASCII letter per verdict: a terminal and a Markdown code block show the strip alike. */
@@ -76,6 +76,8 @@ export interface Backtest {
   /** Consecutive positions whose failed-or-not status (breach or not) differs. */
   flips: number
   shifts: FoundShift[]
+  /** The newest positions whose check ran the change-point test (all, unless bounded). */
+  searched: number
   /** Budgets 80%, 90%, 100%, 110% and 120% of the given one, each in both decide modes. */
   variants: Variant[]
   /** The newest position's verdict: the live check's. */
@@ -101,7 +103,8 @@ export function backtest(
   rule: GateRule,
   asked?: number
 ): Backtest {
-  const reports = replay(read, positions, rule, 'outcome')
+  const searched = attributedPositions(read.length, positions, rule.history.size)
+  const reports = replay(read, positions, rule, 'outcome', searched)
   const count = reports.length
   const oldestFirst = [...reports].reverse()
   const verdicts = oldestFirst.map((r, t) => ({
@@ -119,6 +122,7 @@ export function backtest(
     counts: countVerdicts(letters),
     flips: flips(letters),
     shifts: foundShifts(read, reports, letters),
+    searched: Math.min(searched, count),
     variants: variants(read, count, rule),
     newest: letters.at(-1) ?? 'insufficient'
   }

@@ -49,10 +49,30 @@ export function replay(
   read: readonly Sample[],
   positions: number,
   rule: GateRule,
-  depth: AttributionDepth
+  depth: AttributionDepth,
+  attributed = positions
 ): Report[] {
   const count = Math.min(positions, read.length)
-  return Array.from({ length: count }, (_, at) => judgeAt(read, at, rule, depth))
+  return Array.from({ length: count }, (_, at) =>
+    judgeAt(read, at, rule, at < attributed ? depth : 'none')
+  )
+}
+
+/**
+ * Samples that the change-point tests of a backtest may read in all (each position reads its
+ * history): 400 positions at history 30, or 12 at history 1,000, a few seconds either way
+ * (the shuffles cost in proportion to the samples). 200 positions at history 30 take half.
+ */
+export const MAX_ATTRIBUTED_SAMPLES = 12_000
+
+/** How many of the newest positions get the change-point test within MAX_ATTRIBUTED_SAMPLES. */
+export function attributedPositions(read: number, positions: number, historySize: number): number {
+  let total = 0
+  for (let at = 0; at < positions; at++) {
+    total += Math.min(historySize, read - at)
+    if (total > MAX_ATTRIBUTED_SAMPLES) return at
+  }
+  return positions
 }
 
 /**
