@@ -8,7 +8,10 @@ import { LOCAL_ACTION_PORT, localActionEnv } from '../__fixtures__/local-action.
  * (`.ci/run` runs that script), so the documented file is a working one.
  */
 describe("docs/development/local-action.md's .env", () => {
-  const readme = readFileSync(resolve(import.meta.dirname, '..', 'docs', 'development', 'local-action.md'), 'utf8')
+  const readme = readFileSync(
+    resolve(import.meta.dirname, '..', 'docs', 'development', 'local-action.md'),
+    'utf8'
+  )
   const block = /```dotenv\n([\s\S]*?)```/.exec(readme)?.[1]
 
   it('is the .env the local-action script runs, on the --serve port', () => {
