@@ -61,7 +61,7 @@ describe('findChangePoint', () => {
     expect(result.shift).toBeLessThan(-30)
     expect(result.z).toBeLessThan(0)
     expect(changeLine(result, runLabel(412, 'abc1234ffff'))).toMatch(
-      /^Faster since #412 \(abc1234\): -\d/
+      /^Faster since about #412 \(abc1234\) ±1 run: -\d/
     )
   })
 
@@ -284,18 +284,20 @@ describe('wording', () => {
 
   it('names the run, shift, levels and p of a shift', () => {
     expect(changeLine({ kind: 'shift', ...base }, at)).toBe(
-      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), p = 0.01'
+      'Slower since about #412 (abc1234) ±1 run: +38 s (182 s -> 220 s), p = 0.01'
     )
     expect(
       changeLine({ kind: 'shift', ...base, shift: -12.25, before: 220, after: 207.75, z: -3 }, at)
-    ).toBe('Faster since #412 (abc1234): -12.3 s (220 s -> 207.8 s), p = 0.01')
-    expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(/since #9:/)
-    expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since sample 8:/)
+    ).toBe('Faster since about #412 (abc1234) ±1 run: -12.3 s (220 s -> 207.8 s), p = 0.01')
+    expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(
+      /since about #9 ±1 run:/
+    )
+    expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since about sample 8 ±1 run:/)
   })
 
   it('names the recent test when it found the shift, with p against its own 1%', () => {
     expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00296 }, at)).toBe(
-      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
+      'Slower since about #412 (abc1234) ±1 run: +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
     )
     expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00996 }, at)).toMatch(
       /p = 0\.00996$/
@@ -304,11 +306,11 @@ describe('wording', () => {
 
   it('says no shift with its p, or why a significant one is not reported', () => {
     expect(changeLine({ kind: 'none', reason: 'not-significant', ...base, p: 0.4 }, at)).toBe(
-      'No shift (p = 0.4)'
+      'No shift found (p = 0.4)'
     )
     expect(
       changeLine({ kind: 'none', reason: 'below-min-shift', minShift: 15, ...base, shift: 4 }, at)
-    ).toBe('No shift beyond the 15 s minimum: +4 s since #412 (abc1234), p = 0.01')
+    ).toBe('No shift found beyond the 15 s minimum: +4 s since about #412 (abc1234), p = 0.01')
     expect(changeLine({ kind: 'too-few', n: 6, needed: 8 })).toBe(
       'Too few runs to attribute a shift: 6, need 8'
     )

@@ -50,7 +50,7 @@ describe('what changed, through dist/index.js', () => {
 
     const base = 'https://github.com/tracecore/tracecore'
     const line = r.summary.split('\n')[2]
-    expect(line).toMatch(/^Slower since \[#995\]/)
+    expect(line).toMatch(/^Slower since about \[#995\]/)
     expect(line).toContain(`[#995](${base}/actions/runs/8995)`)
     expect(line).toContain(`[\`${shaOf(8995).slice(0, 7)}\`](${base}/commit/${shaOf(8995)})`)
     expect(line).toContain(`(${base}/compare/${shaOf(8994)}...${shaOf(8995)})`)
@@ -80,20 +80,22 @@ describe('what changed, through dist/index.js', () => {
       'change-method': '',
       'change-p': ''
     })
-    expect(r.summary).toMatch(/<sub>No shift \(p = 0\.\d+\) · 16 runs tested<\/sub>/)
+    expect(r.summary).toMatch(/<sub>No shift found \(p = 0\.\d+\) · 16 runs tested<\/sub>/)
     expect(r.summary).not.toContain('/compare/')
   })
 
   it('reports no shift smaller than min-shift', async () => {
     const r = await run(STEP, { inputs: { history: '16', 'min-shift': '150' } })
     expect(r.outputs['change-run-id']).toBe('')
-    expect(r.summary).toMatch(/No shift beyond the 150 s minimum: \+\d+(\.\d)? s since \[#995\]/)
+    expect(r.summary).toMatch(
+      /No shift found beyond the 150 s minimum: \+\d+(\.\d)? s since about \[#995\]/
+    )
   })
 
   it("says where this run's value stands, after the change line on a push", async () => {
     const r = await run(STEP.slice(0, 15), { inputs: { history: '16', value: '260' } })
     const blocks = r.summary.split('\n\n')
-    expect(blocks[1]).toMatch(/^Slower since \[#995\]/)
+    expect(blocks[1]).toMatch(/^Slower since about \[#995\]/)
     expect(blocks[2]).toBe('This run, 260 s, is slower than all of the last 15')
     expect(r.stdout).toContain('This run, 260 s, is slower than all of the last 15')
   })
@@ -105,7 +107,7 @@ describe('what changed, through dist/index.js', () => {
     })
     const blocks = r.summary.split('\n\n')
     expect(blocks[1]).toBe('This run, 150 s, is slower than 9 of the last 15')
-    expect(blocks[2]).toMatch(/^Slower since \[#995\]/)
+    expect(blocks[2]).toMatch(/^Slower since about \[#995\]/)
   })
 
   it('fails at once on a history shorter than the window, naming the input', async () => {
@@ -148,7 +150,7 @@ describe('what changed, through the operator command', () => {
     expect(text.code).toBe(0)
     expect(text.stdout.split('\n')[1]).toMatch(
       new RegExp(
-        `^   Slower since #295 \\(${shaOf(4995).slice(0, 7)}\\): \\+\\d+(\\.\\d)? s \\(100 s -> 200 s\\), p = 0\\.0\\d+; compare ${shaOf(4994).slice(0, 7)}\\.\\.\\.${shaOf(4995).slice(0, 7)}$`
+        `^   Slower since about #295 \\(${shaOf(4995).slice(0, 7)}\\) ±1 run: \\+\\d+(\\.\\d)? s \\(100 s -> 200 s\\), p = 0\\.0\\d+; compare ${shaOf(4994).slice(0, 7)}\\.\\.\\.${shaOf(4995).slice(0, 7)}$`
       )
     )
     const json = await reportOverDir(STEP, ['--window', '16', '--json'])

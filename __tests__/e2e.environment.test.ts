@@ -94,7 +94,7 @@ describe('environment-aware history, through dist/index.js', () => {
     expect(JSON.parse(r.outputs['change-environment'])).toEqual({ 'image-version': [OLD, NEW] })
     expect(JSON.parse(r.outputs['environment-varies'])).toEqual(['image-version'])
     const shift = r.summary.split('\n')[2]
-    expect(shift).toMatch(/^Slower since \[#995\]/)
+    expect(shift).toMatch(/^Slower since about \[#995\]/)
     expect(shift).toContain(
       'the environment changed there too &#40;image-version 20261115.1 -&#62; 20261122.1&#41;, as did the commit&#58; either may be the cause'
     )

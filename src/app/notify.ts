@@ -98,7 +98,12 @@ async function issueStep(
     ref: { owner: config.owner, repo: config.repo },
     gate,
     labels: config.issueLabels,
-    rubric: { window: config.window, minRuns: config.minRuns, budget: config.budget },
+    rubric: {
+      window: config.window,
+      minRuns: config.minRuns,
+      budget: config.budget,
+      decide: config.decide
+    },
     where: {
       workflow: config.workflow,
       runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId ?? 0}`,

@@ -24,17 +24,19 @@ import {
   isIssueOf,
   issueMarker,
   keepOldest,
+  nearbyKeys,
   nextIssueStep,
   readState,
   rollingVerdicts
 } from '../core/tracking.js'
+import type { DecideMode } from '../core/stats.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {
   ref: RepoRef
   gate: string
   labels: string[]
-  rubric: { window: number; minRuns: number; budget: number }
+  rubric: { window: number; minRuns: number; budget: number; decide?: DecideMode }
   where: Where
 }
 
@@ -52,6 +54,7 @@ export async function trackIssue(
     recent,
     open: open && readState(open.body, gate),
     attribution: attributionKey(attributionOf(report)),
+    nearby: nearbyKeys(report),
     now: where.now
   })
   const title = issueTitle(report, where.workflow)

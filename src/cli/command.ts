@@ -24,8 +24,9 @@ judged against a budget: the same check as the helm-rolling-action step.
   --branch NAME       only runs on this branch (default: the repository's default branch)
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
-  --decide MODE       rubric (median against budget) or confident (pass or breach only
-                      when the median's interval is wholly on one side, else inconclusive)
+  --decide MODE       rubric (median against budget) or confident (breach when at least
+                      k(n) of the n runs are over the budget, pass when k(n) are within,
+                      else inconclusive; 8 of 10, 15 of 20)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
   --dir DIR           read artifacts already downloaded, one sub-folder per run

@@ -5,6 +5,7 @@
  * samples, so the same history always gives the same answer, whichever machine computes it.
  */
 import { recentSlowdown } from './recent.js'
+import { residualMad } from './residuals.js'
 import { median } from './stats.js'
 
 // Bound once: the hot loops then call plain functions, not a global's property (the global
@@ -19,6 +20,8 @@ const { abs, floor } = Math
  * not only on average.
  */
 export const ALPHA = 0.05
+/** The shares' sum: a union bound on the false-shift rate of independent runs, per check. */
+export const ALPHA_UNION = 0.045
 /** The scan over every split gets most of it... */
 export const SCAN_ALPHA = 0.035
 /** ...and the recent slow-down test (recent.ts), tried only when the scan finds nothing, 1%. */
@@ -45,9 +48,21 @@ export const MIN_SAMPLES = 8
 
 export const DEFAULT_PERMUTATIONS = 9999
 
+/**
+ * Each p-value is per check; consecutive checks are many tests. Over `checks` consecutive checks
+ * of a flat, independent `history`-run history (one new run each), the share that see at least
+ * one false shift, measured by `npm run trials` (bench/changepoint.md prints it again).
+ */
+export const CONSECUTIVE_FALSE_SHIFTS = { checks: 20, history: 30, rate: 0.25 } as const
+
 export interface ChangePointOptions {
   /** Smallest |shift|, in the samples' unit, worth reporting; smaller ones read as no shift. */
   minShift: number
+  /**
+   * Also smallest |shift| in MADs of the residuals around that split (`min-shift: 2.5mad`):
+   * the spread without the step, so a real step does not raise its own threshold.
+   */
+  minShiftMads?: number
   /** Random permutations for the p-value; the smallest possible p is 1 / (1 + permutations). */
   permutations?: number
   /** Refine the scan's location (NEAR_MAX); false gives the largest |z| itself (for trials). */
@@ -102,7 +117,8 @@ export function findChangePoint(
     throw new RangeError('permutations must be a whole number >= 0')
   const ranks = doubledRanks(values)
   const split = bestSplit(values, ranks, permutations, options.refine ?? true)
-  const large = Math.abs(split.shift) >= options.minShift
+  const threshold = (at: Split) => minShiftAt(values, at, options)
+  const large = Math.abs(split.shift) >= threshold(split)
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
   // A recent test that overrode a significant scan would move a well-located step; so it
   // speaks only when the scan found nothing.
@@ -111,11 +127,18 @@ export function findChangePoint(
     recent &&
     recent.p < RECENT_ALPHA &&
     recent.shift > 0 &&
-    Math.abs(recent.shift) >= options.minShift
+    Math.abs(recent.shift) >= threshold(recent)
   )
     return { kind: 'shift', ...recent }
   if (split.p >= SCAN_ALPHA) return { kind: 'none', reason: 'not-significant', ...split }
-  return { kind: 'none', reason: 'below-min-shift', minShift: options.minShift, ...split }
+  return { kind: 'none', reason: 'below-min-shift', minShift: threshold(split), ...split }
+}
+
+/** The smallest shift reported at this split, in seconds: the larger of the two thresholds. */
+function minShiftAt(values: readonly number[], split: Split, options: ChangePointOptions): number {
+  const mads = options.minShiftMads
+  if (mads === undefined) return options.minShift
+  return Math.max(options.minShift, mads * residualMad(values, split.index))
 }
 
 function bestSplit(

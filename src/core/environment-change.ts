@@ -2,6 +2,7 @@
  * Whether the environment changed where the level did: the keys whose values differ between
  * runs within two of the change point on either side. Pure; `attribution.ts` calls it.
  */
+import { MIN_SIDE } from './changepoint.js'
 import { keyValue } from './environment.js'
 import type { Result, Sample } from './types.js'
 
@@ -39,4 +40,28 @@ export function environmentAround(oldestFirst: readonly Sample[], index: number)
     if (at > 0) changed[key] = [values[at - 1], values[at]]
   }
   return { value: changed }
+}
+
+/** How many of the places a split can fall lie within REACH runs of an environment change. */
+export interface ChangePace {
+  /** Splits where `environmentAround` finds a key that changed. */
+  near: number
+  /** Splits the test can report: MIN_SIDE samples or more on each side. */
+  of: number
+}
+
+/**
+ * At this history's pace of environment changes, how often a split placed anywhere would land
+ * next to one: the chance that "the environment also changed there" is a coincidence, were
+ * the split's place unrelated to the environment. Unknown environments count as no change.
+ */
+export function changePace(oldestFirst: readonly Sample[]): ChangePace {
+  let near = 0
+  let of = 0
+  for (let k = MIN_SIDE; k <= oldestFirst.length - MIN_SIDE; k++) {
+    of++
+    const around = environmentAround(oldestFirst, k)
+    if ('value' in around && Object.keys(around.value).length > 0) near++
+  }
+  return { near, of }
 }

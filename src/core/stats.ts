@@ -17,7 +17,7 @@ export function mad(values: readonly number[]): number | null {
 }
 
 /** P(X <= k) for X ~ Binomial(n, 1/2). */
-function binomialCdfHalf(k: number, n: number): number {
+export function binomialCdfHalf(k: number, n: number): number {
   let term = Math.pow(0.5, n)
   let sum = term
   for (let i = 1; i <= k; i++) {
@@ -53,8 +53,51 @@ export function medianInterval(
   return { low: sorted[best.k - 1], high: sorted[n - best.k], level: best.level }
 }
 
+/**
+ * The confident rule's error rate: with the true median exactly at the budget, a window shows
+ * k(n) or more runs over it in at most this share of checks (and as many within, likewise).
+ */
+export const CONFIDENT_ALPHA = 0.055
+
+/** Fewest runs the confident rule can decide on: 5 of 5 on one side is 1/32 by chance. */
+export const CONFIDENT_MIN = 5
+
+/**
+ * k(n): the smallest k with P(Bin(n, 1/2) >= k) <= CONFIDENT_ALPHA (8 of 10, 15 of 20), or
+ * null under CONFIDENT_MIN runs, where even all of them on one side happens more often. The
+ * tail is summed from the top down, one term a step.
+ */
+export function confidentCount(n: number): number | null {
+  if (!Number.isInteger(n) || n < 1) return null
+  let term = Math.pow(0.5, n)
+  let tail = term
+  let k: number | null = null
+  for (let at = n; at >= 0 && tail <= CONFIDENT_ALPHA; at--) {
+    k = at
+    // P(X = at - 1) from P(X = at): times at / (n - at + 1).
+    term = (term * at) / (n - at + 1)
+    tail += term
+  }
+  return k
+}
+
+/**
+ * The confident rule's two order statistics: the k(n)-th largest sample (k runs are at or above
+ * it: over the budget, k runs are) and the k(n)-th smallest (k runs at or under it). Nulls
+ * where k(n) is.
+ */
+function confidentBounds(sorted: readonly number[]): {
+  signLow: number | null
+  signHigh: number | null
+} {
+  const k = confidentCount(sorted.length)
+  if (k === null) return { signLow: null, signHigh: null }
+  return { signLow: sorted[sorted.length - k], signHigh: sorted[k - 1] }
+}
+
 export function computeStats(values: readonly number[]): Stats {
   const ci = medianInterval(values)
+  const sorted = [...values].sort((a, b) => a - b)
   return {
     count: values.length,
     median: median(values),
@@ -63,13 +106,15 @@ export function computeStats(values: readonly number[]): Stats {
     mad: mad(values),
     ciLow: ci?.low ?? null,
     ciHigh: ci?.high ?? null,
-    ciLevel: ci?.level ?? null
+    ciLevel: ci?.level ?? null,
+    ...confidentBounds(sorted)
   }
 }
 
 /**
- * How a verdict is reached. `rubric`: the median against the budget. `confident`: pass or
- * breach only when the whole interval of the median lies on one side, else `inconclusive`.
+ * How a verdict is reached. `rubric`: the median against the budget. `confident`: breach when
+ * at least k(n) of the n runs are over the budget, pass when at least k(n) are within it,
+ * else `inconclusive` (see `confidentVerdict`).
  */
 export const DECIDE_MODES = ['rubric', 'confident'] as const
 export type DecideMode = (typeof DECIDE_MODES)[number]
@@ -90,16 +135,27 @@ export function atOrUnder(value: number, budget: number): boolean {
   return round(value) <= round(budget)
 }
 
-/** Whether the interval of the median lies wholly on one side of the budget. */
+/**
+ * The contract's "Confident verdicts": at least k(n) runs over the budget is a breach, at least
+ * k(n) within it (a run at the budget is within) a pass, else inconclusive. k(n) > n/2, so the
+ * two can never both hold. A median exactly at the budget reaches either in at most
+ * CONFIDENT_ALPHA of checks, whatever the shape of the noise (a sign test, one-sided).
+ */
+export function confidentVerdict(stats: Stats, budget: number): 'pass' | 'breach' | 'inconclusive' {
+  const { signLow, signHigh } = stats
+  if (signHigh !== null && atOrUnder(signHigh, budget)) return 'pass'
+  if (signLow !== null && !atOrUnder(signLow, budget)) return 'breach'
+  return 'inconclusive'
+}
+
+/** Whether the runs decide pass or breach by the confident rule: the same in every mode. */
 export function conclusive(stats: Stats, budget: number): boolean {
-  const { ciLow, ciHigh } = stats
-  if (ciLow === null || ciHigh === null) return false
-  return atOrUnder(ciHigh, budget) || !atOrUnder(ciLow, budget)
+  return confidentVerdict(stats, budget) !== 'inconclusive'
 }
 
 /**
- * The contract's rule: too few samples is never compared with the budget; then, in
- * `confident` mode, an interval that includes the budget is `inconclusive`.
+ * The contract's rule: too few samples is never compared with the budget; then `rubric`
+ * compares the median, and `confident` applies the confident rule.
  */
 export function decide(
   stats: Stats,
@@ -108,11 +164,11 @@ export function decide(
   mode: DecideMode = 'rubric'
 ): Verdict {
   if (stats.median === null || stats.count < minRuns) return 'insufficient'
-  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'
+  if (mode === 'confident') return confidentVerdict(stats, budget)
   return atOrUnder(stats.median, budget) ? 'pass' : 'breach'
 }
 
-/** Samples over the budget, compared as `decide` compares the median. */
+/** Samples over the budget, compared as `decide` compares the median (at it is within). */
 export function countOver(values: readonly number[], budget: number): number {
   return values.filter(v => !atOrUnder(v, budget)).length
 }
