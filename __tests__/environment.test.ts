@@ -239,7 +239,7 @@ describe('variation, matching and the shift', () => {
     )
     // With the history's pace: how often a split lands that near a change by coincidence.
     expect(shiftCause(changed, false, { near: 9, of: 25 })).toBe(
-      "the environment also changed there: image-version A -> B (at this history's pace of changes, 9 of the 25 places a split can fall are as near one, so a split lands there by coincidence that often); so did the commit"
+      'the environment also changed there: image-version A -> B (by coincidence alone: 9 of the 25 places a split can fall in this history are as near a change); so did the commit'
     )
     expect(shiftCause(constant, false)).toBe(
       'the commit changed there, the recorded environment did not'

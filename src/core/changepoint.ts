@@ -69,6 +69,12 @@ export interface ChangePointOptions {
   refine?: boolean
   /** Ask the recent slow-down test when the scan finds nothing; false: the scan alone (trials). */
   recent?: boolean
+  /**
+   * Trials only (the action never sets it): the scan's p for its largest |z| from a permutation
+   * distribution computed once (`largestZ` over many orderings) instead of fresh shuffles, so
+   * that seeded trials can run hundreds of thousands of tests. Valid for untied samples only.
+   */
+  scanP?: (largest: number, n: number) => number
 }
 
 /** Which test found the split: every split (`scan`) or the newest 3-5 runs (`recent`). */
@@ -116,7 +122,7 @@ export function findChangePoint(
   if (!Number.isInteger(permutations) || permutations < 0)
     throw new RangeError('permutations must be a whole number >= 0')
   const ranks = doubledRanks(values)
-  const split = bestSplit(values, ranks, permutations, options.refine ?? true)
+  const split = bestSplit(values, ranks, permutations, options)
   const threshold = (at: Split) => minShiftAt(values, at, options)
   const large = Math.abs(split.shift) >= threshold(split)
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
@@ -145,13 +151,16 @@ function bestSplit(
   values: readonly number[],
   { doubled, tieSum }: { doubled: Int32Array; tieSum: number },
   permutations: number,
-  refine: boolean
+  options: ChangePointOptions
 ): Split {
   const scale = splitScales(values.length, tieSum)
   // A constant series has no spread in ranks: every split is equally (un)remarkable.
   if (scale === null) return splitAt(values, MIN_SIDE, 0, 1, 'scan')
   const observed = scan(doubled, scale)
-  const p = permutationP(doubled, scale, observed.max, permutations, hashSamples(values))
+  const p = options.scanP
+    ? options.scanP(observed.max, values.length)
+    : permutationP(doubled, scale, observed.max, permutations, hashSamples(values))
+  const refine = options.refine ?? true
   const k = refine ? refineLocation(values, doubled, scale, observed) : observed.k
   return splitAt(values, k, zAt(doubled, scale, k), p, 'scan')
 }
@@ -197,6 +206,15 @@ function splitAt(
     z,
     p
   }
+}
+
+/**
+ * The scan's statistic, the largest |z| over every split, for doubled ranks (`doubledRanks`):
+ * what the trials tabulate over many orderings for `scanP`. Null when every sample is tied.
+ */
+export function largestZ(doubled: Int32Array, tieSum: number): number | null {
+  const scale = splitScales(doubled.length, tieSum)
+  return scale === null ? null : scan(doubled, scale).max
 }
 
 /**

@@ -72,12 +72,12 @@ export function shiftCause(
 }
 
 /**
- * `(at this history's pace, 9 of the 25 places a split can fall are as near a change: about
- * 1 in 3 by coincidence)`; empty when unknown.
+ * `(by coincidence alone: 9 of the 25 places a split can fall in this history are as near a
+ * change)`: how often a split placed anywhere would land as near one; empty when unknown.
  */
 function paceNote(pace: ChangePace | undefined): string {
   if (!pace || pace.of === 0) return ''
-  return ` (at this history's pace of changes, ${pace.near} of the ${pace.of} places a split can fall are as near one, so a split lands there by coincidence that often)`
+  return ` (by coincidence alone: ${pace.near} of the ${pace.of} places a split can fall in this history are as near a change)`
 }
 
 /** The reference environment, on the matched keys only. */
