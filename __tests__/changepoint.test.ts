@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { residualMad } from '../src/core/residuals.js'
 import {
   below,
   doubledRanks,
@@ -149,6 +150,23 @@ describe('findChangePoint', () => {
     expect(small).toMatchObject({ kind: 'none', reason: 'below-min-shift', minShift: 10 })
     expect(split(small).p).toBeLessThan(0.05)
     expect(findChangePoint(values, { minShift: 4 })).toMatchObject({ kind: 'shift', index: 10 })
+  })
+
+  it('min-shift in MADs reads the residuals around the split: the step does not inflate them', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 200 + (i % 3) * 0.5 + (i >= 10 ? 5 : 0))
+    // Around the two levels the runs spread 0.5 s (MAD); the whole history's MAD is 2.5 s.
+    expect([residualMad(values, 10), residualMad(values)]).toEqual([0.5, 2.5])
+    // 3 MADs: 1.5 s of the residuals (3 × 2.5 = 7.5 s of the whole would hide the 5 s step).
+    expect(findChangePoint(values, { minShift: 0, minShiftMads: 3 })).toMatchObject({
+      kind: 'shift',
+      index: 10,
+      shift: 5
+    })
+    expect(findChangePoint(values, { minShift: 0, minShiftMads: 12 })).toMatchObject({
+      kind: 'none',
+      reason: 'below-min-shift',
+      minShift: 6
+    })
   })
 
   it('refuses non-finite samples and nonsense permutation counts', () => {
