@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { residualMad } from '../src/core/residuals.js'
+import { residualMad } from '../src/core/stats/residuals.js'
 import {
   below,
   doubledRanks,
@@ -9,7 +9,7 @@ import {
   rankAgainst,
   sfc32,
   type ChangePoint
-} from '../src/core/changepoint.js'
+} from '../src/core/stats/changepoint.js'
 import { changeLine, formatP, runLabel, standingLine } from '../src/render/change.js'
 import {
   flatSeries,

@@ -5,13 +5,13 @@ import {
   AUTOCORRELATION_HIGH,
   AUTOCORRELATION_MIN_SAMPLES,
   lagOneAutocorrelation
-} from '../src/core/independence.js'
-import { attribute, withAttribution } from '../src/core/attribution.js'
-import { residualMad, stepResiduals } from '../src/core/residuals.js'
+} from '../src/core/stats/independence.js'
+import { attribute, withAttribution } from '../src/core/history/attribution.js'
+import { residualMad, stepResiduals } from '../src/core/stats/residuals.js'
 import type { Sample } from '../src/core/types.js'
 import { independenceLine } from '../src/render/change.js'
 import { renderSummary } from '../src/render/summary.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import type { Change } from '../src/core/types.js'
 
 const change = (autocorrelation: number | null, count = 30): Change => ({

@@ -3,14 +3,12 @@ import { uniforms } from '../__fixtures__/changepoint-series.js'
 import {
   CONFIDENT_ALPHA,
   CONFIDENT_MIN,
-  computeStats,
-  conclusive,
   confidentCount,
-  decide,
   mad,
   median,
   medianInterval
-} from '../src/core/stats.js'
+} from '../src/core/stats/summary.js'
+import { computeStats, conclusive, decide } from '../src/core/verdict/rubric.js'
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {

@@ -10,7 +10,7 @@
  * TRIALS_SCALE (default 1) scales every trial count, for a quick look.
  */
 import { resolve } from 'node:path'
-import { fittedStep } from '../src/core/attribution.js'
+import { fittedStep } from '../src/core/history/attribution.js'
 import {
   ALPHA_UNION,
   CONSECUTIVE_FALSE_SHIFTS,
@@ -20,14 +20,15 @@ import {
   findChangePoint,
   type ChangePoint,
   type ChangePointOptions
-} from '../src/core/changepoint.js'
+} from '../src/core/stats/changepoint.js'
 import {
   AR_FALSE_SHIFTS,
   AUTOCORRELATION_HIGH,
   lagOneAutocorrelation
-} from '../src/core/independence.js'
-import { stepResiduals } from '../src/core/residuals.js'
-import { computeStats, decide, mad } from '../src/core/stats.js'
+} from '../src/core/stats/independence.js'
+import { stepResiduals } from '../src/core/stats/residuals.js'
+import { mad } from '../src/core/stats/summary.js'
+import { computeStats, decide } from '../src/core/verdict/rubric.js'
 import {
   arSeries,
   flatSeries,
@@ -359,7 +360,7 @@ async function main(): Promise<void> {
   const arRow = (phi: number) => ar.find(a => a.phi === phi)?.rates as Flat
   const saysTable = AR_FALSE_SHIFTS.map(
     a =>
-      `φ ${a.phi}: src/core/independence.ts says ${pct(a.rate)}, measured ${pctSe(arRow(a.phi).shifts, arRow(a.phi).trials)}`
+      `φ ${a.phi}: src/core/stats/independence.ts says ${pct(a.rate)}, measured ${pctSe(arRow(a.phi).shifts, arRow(a.phi).trials)}`
   ).join('; ')
   const consecutiveRate = consecutiveHits / consecutiveTrials
   const powerOf = (label: string) => powerRows.find(r => r.label === label)?.p.mads
@@ -379,7 +380,7 @@ The test reads ranks only, so on independent runs (any continuous noise) its fal
 | --- | --- | --- |
 ${sizes.map((n, i) => `| ${n} | ${pctSe(iid[i].shifts, iid[i].trials)} | ${pctSe(iid[i].scanOnly, iid[i].trials)} |`).join('\n')}
 
-**Per check.** Over ${checks} consecutive checks of a flat, independent ${history}-run history (one new run each), ${pctSe(consecutiveHits, consecutiveTrials)} see at least one false shift (${consecutiveTrials.toLocaleString('en')} sequences); the summary's footnote quotes ${pct(CONSECUTIVE_FALSE_SHIFTS.rate, 0)} (src/core/changepoint.ts).
+**Per check.** Over ${checks} consecutive checks of a flat, independent ${history}-run history (one new run each), ${pctSe(consecutiveHits, consecutiveTrials)} see at least one false shift (${consecutiveTrials.toLocaleString('en')} sequences); the summary's footnote quotes ${pct(CONSECUTIVE_FALSE_SHIFTS.rate, 0)} (src/core/stats/changepoint.ts).
 
 ## Drifting runners and \`min-shift\` in MADs
 

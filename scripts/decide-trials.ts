@@ -8,13 +8,8 @@
  * Rubric compares the median itself, so its figures are seeded trials on normal noise.
  */
 import { resolve } from 'node:path'
-import {
-  CONFIDENT_ALPHA,
-  computeStats,
-  confidentCount,
-  decide,
-  type DecideMode
-} from '../src/core/stats.js'
+import { CONFIDENT_ALPHA, confidentCount } from '../src/core/stats/summary.js'
+import { computeStats, decide, type DecideMode } from '../src/core/verdict/rubric.js'
 import { normals, uniforms } from '../__fixtures__/changepoint-series.js'
 import { loadNow, meanSe, pct, pctSe, progress, provenance, writeMarkdown } from './trials-lib.js'
 

@@ -7,8 +7,8 @@
  * the trial counts.
  */
 import { resolve } from 'node:path'
-import { SCAN_ALPHA, RECENT_ALPHA, findChangePoint } from '../src/core/changepoint.js'
-import { changePace, environmentAround } from '../src/core/environment-change.js'
+import { SCAN_ALPHA, RECENT_ALPHA, findChangePoint } from '../src/core/stats/changepoint.js'
+import { changePace, environmentAround } from '../src/core/history/environment-change.js'
 import type { Sample } from '../src/core/types.js'
 import {
   arSeries,

@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { format, resolveConfig } from 'prettier'
-import { largestZ } from '../src/core/changepoint.js'
+import { largestZ } from '../src/core/stats/changepoint.js'
 import { uniforms } from '../__fixtures__/changepoint-series.js'
 
 /** Random orderings tabulated per history length over 10 (10 and under: every ordering). */

@@ -28,8 +28,8 @@ import {
   nextIssueStep,
   readState,
   rollingVerdicts
-} from '../core/tracking.js'
-import type { DecideMode } from '../core/stats.js'
+} from '../core/notify/tracking.js'
+import type { DecideMode } from '../core/verdict/rubric.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {

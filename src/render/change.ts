@@ -3,7 +3,7 @@
  * summary, the log and the terminal report. No Markdown: the summary passes its own linked
  * run label, and escaping is the caller's job.
  */
-import { fittedStep, splitCommits } from '../core/attribution.js'
+import { fittedStep, splitCommits } from '../core/history/attribution.js'
 import {
   ALPHA_UNION,
   CONSECUTIVE_FALSE_SHIFTS,
@@ -11,9 +11,9 @@ import {
   SCAN_ALPHA,
   type ChangePoint,
   type Standing
-} from '../core/changepoint.js'
-import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/independence.js'
-import { mad } from '../core/stats.js'
+} from '../core/stats/changepoint.js'
+import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/stats/independence.js'
+import { mad } from '../core/stats/summary.js'
 import type { Change, Report } from '../core/types.js'
 import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'

@@ -2,12 +2,9 @@ import {
   CONFIDENT_ALPHA,
   CONFIDENT_MIN,
   INTERVAL_MIN,
-  atOrUnder,
-  conclusive,
-  confidentCount,
-  countOver,
-  round
-} from '../core/stats.js'
+  confidentCount
+} from '../core/stats/summary.js'
+import { atOrUnder, conclusive, countOver, round } from '../core/verdict/rubric.js'
 import type { Report, Stats, Usage } from '../core/types.js'
 
 /**

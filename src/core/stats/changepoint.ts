@@ -6,7 +6,7 @@
  */
 import { recentSlowdown } from './recent.js'
 import { residualMad } from './residuals.js'
-import { median } from './stats.js'
+import { median } from './summary.js'
 
 // Bound once: the hot loops then call plain functions, not a global's property (the global
 // object costs a lookup per call in a sandboxed context, such as the test runner's).

@@ -2,21 +2,12 @@
  * Whether the environment changed where the level did: the keys whose values differ between
  * runs within two of the change point on either side. Pure; `attribution.ts` calls it.
  */
-import { MIN_SIDE } from './changepoint.js'
+import { MIN_SIDE } from '../stats/changepoint.js'
 import { keyValue } from './environment.js'
-import type { Result, Sample } from './types.js'
+import type { ChangePace, EnvironmentShift, KeyChanges, Sample } from '../types.js'
 
 /** Runs looked at on each side of the change point. */
 export const REACH = 2
-
-/** Key -> [value before, value after]; null where the run did not set the key. */
-export type KeyChanges = Record<string, [string | null, string | null]>
-
-/**
- * The value holds the keys that changed near the split ({} when the recorded environment was
- * constant there); the reason says why it cannot be told (a run there has no environment).
- */
-export type EnvironmentShift = Result<KeyChanges>
 
 /**
  * `oldestFirst[index]` is the first run after the split. A key changed there when the first
@@ -40,14 +31,6 @@ export function environmentAround(oldestFirst: readonly Sample[], index: number)
     if (at > 0) changed[key] = [values[at - 1], values[at]]
   }
   return { value: changed }
-}
-
-/** How many of the places a split can fall lie within REACH runs of an environment change. */
-export interface ChangePace {
-  /** Splits where `environmentAround` finds a key that changed. */
-  near: number
-  /** Splits the test can report: MIN_SIDE samples or more on each side. */
-  of: number
 }
 
 /**

@@ -4,7 +4,7 @@
  * the raw samples look autocorrelated and widens their spread by itself; the residuals do not
  * carry it, so independence (independence.ts) and `min-shift` in MADs are read from them.
  */
-import { mad, median } from './stats.js'
+import { mad, median } from './summary.js'
 
 /**
  * Samples oldest first; `index` is the first sample after the step (as a change point's), or
