@@ -9,7 +9,7 @@ import {
 import { attribute, withAttribution } from '../src/core/history/attribution.js'
 import { residualMad, stepResiduals } from '../src/core/stats/residuals.js'
 import type { Sample } from '../src/core/types.js'
-import { independenceLine } from '../src/render/change.js'
+import { independenceLine, minShiftPhrase } from '../src/render/change.js'
 import { renderSummary } from '../src/render/summary.js'
 import { judge } from '../src/core/verdict/rubric.js'
 import type { Change } from '../src/core/types.js'
@@ -88,6 +88,31 @@ describe('on the residuals around the fitted step', () => {
     // bench/changepoint.md measures both over many more histories.
     expect(raw).toBeGreaterThan(50)
     expect(residual).toBeLessThan(10)
+  })
+})
+
+describe('min-shift in MADs, in words', () => {
+  it('says the MADs as given, and the seconds they came to at a split held under it', () => {
+    const given = { ...change(null), minShift: 0, minShiftMads: 2.5 }
+    expect(minShiftPhrase(given, [1, 2, 3])).toBe('min-shift 2.5 MAD of the residuals')
+    const below: Change = {
+      ...given,
+      result: {
+        kind: 'none',
+        reason: 'below-min-shift',
+        minShift: 25,
+        method: 'scan',
+        index: 5,
+        shift: 10,
+        before: 200,
+        after: 210,
+        z: 3,
+        p: 0.01
+      }
+    }
+    expect(minShiftPhrase(below, [1, 2, 3])).toBe(
+      'min-shift 2.5 MAD of the residuals (25 s at this split)'
+    )
   })
 })
 
