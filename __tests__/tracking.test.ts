@@ -13,10 +13,10 @@ import {
   nextIssueStep,
   prCommentStep,
   readState,
-  rollingVerdicts,
   type TrackState
 } from '../src/core/notify/tracking.js'
 import type { Verdict } from '../src/core/types.js'
+import { replayVerdicts } from '../src/core/history/replay.js'
 import { makeSample } from '../__fixtures__/run.js'
 
 const sample = makeSample
@@ -153,25 +153,15 @@ describe('the lifecycle', () => {
     expect(step('pass', undefined)).toEqual({ kind: 'none' })
   })
 
-  it('recomputes the verdicts in the decide mode in use: confident leaves 7 of 10 inconclusive', () => {
+  it('replays the verdicts in the decide mode in use: confident leaves 7 of 10 inconclusive', () => {
     const values = [310, 310, 310, 310, 310, 310, 310, 290, 290, 290, 290]
     const history = values.map((v, i) => sample(20 - i, v))
-    const window = { window: 10, minRuns: 10, budget: 300 }
-    expect(rollingVerdicts(history, window, 2)).toEqual(['breach', 'breach'])
-    expect(rollingVerdicts(history, { ...window, decide: 'confident' }, 2)).toEqual([
-      'inconclusive',
-      'inconclusive'
-    ])
-  })
-
-  it('recomputes the verdict at each position over the window ending there', () => {
-    const history = [100, 100, 400, 400, 400].map((v, i) => sample(10 - i, v))
-    expect(rollingVerdicts(history, rubric, 4)).toEqual([
-      'pass',
-      'breach',
-      'breach',
-      'insufficient'
-    ])
+    const rule = (decide: 'rubric' | 'confident') => ({
+      rubric: { window: 10, minRuns: 10, budget: 300, decide },
+      history: { size: 10, minShift: 15, match: [] }
+    })
+    expect(replayVerdicts(history, 2, rule('rubric'))).toEqual(['breach', 'breach'])
+    expect(replayVerdicts(history, 2, rule('confident'))).toEqual(['inconclusive', 'inconclusive'])
   })
 
   it('keeps the oldest of duplicates', () => {

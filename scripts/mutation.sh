@@ -51,7 +51,6 @@ mutate "inconclusive before insufficient" src/core/verdict/rubric.ts "  if (stat
 mutate "k(n) at a looser error rate" src/core/stats/summary.ts "at >= 0 && tail <= CONFIDENT_ALPHA; at--" "at >= 0 && tail <= 2 * CONFIDENT_ALPHA; at--"
 mutate "confident: a run at the budget counted as over" src/core/verdict/rubric.ts "if (signHigh !== null && atOrUnder(signHigh, budget)) return 'pass'" "if (signHigh !== null && signHigh < budget) return 'pass'"
 mutate "conclusive from the interval again" src/core/verdict/rubric.ts "return confidentVerdict(stats, budget) !== 'inconclusive'" "return stats.ciLow !== null && stats.ciHigh !== null && (atOrUnder(stats.ciHigh, budget) || !atOrUnder(stats.ciLow, budget))"
-mutate "tracking issue closes on rubric verdicts" src/core/notify/tracking.ts "decide(computeStats(values), rubric.budget, rubric.minRuns, rubric.decide)" "decide(computeStats(values), rubric.budget, rubric.minRuns)"
 mutate "attribution comment on a one-run wobble" src/core/notify/tracking.ts "(key === attribution || (facts.nearby ?? []).includes(key))" "key === attribution"
 mutate "independence read on the raw history" src/core/history/attribution.ts "lagOneAutocorrelation(stepResiduals(values, fittedStep(result)))" "lagOneAutocorrelation(values)"
 mutate "min-shift in MADs ignored" src/core/stats/changepoint.ts "if (mads === undefined) return options.minShift" "if (true) return options.minShift"
@@ -69,6 +68,8 @@ mutate "re-run 409 made a warning" src/github/record.ts "CONFLICT.test(message) 
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/core/history/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
+mutate "backtest position reads later runs" src/core/history/replay.ts "const seen = read.slice(at, at + rule.history.size)" "const seen = read.slice(0, at + rule.history.size)"
+mutate "early stop of the shuffles too early" src/core/stats/changepoint.ts "++hits >= enough) break" "++hits >= enough / 10) break"
 mutate "summary escaping removed" src/core/untrusted/escape.ts "const fence = '\`'.repeat(longest + 1)" "const fence = '\`'.repeat(1 + 0 * longest)"
 mutate "summary table pipes not escaped" src/core/untrusted/escape.ts "replaceAll('|', '\\\\|')" "replaceAll('|', '|')"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"

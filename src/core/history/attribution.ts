@@ -36,11 +36,12 @@ export function fittedStep(result: ChangePoint): number | undefined {
 export function attribute(
   history: readonly Sample[],
   minShift: number,
+  outcomeOnly = false,
   minShiftMads?: number
 ): Attribution {
   const oldestFirst = [...history].reverse()
   const values = oldestFirst.map(s => s.value)
-  const result = findChangePoint(values, { minShift, minShiftMads })
+  const result = findChangePoint(values, { minShift, outcomeOnly, minShiftMads })
   const change: Change = {
     result,
     count: history.length,
@@ -74,10 +75,18 @@ export function withAttribution(
   report: Report,
   history: readonly Sample[],
   minShift: number,
+  outcomeOnly = false,
   minShiftMads?: number
 ): Report {
-  return { ...report, ...attribute(history, minShift, minShiftMads) }
+  return { ...report, ...attribute(history, minShift, outcomeOnly, minShiftMads) }
 }
+
+/**
+ * How much of attribution a caller needs: `full` (the live check), `outcome` (whether and where
+ * a shift was found, its size; a p-value that is not significant only bounded), `none` (the
+ * verdict alone: the tracking issue's look back, the backtest's nearby settings).
+ */
+export type AttributionDepth = 'full' | 'outcome' | 'none'
 
 /** What attribution reads beyond the rubric: how many samples, and the smallest shift reported. */
 export interface HistoryRule {
@@ -101,14 +110,16 @@ export function judgeHistory(
   skipped: Skip[],
   rubric: Rubric,
   rule: Pick<HistoryRule, 'minShift' | 'match' | 'minShiftMads'>,
-  source: string
+  source: string,
+  depth: AttributionDepth = 'full'
 ): Report {
   const { history, match } = matchHistory(read, rule.match)
   const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
-  return {
-    ...withAttribution(report, history, rule.minShift, rule.minShiftMads),
-    ...(match ? { match } : {})
-  }
+  const attributed =
+    depth === 'none'
+      ? report
+      : withAttribution(report, history, rule.minShift, depth === 'outcome', rule.minShiftMads)
+  return { ...attributed, ...(match ? { match } : {}) }
 }
 
 /**

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto'
 import type { PrCommentMode } from '../inputs/config.js'
-import { computeStats, decide, type DecideMode } from '../verdict/rubric.js'
 import type { Report, Sample, Verdict } from '../types.js'
 
 /** What makes one gate: two gates in one repository get an issue and a comment each. */
@@ -104,22 +103,6 @@ export function nearbyKeys(report: Report): string[] {
   return runs.map(attributionKey).filter((key): key is string => key !== undefined)
 }
 
-/**
- * The rolling verdict at each of the newest `count` runs, newest first: each over the window
- * that ends at that run, recomputed from the history, in the `decide` mode in use. Too short
- * a history gives `insufficient` there, which never closes an issue.
- */
-export function rollingVerdicts(
-  history: readonly Sample[],
-  rubric: { window: number; minRuns: number; budget: number; decide?: DecideMode },
-  count: number
-): Verdict[] {
-  return Array.from({ length: count }, (_, i) => {
-    const values = history.slice(i, i + rubric.window).map(s => s.value)
-    return decide(computeStats(values), rubric.budget, rubric.minRuns, rubric.decide)
-  })
-}
-
 export type IssueStep =
   | { kind: 'none' }
   | { kind: 'open'; state: TrackState }
@@ -131,7 +114,7 @@ export const COMMENT_INTERVAL_MS = 86_400_000
 
 export interface IssueFacts {
   verdict: Verdict
-  /** `rollingVerdicts` at the newest `issue-close-after` runs. */
+  /** The verdicts at the newest `issue-close-after` runs (`replayVerdicts`), newest first. */
   recent: readonly Verdict[]
   /** The open issue's state, when there is one. */
   open?: TrackState

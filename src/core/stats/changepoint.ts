@@ -75,6 +75,12 @@ export interface ChangePointOptions {
    * that seeded trials can run hundreds of thousands of tests. Valid for untied samples only.
    */
   scanP?: (largest: number, n: number) => number
+  /**
+   * Only the outcome is wanted (the backtest's earlier positions): the shuffles stop once p can
+   * no longer fall under SCAN_ALPHA. The kind, split and shift are those of the full test; the
+   * p of a `not-significant` result is then a lower bound (still >= SCAN_ALPHA).
+   */
+  outcomeOnly?: boolean
 }
 
 /** Which test found the split: every split (`scan`) or the newest 3-5 runs (`recent`). */
@@ -122,7 +128,8 @@ export function findChangePoint(
   if (!Number.isInteger(permutations) || permutations < 0)
     throw new RangeError('permutations must be a whole number >= 0')
   const ranks = doubledRanks(values)
-  const split = bestSplit(values, ranks, permutations, options)
+  const stopAt = options.outcomeOnly ? SCAN_ALPHA : undefined
+  const split = bestSplit(values, ranks, permutations, options, stopAt)
   const threshold = (at: Split) => minShiftAt(values, at, options)
   const large = Math.abs(split.shift) >= threshold(split)
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
@@ -151,7 +158,8 @@ function bestSplit(
   values: readonly number[],
   { doubled, tieSum }: { doubled: Int32Array; tieSum: number },
   permutations: number,
-  options: ChangePointOptions
+  options: ChangePointOptions,
+  stopAt?: number
 ): Split {
   const scale = splitScales(values.length, tieSum)
   // A constant series has no spread in ranks: every split is equally (un)remarkable.
@@ -159,7 +167,7 @@ function bestSplit(
   const observed = scan(doubled, scale)
   const p = options.scanP
     ? options.scanP(observed.max, values.length)
-    : permutationP(doubled, scale, observed.max, permutations, hashSamples(values))
+    : permutationP(doubled, scale, observed.max, permutations, hashSamples(values), stopAt)
   const refine = options.refine ?? true
   const k = refine ? refineLocation(values, doubled, scale, observed) : observed.k
   return splitAt(values, k, zAt(doubled, scale, k), p, 'scan')
@@ -324,22 +332,26 @@ function reaches(doubled: Int32Array, scale: Float64Array, threshold: number): b
 /**
  * (1 + permutations whose largest |z| reaches the observed) / (1 + permutations): the chance,
  * were there no shift anywhere, of some split at least this extreme. Taking the maximum over
- * splits in every permutation is what corrects for having tried them all.
+ * splits in every permutation is what corrects for having tried them all. With `stopAt`, the
+ * shuffles end once the p-value is sure to be at least that: the same seed draws the same
+ * shuffles, so the answer to "is p under stopAt?" is the full test's.
  */
 function permutationP(
   doubled: Int32Array,
   scale: Float64Array,
   observed: number,
   permutations: number,
-  seed: number
+  seed: number,
+  stopAt?: number
 ): number {
   const next = sfc32(seed)
   const work = Int32Array.from(doubled)
   const threshold = observed - 1e-12
+  const enough = stopAt === undefined ? Infinity : stopAt * (1 + permutations) - 1
   let hits = 0
   for (let i = 0; i < permutations; i++) {
     shuffle(work, next)
-    if (reaches(work, scale, threshold)) hits++
+    if (reaches(work, scale, threshold) && ++hits >= enough) break
   }
   return (1 + hits) / (1 + permutations)
 }
