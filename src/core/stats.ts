@@ -90,6 +90,11 @@ export function atOrUnder(value: number, budget: number): boolean {
   return round(value) <= round(budget)
 }
 
+/** value > budget as printed: the one comparison every count, mark and word of "over" uses. */
+export function isOver(value: number, budget: number): boolean {
+  return !atOrUnder(value, budget)
+}
+
 /** Whether the interval of the median lies wholly on one side of the budget. */
 export function conclusive(stats: Stats, budget: number): boolean {
   const { ciLow, ciHigh } = stats
@@ -114,7 +119,7 @@ export function decide(
 
 /** Samples over the budget, compared as `decide` compares the median. */
 export function countOver(values: readonly number[], budget: number): number {
-  return values.filter(v => !atOrUnder(v, budget)).length
+  return values.filter(v => isOver(v, budget)).length
 }
 
 export interface Rubric {
