@@ -1,5 +1,5 @@
-import { outsideCode } from '../__fixtures__/markdown.js'
 import { describe, expect, it } from '@jest/globals'
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { escapeMention } from '../src/core/escape.js'
 import { MAX_BODY_CHARS, capBody, issueBody } from '../src/render/issue.js'
 import { ordinal, percentile, prCommentBody } from '../src/render/pr-comment.js'

@@ -120,7 +120,7 @@ export function issueBody(marker: string, report: Report, where: Where): string 
       `## ${ICON.breach} ${headline(report)}`,
       numbers(report),
       `**Where it started:** ${attributionLine(report)}`,
-      `**Last checked:** ${link('this check', where.runUrl)} at commit ${inlineCode(where.sha.slice(0, 7))}, ${utcMinute(where.now.toISOString())} UTC, over ${md(report.source, 300)}.`,
+      `**Last checked:** ${link('this check', where.runUrl)} at commit ${inlineCode(where.sha.slice(0, 7))}, ${utcMinute(where.now.toISOString())} UTC, over ${inlineCode(report.source, 300)}.`,
       '### Runs in the window',
       table(report),
       skipped(report),
