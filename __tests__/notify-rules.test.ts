@@ -4,8 +4,8 @@ import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import { makeSample } from '../__fixtures__/run.js'
 import { readLocalSamples } from '../src/cli/dir.js'
-import { lookbackWarning, readConfig } from '../src/core/config.js'
-import { judge } from '../src/core/stats.js'
+import { lookbackWarning, readConfig } from '../src/core/inputs/config.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import {
   issueMarker,
   issueRefusal,
@@ -13,7 +13,7 @@ import {
   prCommentStep,
   readState,
   writtenBy
-} from '../src/core/tracking.js'
+} from '../src/core/notify/tracking.js'
 import type { Sample } from '../src/core/types.js'
 import { spanLine } from '../src/render/environment.js'
 import { issueBody, overCount } from '../src/render/issue.js'

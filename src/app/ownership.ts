@@ -6,8 +6,8 @@
 import * as core from '@actions/core'
 import type { Client } from '../github/client.js'
 import { tokenIdentity } from '../github/identity.js'
-import { writtenBy, type Identity } from '../core/tracking.js'
-import { escapeLog } from '../core/escape.js'
+import { writtenBy, type Identity } from '../core/notify/tracking.js'
+import { escapeLog } from '../core/untrusted/escape.js'
 import { plural } from '../render/wording.js'
 
 export class Ownership {

@@ -29,7 +29,7 @@ import {
   nextIssueStep,
   readState,
   rollingVerdicts
-} from '../core/tracking.js'
+} from '../core/notify/tracking.js'
 import type { Report } from '../core/types.js'
 import type { Ownership } from './ownership.js'
 

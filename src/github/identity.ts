@@ -1,7 +1,7 @@
 /** Who the token writes as, so that only the gate's own issue and comment are edited. */
 import type { Client } from './client.js'
 import { RateLimited, httpStatus } from './failures.js'
-import { isInstallationToken, type Identity } from '../core/tracking.js'
+import { isInstallationToken, type Identity } from '../core/notify/tracking.js'
 
 /**
  * The token's identity, asked of GitHub at most once per call site: an installation token

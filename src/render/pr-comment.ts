@@ -4,8 +4,8 @@
  * shown raw in code spans, where nothing is markup, a mention or a reference.
  */
 import type { Stats } from '../core/types.js'
-import { inlineCode } from '../core/escape.js'
-import { isOver } from '../core/stats.js'
+import { inlineCode } from '../core/untrusted/escape.js'
+import { isOver } from '../core/verdict/rubric.js'
 import { capBody } from './issue.js'
 import { intervalPhrase, plural, seconds, sparkline } from './wording.js'
 
