@@ -72,6 +72,8 @@ describe('the tracking issue, adversarially, through dist/index.js', () => {
     await check(slow(10))
     const [own] = fake.issues
     expect(own.author).toBe('octocat')
+    // Opening needs no GET /user: the created issue names its author.
+    expect(fake.apiCalls()).not.toContain('GET /user')
     const botCopy = fake.addIssue({ body: own.body, labels: [LABEL] })
     expect(botCopy.author).toBeUndefined()
     const r = await check([410, ...slow(9)])

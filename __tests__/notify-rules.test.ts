@@ -127,8 +127,8 @@ describe('who may write, and what the issue step says', () => {
     expect(writtenBy('github-actions[bot]', { kind: 'bot' })).toBe(true)
     expect(writtenBy('mallory', { kind: 'bot' })).toBe(false)
     expect(writtenBy(undefined, { kind: 'bot' })).toBe(false)
-    expect(writtenBy('OctoCat', { kind: 'user', login: 'octocat' })).toBe(true)
-    expect(writtenBy('github-actions[bot]', { kind: 'user', login: 'octocat' })).toBe(false)
+    expect(writtenBy('OctoCat', { kind: 'login', login: 'octocat' })).toBe(true)
+    expect(writtenBy('github-actions[bot]', { kind: 'login', login: 'octocat' })).toBe(false)
   })
 
   it('names the judged branch when it is not the default branch', () => {

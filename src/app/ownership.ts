@@ -20,6 +20,14 @@ export class Ownership {
   ) {}
 
   /**
+   * What this check just created names its author: the token's identity exactly, with no
+   * request (unless the identity was already asked).
+   */
+  learn(author: string | undefined): void {
+    if (author && !this.identity) this.identity = Promise.resolve({ kind: 'login', login: author })
+  }
+
+  /**
    * The items of `marked` the token wrote, in their order. The identity is asked at most
    * once, and only when there is something to tell apart; the rest is said once per `what`.
    */
@@ -40,7 +48,7 @@ export class Ownership {
 }
 
 function describe(identity: Identity): string {
-  return identity.kind === 'user'
-    ? `this token's user ${escapeLog(identity.login, 100)}`
+  return identity.kind === 'login'
+    ? `this token's identity ${escapeLog(identity.login, 100)}`
     : "this token's app (a [bot] account)"
 }

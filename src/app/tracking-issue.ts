@@ -83,6 +83,7 @@ export async function trackIssue(
         createIssue(client, ref, { title, body, labels: request.labels })
       )
       request.known(created.number)
+      request.ownership.learn(created.author)
       // Another check may have opened one at the same moment: the oldest stays.
       const kept = (await findIssue(client, request)).keep ?? created
       request.known(kept.number)

@@ -15,7 +15,7 @@ export async function tokenIdentity(client: Client, token: string): Promise<Iden
     const { data } = await client.octokit.request('GET /user')
     const login = (data as { login?: unknown } | null)?.login
     if (typeof login !== 'string' || !login) throw new Error('GET /user named no login')
-    return { kind: 'user', login }
+    return { kind: 'login', login }
   } catch (error) {
     const status = httpStatus(error)
     if (!(error instanceof RateLimited) && (status === 403 || status === 404))

@@ -232,11 +232,12 @@ export function placeRefusal(where: Omit<IssueWhere, 'defaultBranch'>): string |
 }
 
 /**
- * Who the token writes as: a person (a personal access token's owner, named by `GET /user`)
- * or a GitHub App's bot account (an installation token, such as the workflow's
- * `GITHUB_TOKEN`, which writes as `github-actions[bot]` and may not read `GET /user`).
+ * Who the token writes as: a login known exactly (a personal access token's owner, named by
+ * `GET /user`, or the author of what this check just created), or a GitHub App's bot account
+ * (an installation token, such as the workflow's `GITHUB_TOKEN`, which writes as
+ * `github-actions[bot]` and may not read `GET /user`).
  */
-export type Identity = { kind: 'user'; login: string } | { kind: 'bot' }
+export type Identity = { kind: 'login'; login: string } | { kind: 'bot' }
 
 /** GitHub's documented prefix of an installation token, the kind `GITHUB_TOKEN` is. */
 export const isInstallationToken = (token: string): boolean => token.startsWith('ghs_')
@@ -244,6 +245,6 @@ export const isInstallationToken = (token: string): boolean => token.startsWith(
 /** Whether the token's own identity wrote an item: only such items are read back or edited. */
 export function writtenBy(author: string | undefined, identity: Identity): boolean {
   if (!author) return false
-  if (identity.kind === 'user') return author.toLowerCase() === identity.login.toLowerCase()
+  if (identity.kind === 'login') return author.toLowerCase() === identity.login.toLowerCase()
   return /^[a-z0-9][a-z0-9-]*\[bot\]$/i.test(author)
 }
