@@ -111,9 +111,17 @@ describe('untrusted keys, dates and numbers', () => {
       writeFileSync(join(dir, name, 'metadata.json'), meta)
     }
     folder('helm-install-duration-5', '{"run_id":5,"run_number":3}')
-    folder('downloaded', '{"run_id":1e999,"run_number":-7.5}')
+    folder('99999999999999999999', '{"run_id":1e999,"run_number":-7.5}')
     folder('helm-install-duration-4', '{"run_id":1e999,"run_number":2.5}')
-    const { samples } = await readLocalSamples(dir, 'install_to_ready_seconds.txt', 10)
+    const { samples } = await readLocalSamples(
+      dir,
+      {
+        template: 'helm-install-duration-{run_id}',
+        file: 'install_to_ready_seconds.txt',
+        lookback: 10
+      },
+      10
+    )
     expect(samples.map(s => [s.run_id, s.run_number])).toEqual([
       [5, 3],
       [4, 0],

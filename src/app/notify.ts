@@ -115,7 +115,7 @@ async function issueStep(
     ...hooks,
     ref: { owner: config.owner, repo: config.repo },
     labels: config.issueLabels,
-    rubric: { window: config.window, minRuns: config.minRuns, budget: config.budget },
+    rule: { rubric: request.plan.rubric, history: request.plan.history },
     where: {
       workflow: config.workflow,
       runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId ?? 0}`,

@@ -27,9 +27,9 @@ import {
   issueMarker,
   keepOldest,
   nextIssueStep,
-  readState,
-  rollingVerdicts
+  readState
 } from '../core/notify/tracking.js'
+import { replayVerdicts, type GateRule } from '../core/history/replay.js'
 import type { Report } from '../core/types.js'
 import type { Ownership } from './ownership.js'
 
@@ -37,7 +37,8 @@ export interface IssueRequest {
   ref: RepoRef
   gate: string
   labels: string[]
-  rubric: { window: number; minRuns: number; budget: number }
+  /** The check's settings: the look back over recent runs replays the gate with them. */
+  rule: GateRule
   where: Where
   /** Tells this gate's issues from others' text that carries its marker. */
   ownership: Ownership
@@ -60,7 +61,7 @@ export async function trackIssue(
   const found = await findIssue(client, request)
   const open = found.keep
   request.known(open?.number)
-  const recent = rollingVerdicts(report.history ?? report.samples, request.rubric, where.closeAfter)
+  const recent = replayVerdicts(report.history ?? report.samples, where.closeAfter, request.rule)
   const step = nextIssueStep({
     verdict: report.verdict,
     recent,
