@@ -51,7 +51,9 @@ export function spanLine(
       .slice(0, MOST_VALUES)
       .map(c => `${shown(c.value, 'value')} (${plural(c.runs, 'run')})`)
     const more = counts.length > MOST_VALUES ? `, and ${counts.length - MOST_VALUES} more` : ''
-    const noun = NOUNS[key] ?? `values of ${shown(key, 'key')}`
+    // Own keys only: a key named `constructor` is not Object.prototype's.
+    const noun =
+      (Object.hasOwn(NOUNS, key) ? NOUNS[key] : undefined) ?? `values of ${shown(key, 'key')}`
     return `${WORDS[counts.length] ?? counts.length} ${noun}: ${values.join(', ')}${more}`
   })
   const unknown = unknownCount(samples)
