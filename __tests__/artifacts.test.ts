@@ -2,6 +2,7 @@
  * A run's own artifact listing and the bounded, verified download, in process against the
  * fake API over real HTTP (the end-to-end suites reach them only through dist/).
  */
+import { inspect } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
 import { useFakeClient } from '../__fixtures__/fake-client.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
@@ -59,5 +60,31 @@ describe('findArtifact and downloadArtifact', () => {
     const failed = downloadArtifact(client, ref(), artifact)
     await expect(failed).rejects.toBeInstanceOf(DownloadFault)
     await expect(failed).rejects.toThrow('artifact download failed (HTTP 503) after 2 retries')
+  })
+
+  // The signed URL is a bearer secret: an error carrying it would reach the log, the summary
+  // and the `skipped` output. Every way the blob hop fails, the error (message, stack, cause)
+  // names neither the signature nor the blob path.
+  it.each([
+    ['404 (the blob is gone: skipped)', 404, SkipRun],
+    ['403 (an expired signature: a fault)', 403, DownloadFault],
+    ['503 until the retries run out', 503, DownloadFault]
+  ])('keeps the signed URL out of the error on a blob %s', async (_label, status, kind) => {
+    fake.runs = makeRuns([9])
+    const [run] = fake.runs
+    const artifact = await findArtifact(client, ref(), run.id, nameOf(run.id))
+    fake.faults = [{ path: /^\/blob\//, times: 10, status }]
+    const error: unknown = await downloadArtifact(client, ref(), artifact).catch(e => e)
+    expect(error).toBeInstanceOf(kind)
+    expect((error as Error).message).toMatch(
+      new RegExp(`^artifact download failed \\(HTTP ${status}\\)`)
+    )
+    const shown = `${String(error)}\n${inspect(error, { depth: 5 })}\n${JSON.stringify(error)}`
+    expect(shown).not.toContain('SECRET-SIGNATURE')
+    expect(shown).not.toContain('/blob/')
+    // The retries did happen, each from the API: a fault is not given up on at once.
+    expect(fake.requests.filter(r => r.path.startsWith('/blob/'))).toHaveLength(
+      status === 404 ? 1 : 3
+    )
   })
 })

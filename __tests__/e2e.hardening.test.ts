@@ -145,6 +145,23 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
     expect(blobs.every(q => q.authorization === undefined)).toBe(true)
     expect(r.stdout + r.stderr).not.toContain('SECRET-SIGNATURE')
   })
+
+  // On the failure paths too: the blob's error reaches the log, the summary and `skipped`.
+  it.each([
+    [404, 0],
+    [403, 1],
+    [503, 1]
+  ])('keeps the signed URL out of everything when the blob answers %i', async (status, code) => {
+    const r = await run(GOOD, {
+      inputs: { window: '3' },
+      faults: [{ path: /^\/blob\/90000\?/, status, times: 10 }]
+    })
+    expect(r.code).toBe(code)
+    const shown = [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n')
+    expect(shown).toContain(`artifact download failed (HTTP ${status})`)
+    expect(shown).not.toContain('SECRET-SIGNATURE')
+    expect(shown).not.toContain('/blob/')
+  })
 })
 
 describe('API faults (dist/index.js against the fake API)', () => {
