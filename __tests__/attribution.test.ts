@@ -75,8 +75,15 @@ describe('change outputs', () => {
     expect(values['change-run-id']).toBe(595)
     expect(values['change-sha']).toBe(sha(595))
     expect(values['change-shift']).toBe(38.5)
-    expect(values['change-p']).toBeGreaterThan(0)
-    expect(values['change-p']).toBe(0.0013)
+    // A permutation estimate, (1 + hits) / (1 + 9,999): not pinned, but bounded. It is at
+    // least the smallest value the estimate can take, and the step is a complete separation
+    // of 6 runs from 10, whose exact chance at that split alone is 2 / C(16, 6) = 1 / 4,004;
+    // an estimate of 0.01 or more would need 100 hits among 9,999 permutations.
+    const p = Number(values['change-p'])
+    expect(p).toBeGreaterThanOrEqual(1 / 10_000)
+    expect(p).toBeLessThan(0.01)
+    // Seeded by the samples: the same history gives the same p.
+    expect(outputValues(reportOf(history(STEP)))['change-p']).toBe(values['change-p'])
   })
 
   it('are empty without a shift: flat, below min-shift, or no attribution at all', () => {
@@ -94,10 +101,12 @@ describe('the summary with a shift', () => {
   const lines = md.split('\n')
 
   it('puts the change line under the banner, linking the run, the commit and the compare view', () => {
+    // The p printed is the output's (bounded in "change outputs" above).
+    const p = outputValues(reportOf(history(STEP)))['change-p']
     expect(lines[2]).toBe(
       'Slower since [#415](https://github.com/o/r/actions/runs/595) ' +
         `([\`2530000\`](https://github.com/o/r/commit/${sha(595)})): ` +
-        '+38.5 s (182 s -> 220.5 s), p = 0.0013 · ' +
+        `+38.5 s (182 s -> 220.5 s), p = ${p} · ` +
         `[compare \`2520000...2530000\`](https://github.com/o/r/compare/${sha(594)}...${sha(595)})`
     )
   })
