@@ -41,6 +41,14 @@ describe('findArtifact and downloadArtifact', () => {
     )
   })
 
+  it('ignores an artifact of that name whose workflow_run.id is another run’s', async () => {
+    fake.runs = makeRuns([{ value: 1, artifact: { workflowRunId: 1234 } }])
+    const [run] = fake.runs
+    await expect(findArtifact(client, ref(), run.id, nameOf(run.id))).rejects.toThrow(
+      new SkipRun('no artifact named like the pattern')
+    )
+  })
+
   it('refuses a zip whose digest is not the listed one', async () => {
     fake.runs = makeRuns([{ value: 7, artifact: { digest: `sha256:${'0'.repeat(64)}` } }])
     const [run] = fake.runs
