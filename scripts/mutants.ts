@@ -115,42 +115,42 @@ export const MUTANTS: Mutant[] = [
   // The verdict.
   m(
     'budget boundary made strict',
-    'src/core/stats.ts',
+    'src/core/verdict/rubric.ts',
     'return round(value) <= round(budget)',
     'return round(value) < round(budget)',
     ['stats']
   ),
   m(
     'boundary compared unrounded',
-    'src/core/stats.ts',
+    'src/core/verdict/rubric.ts',
     'return round(value) <= round(budget)',
     'return value <= budget',
     ['stats']
   ),
   m(
     'rubric mode says inconclusive',
-    'src/core/stats.ts',
+    'src/core/verdict/rubric.ts',
     "if (mode === 'confident' && !conclusive(stats, budget))",
     'if (!conclusive(stats, budget))',
     ['stats']
   ),
   m(
     'confident mode ignores the interval',
-    'src/core/stats.ts',
+    'src/core/verdict/rubric.ts',
     "if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'",
     "if (false) return 'inconclusive'",
     ['stats']
   ),
   m(
     'inconclusive before insufficient',
-    'src/core/stats.ts',
+    'src/core/verdict/rubric.ts',
     "  if (stats.median === null || stats.count < minRuns) return 'insufficient'\n  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'",
     "  if (mode === 'confident' && stats.ciLow !== null && !conclusive(stats, budget)) return 'inconclusive'\n  if (stats.median === null || stats.count < minRuns) return 'insufficient'",
     ['stats']
   ),
   m(
     'even median takes the lower middle',
-    'src/core/stats.ts',
+    'src/core/stats/summary.ts',
     'sorted[mid - 1] / 2 + sorted[mid] / 2',
     'sorted[mid - 1]',
     ['stats']
@@ -164,21 +164,21 @@ export const MUTANTS: Mutant[] = [
   ),
   m(
     'verdict judged over the whole history',
-    'src/core/attribution.ts',
+    'src/core/history/attribution.ts',
     'judge(history.slice(0, rubric.window),',
     'judge([...history],',
     ['attribution']
   ),
   m(
     'history default back to the window',
-    'src/core/config.ts',
+    'src/core/inputs/config.ts',
     'Math.max(window, Math.min(DEFAULT_HISTORY, lookback)),',
     'window,',
     ['config']
   ),
   m(
     'file collision check compared with case',
-    'src/core/config.ts',
+    'src/core/inputs/config.ts',
     'const first = parts[0].toLowerCase()',
     'const first = parts[0]',
     ['config']
@@ -187,28 +187,28 @@ export const MUTANTS: Mutant[] = [
   // The change-point and recent slow-down tests.
   m(
     'recent test speaks before the scan',
-    'src/core/changepoint.ts',
+    'src/core/stats/changepoint.ts',
     'if (split.p < SCAN_ALPHA && large) return',
     'if (false) return',
     ['changepoint']
   ),
   m(
     'scan location unrefined',
-    'src/core/changepoint.ts',
+    'src/core/stats/changepoint.ts',
     'options.refine ?? true',
     'options.refine ?? false',
     ['changepoint']
   ),
   m(
     'recent test without Bonferroni',
-    'src/core/recent.ts',
+    'src/core/stats/recent.ts',
     'p: Math.min(1, looks.length * best.p)',
     'p: best.p',
     ['recent']
   ),
   m(
     'recent test counts ties as below',
-    'src/core/recent.ts',
+    'src/core/stats/recent.ts',
     'if (s >= observed) tail',
     'if (s > observed) tail',
     ['recent']
@@ -217,21 +217,21 @@ export const MUTANTS: Mutant[] = [
   // Like for like.
   m(
     'environment not validated on read',
-    'src/core/environment.ts',
+    'src/core/history/environment.ts',
     'validateEnvironment((data as { environment: unknown }).environment)',
     '({ value: (data as { environment: Environment }).environment } as Result<Environment>)',
     ['environment']
   ),
   m(
     'match filter removed',
-    'src/core/matching.ts',
+    'src/core/history/matching.ts',
     'const kept = history.filter(s => matches(s, reference, keys))',
     'const kept = [...history]',
     ['environment']
   ),
   m(
     'unknown environment matches',
-    'src/core/matching.ts',
+    'src/core/history/matching.ts',
     'if (!environment || !reference) return false',
     'if (!environment || !reference) return true',
     ['environment']
@@ -298,28 +298,28 @@ export const MUTANTS: Mutant[] = [
   // The sample cache.
   m(
     'cache value not bound to the digest',
-    'src/core/sample-book.ts',
+    'src/core/history/sample-book.ts',
     'const known = this.known.get(`${artifact.id}:${artifact.digest}`)',
     'const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)',
     ['sample-book']
   ),
   m(
     'cache learns a digest that is not sha256',
-    'src/core/sample-book.ts',
+    'src/core/history/sample-book.ts',
     "if (!artifact.digest || !DIGEST.test(artifact.digest)) return\n    if ('reason' in read",
     "if (!artifact.digest) return\n    if ('reason' in read",
     ['sample-book']
   ),
   m(
     'cache entry values not validated',
-    'src/core/sample-book.ts',
+    'src/core/history/sample-book.ts',
     "typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SAMPLE_SECONDS",
     "typeof value === 'number'",
     ['sample-book']
   ),
   m(
     'cached environment not validated',
-    'src/core/sample-book.ts',
+    'src/core/history/sample-book.ts',
     'const environment = validateEnvironment(item)',
     'const environment = { value: item as Environment }',
     ['sample-book']
@@ -354,28 +354,28 @@ export const MUTANTS: Mutant[] = [
   // Untrusted text.
   m(
     'summary escaping removed',
-    'src/core/escape.ts',
+    'src/core/untrusted/escape.ts',
     "const fence = '`'.repeat(longest + 1)",
     "const fence = '`'.repeat(1 + 0 * longest)",
     ['summary']
   ),
   m(
     'summary table pipes not escaped',
-    'src/core/escape.ts',
+    'src/core/untrusted/escape.ts',
     "replaceAll('|', '\\\\|')",
     "replaceAll('|', '|')",
     ['summary']
   ),
   m(
     'autolink breaks removed',
-    'src/core/escape.ts',
+    'src/core/untrusted/escape.ts',
     ".replace(/(www|&#58;\\/\\/|&#64;)/gi, '$1\\u200b')",
     ".replace(/(www|&#58;\\/\\/|&#64;)/gi, '$1')",
     ['escape']
   ),
   m(
     'references not neutralised in issues and comments',
-    'src/core/escape.ts',
+    'src/core/untrusted/escape.ts',
     ".replace(/&#35;/g, '&#35;\\u200b')",
     ".replace(/&#35;/g, '&#35;')",
     ['tracking']
@@ -398,14 +398,14 @@ export const MUTANTS: Mutant[] = [
   // The tracking issue and the comment.
   m(
     'tracking issue from any branch',
-    'src/core/tracking.ts',
+    'src/core/notify/tracking.ts',
     'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)',
     'if (false)',
     ['tracking']
   ),
   m(
     'duplicate tracking issues kept',
-    'src/core/tracking.ts',
+    'src/core/notify/tracking.ts',
     'return { keep: sorted[0], close: sorted.slice(1) }',
     'return { keep: sorted[sorted.length - 1], close: [] }',
     ['tracking']
