@@ -2,13 +2,19 @@
  * A run's own artifact listing and the bounded, verified download, in process against the
  * fake API over real HTTP (the end-to-end suites reach them only through dist/).
  */
+import { randomBytes } from 'node:crypto'
 import { inspect } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
 import { useFakeClient } from '../__fixtures__/fake-client.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { SkipRun } from '../src/core/errors.js'
-import { DownloadFault, downloadArtifact, findArtifact } from '../src/github/artifacts.js'
+import {
+  DownloadFault,
+  MAX_ZIP_BYTES,
+  downloadArtifact,
+  findArtifact
+} from '../src/github/artifacts.js'
 import type { Client } from '../src/github/client.js'
 
 const fake = new FakeGitHub()
@@ -46,6 +52,26 @@ describe('findArtifact and downloadArtifact', () => {
     const [run] = fake.runs
     await expect(findArtifact(client, ref(), run.id, nameOf(run.id))).rejects.toThrow(
       new SkipRun('no artifact named like the pattern')
+    )
+  })
+
+  it('skips an artifact listed over the size cap without downloading it', async () => {
+    fake.runs = makeRuns([{ value: 1, artifact: { sizeInBytes: 1 << 30 } }])
+    const [run] = fake.runs
+    await expect(findArtifact(client, ref(), run.id, nameOf(run.id))).rejects.toThrow(
+      new SkipRun(`artifact is ${1 << 30} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
+    )
+    expect(fake.requests.filter(r => /\/zip|\/blob\//.test(r.path))).toEqual([])
+  })
+
+  it('stops a download whose listed size lies at the cap', async () => {
+    // Incompressible bytes past the cap, listed as 300; the digest is their real one.
+    const zip = randomBytes(MAX_ZIP_BYTES + 1024)
+    fake.runs = makeRuns([{ value: 1, artifact: { zip, sizeInBytes: 300 } }])
+    const [run] = fake.runs
+    const artifact = await findArtifact(client, ref(), run.id, nameOf(run.id))
+    await expect(downloadArtifact(client, ref(), artifact)).rejects.toThrow(
+      new SkipRun(`artifact download passed the ${MAX_ZIP_BYTES}-byte cap`)
     )
   })
 
