@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { attribute, splitCommits, withAttribution } from '../src/core/history/attribution.js'
+import {
+  attribute,
+  judgeHistory,
+  splitCommits,
+  withAttribution
+} from '../src/core/history/attribution.js'
 import { renderText } from '../src/cli/text.js'
 import { changeLines } from '../src/render/change.js'
 import { outputStrings, outputValues } from '../src/render/outputs.js'
@@ -58,6 +63,15 @@ describe('attribute', () => {
     expect(change.result.kind).toBe('too-few')
     expect(change.firstAfter).toBeUndefined()
     expect(splitCommits(change)).toBeUndefined()
+  })
+
+  it('judgeHistory: the verdict on the newest window, attribution over all it read', () => {
+    const rubric = { budget: 200, minRuns: 6, window: 6 }
+    const report = judgeHistory(history(STEP), [], rubric, { minShift: 15, match: [] }, 's')
+    // The newest 6 (near 220 s) breach a 200 s budget; all 16 have a median near 182 s.
+    expect(report.samples.map(s => s.value)).toEqual(STEP.slice(0, 6))
+    expect([report.stats.median, report.verdict]).toEqual([220.5, 'breach'])
+    expect(report.history).toHaveLength(16)
   })
 
   it('keeps the verdict on the window while attributing over the history', () => {

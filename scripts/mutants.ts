@@ -195,7 +195,8 @@ export const MUTANTS: Mutant[] = [
     'src/core/stats/changepoint.ts',
     'options.refine ?? true',
     'options.refine ?? false',
-    ['changepoint']
+    ['recent'],
+    { grep: 'refined' }
   ),
   m(
     'recent test without Bonferroni',
