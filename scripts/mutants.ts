@@ -242,7 +242,8 @@ export const MUTANTS: Mutant[] = [
     'src/github/listing.ts',
     'if (seen.has(id)) continue',
     'if (false) continue',
-    ['faults']
+    ['e2e.faults'],
+    { grep: 'counts a run once' }
   ),
   m(
     'next-link origin check removed',
@@ -256,7 +257,8 @@ export const MUTANTS: Mutant[] = [
     'src/github/listing.ts',
     'const cap = pageCap(listing)',
     'const cap = 1e9',
-    ['faults']
+    ['e2e.faults'],
+    { grep: 'stops after the page cap' }
   ),
   m(
     "repository listing joins any run's artifact",
@@ -291,7 +293,8 @@ export const MUTANTS: Mutant[] = [
     'src/github/artifact-index.ts',
     'parse: raw => toArtifact(raw, this.now())',
     'parse: raw => toArtifact(raw, Date.now())',
-    ['artifact-index']
+    ['e2e.cache'],
+    { grep: 'expiry by the API server' }
   ),
 
   // The sample cache.
