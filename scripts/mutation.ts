@@ -128,13 +128,16 @@ function runMutant(m: Mutant): { outcome: Outcome; detail: string } {
     original.replace(m.from, () => m.to)
   )
   try {
+    const buildStarted = Date.now()
     if (needsBundle(m) && !buildBundle())
       return { outcome: 'ERROR', detail: 'the mutant did not build' }
+    // The build's share of the mutant's time, to tell a slow build from slow tests.
+    const built = needsBundle(m) ? `(bundle ${seconds(buildStarted)}) ` : ''
     const grep = m.grep ? ['--testNamePattern', m.grep] : []
     const r = jest(m.tests.map(testPath), ['--bail', ...grep])
     if (!r) return { outcome: 'ERROR', detail: 'jest wrote no report' }
     const failed = failedTests(r)
-    if (failed.length > 0) return { outcome: 'killed', detail: failed[0] }
+    if (failed.length > 0) return { outcome: 'killed', detail: `${built}${failed[0]}` }
     const broken = brokenSuites(r)
     if (broken.length > 0)
       return {
