@@ -156,6 +156,7 @@ function main(): number {
   const problems = checkList(mutants)
   if (problems.length > 0) {
     for (const p of problems) console.error(`ERROR    ${p}; update scripts/mutants.ts`)
+    rmSync(scratch, { recursive: true, force: true })
     return 2
   }
   const started = Date.now()
