@@ -213,6 +213,22 @@ export const MUTANTS: Mutant[] = [
     ['recent']
   ),
 
+  // The backtest (issue 32).
+  m(
+    'backtest position reads later runs',
+    'src/core/history/replay.ts',
+    'const seen = read.slice(at, at + rule.history.size)',
+    'const seen = read.slice(0, at + rule.history.size)',
+    ['backtest']
+  ),
+  m(
+    'early stop of the shuffles too early',
+    'src/core/stats/changepoint.ts',
+    '++hits >= enough) break',
+    '++hits >= enough / 10) break',
+    ['backtest']
+  ),
+
   // Like for like.
   m(
     'environment not validated on read',
