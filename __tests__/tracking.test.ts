@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { escapeMention } from '../src/core/untrusted/escape.js'
 import { MAX_BODY_CHARS, capBody, issueBody } from '../src/render/issue.js'
 import { ordinal, percentile, prCommentBody } from '../src/render/pr-comment.js'
@@ -16,6 +17,7 @@ import {
   type TrackState
 } from '../src/core/notify/tracking.js'
 import type { Verdict } from '../src/core/types.js'
+import { replayVerdicts } from '../src/core/history/replay.js'
 import { makeSample } from '../__fixtures__/run.js'
 
 const sample = makeSample
@@ -53,7 +55,7 @@ describe('the state in the marker is read as untrusted', () => {
     const body = `${issueMarker(gate, state)}\ntext`
     expect(isIssueOf(body, gate)).toBe(true)
     expect(isIssueOf(body, 'f'.repeat(16))).toBe(false)
-    expect(readState(body, gate)).toEqual(state)
+    expect(readState(body, gate, new Date())).toEqual(state)
   })
 
   it.each([
@@ -66,7 +68,11 @@ describe('the state in the marker is read as untrusted', () => {
       ).toString('base64url')
     ]
   ])('turns %s into a fresh or clamped state', (_name, data) => {
-    const read = readState(`<!-- helm-rolling-action:issue gate=${gate} state=${data} -->`, gate)
+    const read = readState(
+      `<!-- helm-rolling-action:issue gate=${gate} state=${data} -->`,
+      gate,
+      new Date()
+    )
     expect(read.attributed).toBeUndefined()
     expect(read.commented).toBeUndefined()
     expect(read.commentedAt).toBeUndefined()
@@ -117,6 +123,31 @@ describe('the lifecycle', () => {
     })
   })
 
+  it('reads a split that wobbles by one run as the same shift: no new comment', () => {
+    const told = open({ attributed: 'run-5', held: 3, commented: 'run-5' })
+    // The split moved from run 5 to run 6; run 5 is now the last run before it.
+    const wobble = nextIssueStep({
+      verdict: 'breach',
+      recent: [],
+      open: told,
+      attribution: 'run-6',
+      nearby: ['run-5', 'run-6', 'run-7'],
+      now
+    })
+    expect(wobble).toMatchObject({ kind: 'update', comment: false, state: { held: 4 } })
+    // Two runs away is another shift: it holds for two checks, then is commented on.
+    const moved = { ...told, attributed: 'run-9', held: 1 }
+    const far = nextIssueStep({
+      verdict: 'breach',
+      recent: [],
+      open: moved,
+      attribution: 'run-9',
+      nearby: ['run-8', 'run-9', 'run-10'],
+      now
+    })
+    expect(far).toMatchObject({ kind: 'update', comment: true, state: { commented: 'run-9' } })
+  })
+
   it('closes only on a pass at every recent position, and never on insufficient', () => {
     expect(step('pass', open())).toEqual({ kind: 'close' })
     expect(step('pass', open(), undefined, ['pass', 'pass', 'breach'])).toEqual({ kind: 'none' })
@@ -125,6 +156,17 @@ describe('the lifecycle', () => {
     })
     expect(step('insufficient', open())).toEqual({ kind: 'none' })
     expect(step('pass', undefined)).toEqual({ kind: 'none' })
+  })
+
+  it('replays the verdicts in the decide mode in use: confident leaves 7 of 10 inconclusive', () => {
+    const values = [310, 310, 310, 310, 310, 310, 310, 290, 290, 290, 290]
+    const history = values.map((v, i) => sample(20 - i, v))
+    const rule = (decide: 'rubric' | 'confident') => ({
+      rubric: { window: 10, minRuns: 10, budget: 300, decide },
+      history: { size: 10, minShift: 15, match: [] }
+    })
+    expect(replayVerdicts(history, 2, rule('rubric'))).toEqual(['breach', 'breach'])
+    expect(replayVerdicts(history, 2, rule('confident'))).toEqual(['inconclusive', 'inconclusive'])
   })
 
   it('keeps the oldest of duplicates', () => {
@@ -159,18 +201,14 @@ describe('only the default branch of the repository itself opens an issue', () =
     [
       'another judged branch',
       { branch: 'release' },
-      'only runs on the default branch main may; this one is on refs/heads/main'
+      'the check judges branch release, not the default branch main'
     ],
     [
       'another repository',
       { checked: 'o/other' },
       'the check reads o/other, not the repository running it'
     ],
-    [
-      'no payload',
-      { defaultBranch: undefined },
-      'the event payload does not name the default branch'
-    ]
+    ['no payload', { defaultBranch: undefined }, 'the default branch is not known']
   ])('refuses %s', (_name, change, reason) => {
     expect(issueRefusal({ ...where, ...change })).toBe(reason)
   })
@@ -233,7 +271,7 @@ describe('bodies are escaped and bounded', () => {
     expect(capBody('x\n'.repeat(40_000)).length).toBeLessThanOrEqual(MAX_BODY_CHARS)
   })
 
-  it('escapes branch names in the pull request comment', () => {
+  it('shows branch names raw in code spans, where nothing is markup, a mention or a reference', () => {
     const stats = judge([sample(1, 100)], [], rubric, '').stats
     const body = prCommentBody({
       marker: '<!-- m -->',
@@ -241,10 +279,11 @@ describe('bodies are escaped and bounded', () => {
       budget: 300,
       current: 120,
       base: { branch: 'main', values: [100], stats },
-      pr: { branch: '@org/team#1 <b>', values: [120], median: 120 },
+      pr: { branch: '@org/team#1 <b>`x', values: [120], median: 120 },
       now
     })
-    expect(body).not.toMatch(/@org|(?<!&)#1|<b>/)
+    expect(outsideCode(body)).not.toMatch(/@org|#1|<b>/)
+    expect(body).toContain('`` @org/team#1 <b>`x ``')
     expect(body).toContain('Trend: one sample so far.')
   })
 })
@@ -274,7 +313,7 @@ describe('the issue names an environment change at the shift', () => {
     }
     const body = issueBody(issueMarker(gate, { held: 1 }), report, bodyOptions)
     expect(body).toContain('image-version 20261115.1')
-    expect(body).toContain('as did the commit')
+    expect(body).toContain('so did the commit')
     expect(body).not.toMatch(/@org|(?<!&)#7/)
   })
 })

@@ -128,23 +128,72 @@ export const MUTANTS: Mutant[] = [
   m(
     'rubric mode says inconclusive',
     'src/core/verdict/rubric.ts',
-    "if (mode === 'confident' && !conclusive(stats, budget))",
-    'if (!conclusive(stats, budget))',
+    "if (mode === 'confident') return confidentVerdict(stats, budget)",
+    "if (mode === 'confident' || stats.count > 0) return confidentVerdict(stats, budget)",
     ['stats']
   ),
   m(
-    'confident mode ignores the interval',
+    'confident mode ignores the count',
     'src/core/verdict/rubric.ts',
-    "if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'",
-    "if (false) return 'inconclusive'",
+    "if (mode === 'confident') return confidentVerdict(stats, budget)",
+    'if (false) return confidentVerdict(stats, budget)',
     ['stats']
   ),
   m(
     'inconclusive before insufficient',
     'src/core/verdict/rubric.ts',
-    "  if (stats.median === null || stats.count < minRuns) return 'insufficient'\n  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'",
-    "  if (mode === 'confident' && stats.ciLow !== null && !conclusive(stats, budget)) return 'inconclusive'\n  if (stats.median === null || stats.count < minRuns) return 'insufficient'",
+    "  if (stats.median === null || stats.count < minRuns) return 'insufficient'\n  if (mode === 'confident') return confidentVerdict(stats, budget)",
+    "  if (mode === 'confident' && stats.count > 0) return confidentVerdict(stats, budget)\n  if (stats.median === null || stats.count < minRuns) return 'insufficient'",
     ['stats']
+  ),
+  m(
+    'k(n) at a looser error rate',
+    'src/core/stats/summary.ts',
+    'at >= 0 && tail <= CONFIDENT_ALPHA; at--',
+    'at >= 0 && tail <= 2 * CONFIDENT_ALPHA; at--',
+    ['stats']
+  ),
+  m(
+    'confident: a run at the budget counted as over',
+    'src/core/verdict/rubric.ts',
+    "if (signHigh !== null && atOrUnder(signHigh, budget)) return 'pass'",
+    "if (signHigh !== null && signHigh < budget) return 'pass'",
+    ['stats']
+  ),
+  m(
+    'conclusive from the interval again',
+    'src/core/verdict/rubric.ts',
+    "return confidentVerdict(stats, budget) !== 'inconclusive'",
+    'return stats.ciLow !== null && stats.ciHigh !== null && (atOrUnder(stats.ciHigh, budget) || !atOrUnder(stats.ciLow, budget))',
+    ['stats']
+  ),
+  m(
+    'independence read on the raw history',
+    'src/core/history/attribution.ts',
+    'lagOneAutocorrelation(stepResiduals(values, fittedStep(result)))',
+    'lagOneAutocorrelation(values)',
+    ['independence']
+  ),
+  m(
+    'min-shift in MADs ignored',
+    'src/core/stats/changepoint.ts',
+    'if (mads === undefined) return options.minShift',
+    'if (true) return options.minShift',
+    ['changepoint', 'attribution']
+  ),
+  m(
+    'min-shift MADs of the whole history',
+    'src/core/stats/residuals.ts',
+    'return mad(stepResiduals(values, index)) ?? 0',
+    'return mad(stepResiduals(values)) ?? 0',
+    ['changepoint', 'attribution']
+  ),
+  m(
+    'compare link at the exact split',
+    'src/core/history/attribution.ts',
+    'change.spanFrom = oldestFirst[Math.max(0, at - 2)]',
+    'change.spanFrom = oldestFirst[at - 1]',
+    ['attribution']
   ),
   m(
     'even median takes the lower middle',
@@ -417,9 +466,37 @@ export const MUTANTS: Mutant[] = [
   m(
     'tracking issue from any branch',
     'src/core/notify/tracking.ts',
-    'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)',
+    'if (where.ref !== `refs/heads/${where.defaultBranch}`)',
     'if (false)',
     ['tracking']
+  ),
+  m(
+    'attribution comment on a one-run wobble',
+    'src/core/notify/tracking.ts',
+    '(key === attribution || (facts.nearby ?? []).includes(key))',
+    'key === attribution',
+    ['tracking', 'notify-rules']
+  ),
+  m(
+    "anyone's text with the marker adopted",
+    'src/core/notify/tracking.ts',
+    'if (!author) return false',
+    "if (author !== 'x') return true",
+    ['tracking', 'notify-rules']
+  ),
+  m(
+    'issue and comment creates retried',
+    'src/github/issues.ts',
+    'export const ONCE = { request: { retries: 0 } } as const',
+    'export const ONCE = {} as const',
+    ['e2e.notify']
+  ),
+  m(
+    'issue-number written outside the output guard',
+    'src/main.ts',
+    "await optional('The issue-number output could not be written', 'GITHUB_OUTPUT', () =>",
+    "await (async (_w: string, _v: string, write: () => unknown) => write())('', '', () =>",
+    ['main', 'e2e.notify']
   ),
   m(
     'duplicate tracking issues kept',
