@@ -4,10 +4,10 @@
  *
  * Why it runs in minutes rather than hours: each mutant runs only its named test files, one
  * jest run a file, stopping at the first file that kills it, with no coverage; only a mutant
- * named for an end-to-end test rebuilds, and then only the action's bundle (unminified: the same code, faster to build). A baseline run of every
- * named file on the unmutated tree comes first, so a test that fails anyway is reported as
- * such rather than counted as a kill; a suite that fails to run (the mutant does not compile)
- * is an error too, never a kill.
+ * named for an end-to-end test rebuilds, and then only the action's bundle (unminified: the
+ * same code, faster to build). A baseline run of every named file on the unmutated tree comes
+ * first, so a test that fails anyway is reported as such rather than counted as a kill; a
+ * suite that fails to run (the mutant does not compile) is an error too, never a kill.
  *
  * ONLY=regex runs the mutants whose description matches (e.g. ONLY='cache|listing').
  * JOBS=n gives jest n workers (default 1: CI machines here have two cores).
