@@ -4,6 +4,7 @@
  * fake GitHub API, stay the main proof.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
+import { channel } from 'node:diagnostics_channel'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -22,6 +23,7 @@ import { makeSample } from '../__fixtures__/run.js'
 
 const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
+const preloadRecorder = jest.fn<() => void>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -30,7 +32,8 @@ jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,
   uploadFailure,
-  recordSample
+  recordSample,
+  preloadRecorder
 }))
 jest.unstable_mockModule('../src/github/runs.js', () => ({ defaultBranch }))
 
@@ -186,6 +189,7 @@ describe('run', () => {
     core.resetCore()
     check.mockReset()
     recordSample.mockReset()
+    preloadRecorder.mockReset()
     defaultBranch.mockReset()
     // The runner's variables of the machine running the tests must not leak in.
     process.env = Object.fromEntries(
@@ -230,6 +234,41 @@ describe('run', () => {
     expect(core.info).toHaveBeenCalledWith(
       'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
     )
+  })
+
+  // A request on the wire, as undici reports it (transport.ts counts these).
+  const requestOnTheWire = () => channel('undici:client:sendHeaders').publish({})
+  const tick = () => new Promise(resolve => setImmediate(resolve))
+
+  it('loads the upload client once the check has a third request on the wire, uploads after the verdict', async () => {
+    inputs({ value: '123', record: 'true' })
+    const preloadedAfter: number[] = []
+    let sent = 0
+    preloadRecorder.mockImplementation(() => preloadedAfter.push(sent))
+    check.mockImplementation(async (_client, options) => {
+      for (sent = 1; sent <= 4; sent++) {
+        requestOnTheWire()
+        await tick()
+      }
+      expect(recordSample).not.toHaveBeenCalled()
+      return judge([options.current as Sample], [], rubric, 'o/r')
+    })
+    recordSample.mockResolvedValue({ name: 'helm-install-duration-555', id: 1 })
+    await run()
+    // The two listings alone hold it back: their answers are due while it would load.
+    expect(preloadedAfter).toEqual([3])
+    expect(recordSample).toHaveBeenCalledTimes(1)
+  })
+
+  it('never loads the upload client for a check that does not record', async () => {
+    inputs({ value: '123' })
+    check.mockImplementation(async (_client, options) => {
+      for (let i = 0; i < 4; i++) requestOnTheWire()
+      await tick()
+      return judge([options.current as Sample], [], rubric, 'o/r')
+    })
+    await run()
+    expect(preloadRecorder).not.toHaveBeenCalled()
   })
 
   it('a failed upload warns; the verdict still stands', async () => {

@@ -16,7 +16,8 @@ import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
-import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
+import { ghesRecordWarning, preloadRecorder, recordSample, uploadFailure } from './github/record.js'
+import { afterRequestsSent, requestsSent } from './github/transport.js'
 import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
@@ -45,14 +46,15 @@ export async function run(): Promise<void> {
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
-    // The check never reads this run back, so the upload waits for it: loading the upload
-    // client would hold the event loop while the listings are due, and an artifact appearing
+    // The check never reads this run back, so the upload waits for it: an artifact appearing
     // mid-listing makes the repository listing start over. It starts once the outputs and the
     // status are set (or the check has failed), and is given its grace from then.
     startUpload = () => (config.record ? record(config, context, current) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const plan = checkPlan(config, branch, context.runId)
+    const checking = { done: false }
+    if (config.record && current && !context.isGhes) preloadWhileWaiting(checking)
     const report = await check(client, {
       ...plan,
       currentRunNumber: context.runNumber,
@@ -61,6 +63,7 @@ export async function run(): Promise<void> {
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
+    checking.done = true
     await publish(report, config, context.eventName)
     const recording = startUpload()
     startUpload = undefined
@@ -87,6 +90,19 @@ export async function run(): Promise<void> {
     const recording = startUpload?.()
     if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
   }
+}
+
+/**
+ * Loading the upload client takes tens of ms of CPU: done before the listings answer, it
+ * would hold their answers; done after the verdict, it would delay the upload. It is loaded
+ * once the check has a third request on the wire (past the two listings: the newest run's
+ * download, or a listing's next page), when the check is waiting on the network; past the
+ * check the upload loads it itself.
+ */
+function preloadWhileWaiting(checking: { done: boolean }): void {
+  void afterRequestsSent(requestsSent() + 3).then(() => {
+    if (!checking.done) preloadRecorder()
+  })
 }
 
 /**
