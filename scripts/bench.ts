@@ -103,6 +103,7 @@ async function measureAction(
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
     throw new Error(`action failed: ${r.stdout}${r.stderr}`)
+  if (process.env.BENCH_DEBUG) console.log(r.stdout.replace(/^::debug::.*\n/gm, ''))
   const toVerdict = fake.requests.filter(q => !SAVE_CALLS.test(q.path))
   const first = Math.min(...toVerdict.map(q => q.at))
   const last = Math.max(...toVerdict.map(q => q.doneAt ?? q.at))
@@ -163,7 +164,9 @@ async function steadyState(window: number, dist?: string): Promise<Measure> {
   fake.runs = [running(current, 1002), ...fake.runs]
   const m = await measureAction(fake, window, inputs, current, 1002, dist)
   if (process.env.BENCH_DEBUG)
-    console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
+    console.log(
+      (m.log ?? []).map(c => `${c.kind} ${c.at.toFixed(0)}–${c.doneAt.toFixed(0)}`).join('\n')
+    )
   return m
 }
 
