@@ -4,9 +4,9 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { errorMessage, SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
-import { SAMPLE_READER_VERSION } from '../core/parse.js'
-import { escapeLog } from '../core/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook, type Outcome } from '../core/sample-book.js'
+import { SAMPLE_READER_VERSION } from '../core/untrusted/parse.js'
+import { escapeLog } from '../core/untrusted/escape.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook, type Outcome } from '../core/history/sample-book.js'
 import type { Result } from '../core/types.js'
 
 /**
