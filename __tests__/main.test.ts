@@ -4,7 +4,6 @@
  * fake GitHub API, stay the main proof.
  */
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { channel } from 'node:diagnostics_channel'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -236,38 +235,18 @@ describe('run', () => {
     )
   })
 
-  // A request on the wire, as undici reports it (transport.ts counts these).
-  const requestOnTheWire = () => channel('undici:client:sendHeaders').publish({})
-  const tick = () => new Promise(resolve => setImmediate(resolve))
-
-  it('loads the upload client once the check has a third request on the wire, uploads after the verdict', async () => {
-    inputs({ value: '123', record: 'true' })
-    const preloadedAfter: number[] = []
-    let sent = 0
-    preloadRecorder.mockImplementation(() => preloadedAfter.push(sent))
-    check.mockImplementation(async (_client, options) => {
-      for (sent = 1; sent <= 4; sent++) {
-        requestOnTheWire()
-        await tick()
-      }
-      expect(recordSample).not.toHaveBeenCalled()
-      return judge([options.current as Sample], [], rubric, 'o/r')
-    })
+  it('hands the check the upload client to load while it waits, only when it will upload', async () => {
+    check.mockImplementation(async (_client, options) =>
+      judge([options.current as Sample], [], rubric, 'o/r')
+    )
     recordSample.mockResolvedValue({ name: 'helm-install-duration-555', id: 1 })
+    inputs({ value: '123', record: 'true' })
     await run()
-    // The two listings alone hold it back: their answers are due while it would load.
-    expect(preloadedAfter).toEqual([3])
-    expect(recordSample).toHaveBeenCalledTimes(1)
-  })
-
-  it('never loads the upload client for a check that does not record', async () => {
+    expect(check.mock.calls[0][1].whileWaiting).toBe(preloadRecorder)
     inputs({ value: '123' })
-    check.mockImplementation(async (_client, options) => {
-      for (let i = 0; i < 4; i++) requestOnTheWire()
-      await tick()
-      return judge([options.current as Sample], [], rubric, 'o/r')
-    })
     await run()
+    expect(check.mock.calls[1][1].whileWaiting).toBeUndefined()
+    // The check decides when; run() never loads it itself.
     expect(preloadRecorder).not.toHaveBeenCalled()
   })
 

@@ -17,7 +17,6 @@ import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, preloadRecorder, recordSample, uploadFailure } from './github/record.js'
-import { afterRequestsSent, requestsSent } from './github/transport.js'
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
@@ -53,17 +52,17 @@ export async function run(): Promise<void> {
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const plan = checkPlan(config, branch, context.runId)
-    const checking = { done: false }
-    if (config.record && current && !context.isGhes) preloadWhileWaiting(checking)
     const report = await check(client, {
       ...plan,
       currentRunNumber: context.runNumber,
+      // Loading the upload client takes tens of ms of CPU: before the listings answer it would
+      // hold their answers, after the verdict it would delay the upload.
+      whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
       current,
       restoreBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
-    checking.done = true
     await publish(report, config, context.eventName)
     const recording = startUpload()
     startUpload = undefined
@@ -90,19 +89,6 @@ export async function run(): Promise<void> {
     const recording = startUpload?.()
     if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
   }
-}
-
-/**
- * Loading the upload client takes tens of ms of CPU: done before the listings answer, it
- * would hold their answers; done after the verdict, it would delay the upload. It is loaded
- * once the check has a third request on the wire (past the two listings: the newest run's
- * download, or a listing's next page), when the check is waiting on the network; past the
- * check the upload loads it itself.
- */
-function preloadWhileWaiting(checking: { done: boolean }): void {
-  void afterRequestsSent(requestsSent() + 3).then(() => {
-    if (!checking.done) preloadRecorder()
-  })
 }
 
 /**
