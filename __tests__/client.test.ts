@@ -10,7 +10,7 @@ import { FakeGitHub } from '../__fixtures__/github-server.js'
 
 const fake = new FakeGitHub()
 let client: Client
-useFakeClient(fake, 0, c => (client = c))
+useFakeClient(fake, 1, c => (client = c))
 
 const answer = (body: string, type: string) =>
   fake.faults.push({
@@ -30,6 +30,13 @@ describe('success bodies', () => {
     const { data } = await repository()
     expect(typeof data.id).toBe('number')
     expect(data.name).toBe('r')
+  })
+
+  it('parses the answer of a retried attempt too', async () => {
+    fake.faults.push({ path: /^\/repos\/[^/]+\/[^/]+$/, times: 1, status: 500, body: {} })
+    answer('{"id": 7}', 'application/json')
+    expect((await repository()).data).toEqual({ id: 7 })
+    expect(fake.requests).toHaveLength(2)
   })
 
   it('keeps a JSON body that does not parse as its text', async () => {

@@ -120,11 +120,15 @@ const usageMeter = (usage: Usage) => (octokit: Core) => {
  * still gets the stream.
  */
 const plainJson = (octokit: Core) => {
+  // Every attempt of a call, retries included, sees one options object (the hooks share it):
+  // the calls whose bodies this hook parses are remembered by it.
+  const parsing = new WeakSet<object>()
   octokit.hook.wrap('request', async (request, options) => {
-    const own = options.request?.parseSuccessResponseBody === undefined
-    if (own) options.request = { ...options.request, parseSuccessResponseBody: false }
+    if (options.request?.parseSuccessResponseBody === undefined) parsing.add(options)
+    if (!parsing.has(options)) return request(options)
+    options.request = { ...options.request, parseSuccessResponseBody: false }
     const response = await request(options)
-    if (own) response.data = await parsedBody(response.data, response.headers['content-type'])
+    response.data = await parsedBody(response.data, response.headers['content-type'])
     return response
   })
 }
