@@ -365,7 +365,7 @@ async function steadyStates(): Promise<void> {
       const ratio = median(all.map((r, i) => (r.totalMs ?? 0) / floors[i]))
       const { toVerdict, after } = floorRoundTrips(all[0].log ?? [])
       steadyRows.push(
-        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} | ${toVerdict} + ${after} | ${fmt(median(floors))} | ${fmt(ratio, 2)} | ${fmt(Math.min(...all.map(r => r.totalMs ?? 0)))}–${fmt(Math.max(...all.map(r => r.totalMs ?? 0)))} |`
+        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} | ${toVerdict} + ${after} | ${fmt(median(floors))} | ${fmt(ratio, 2)} | ${fmt(Math.min(...all.map(r => r.totalMs ?? 0)))}–${fmt(Math.max(...all.map(r => r.totalMs ?? 0)))} | ${fmt(median(all.map(r => (r.totalMs ?? 0) - (r.firstRequestMs ?? 0))))} | ${fmt(median(all.map(uploadWait)))} |`
       )
       console.log(steadyRows.at(-1))
     }
@@ -380,6 +380,12 @@ async function steadyStates(): Promise<void> {
   const loadAfter = loadavg()
   const avg = (l: number[]) => l.map(x => x.toFixed(1)).join(' / ')
   steadyLoad = `load average (1 / 5 / 15 min) ${avg(loadBefore)} at the start, ${avg(loadAfter)} at the end`
+}
+
+/** From the outputs written to the upload's first call reaching the fake. */
+function uploadWait(m: Measure): number {
+  const upload = (m.log ?? []).filter(c => c.kind === 'upload').map(c => c.at)
+  return upload.length ? Math.min(...upload) - (m.verdictMs ?? 0) : NaN
 }
 
 /** The run whose exit is the median one (the lower middle of an even count). */
@@ -425,10 +431,10 @@ function steadySection(): string[] {
     '',
     `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${node}, ${LATENCY_MS} ms per request, median of ${REPEATS}${process.env.BENCH_BEFORE_DIST ? `; **before** is \`${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_DIST}\`, measured alternately with this build (**after**) on one fake: ${steadyAlternations} alternations in all` : ''}; ${steadyLoad}. \`node -e 0\` took ${fmt(median(bareStarts))} ms (median of ${bareStarts.length}, taken between the checks). **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
     '',
-    "**Floor**: this check's own requests at the latency, from its first request: the round trips that had to wait for one another to the verdict (each listing's pages in turn; the newest zip's 302 and blob after the listings' first pages; the cache blob after its lookup), plus those after it (the upload's calls in turn, beside the save's); the CPU between them counts as zero. **exit / floor** is the median of each check's ratio.",
+    "**Floor**: this check's own requests at the latency, from its first request: the round trips that had to wait for one another to the verdict (each listing's pages in turn; the newest zip's 302 and blob after the listings' first pages; the cache blob after its lookup), plus those after it (the upload's calls in turn, beside the save's); the CPU between them counts as zero. **exit / floor** is the median of each check's ratio. The last two columns are medians of each check's own differences: the time from its first request to its exit (Node's start and the entry's load left out, the part most of a load burst falls on), and from its outputs written to its upload's first call.",
     '',
-    '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms | round trips (to the verdict + after) | floor ms | exit / floor | exit range ms |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms | round trips (to the verdict + after) | floor ms | exit / floor | exit range ms | first request to exit ms | outputs to the first upload call ms |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
     ...steadyRows,
     '',
     ...steadyTimelines
