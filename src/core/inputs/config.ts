@@ -58,6 +58,8 @@ export interface Config {
   environment: Environment
   /** Environment keys a sample must share with this run to count; empty: all count. */
   match: string[]
+  /** Positions to replay for the summary's backtest; undefined: no backtest. */
+  backtest?: number
 }
 
 export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
@@ -113,13 +115,17 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     issueCloseAfter: integer(input, 'issue-close-after', 3, 1, 100),
     prComment: prComment(input('pr-comment') || 'off'),
     environment: checked('environment', parseEnvironmentLines(input('environment'))),
-    match: checked('match', parseMatchKeys(input('match')))
+    match: checked('match', parseMatchKeys(input('match'))),
+    backtest: input('backtest').trim() ? integer(input, 'backtest', 0, 1, MAX_POSITIONS) : undefined
   }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
 }
+
+/** The most positions a backtest replays: as many as `lookback` can hold runs. */
+export const MAX_POSITIONS = 1000
 
 /** Samples read for attribution unless `history` says otherwise (within window..lookback). */
 export const DEFAULT_HISTORY = 30
