@@ -33,12 +33,14 @@ inputs as flags.
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
   --min-runs N        fewer samples than this is insufficient (default: the window)
-  --decide MODE       rubric (median against budget) or confident (pass or breach only
-                      when the runs say so at the stated error rate, else inconclusive)
+  --decide MODE       rubric (median against budget) or confident (breach when at least
+                      k(n) of the n runs are over the budget, pass when k(n) are within,
+                      else inconclusive; 8 of 10, 15 of 20)
   --lookback N        most runs examined (default: 50); with --dir, most folders read
   --history N         samples read for change-point attribution (default: the window, or
                       up to 30 within lookback)
-  --min-shift S       seconds; the smallest level shift reported (default: 5% of budget)
+  --min-shift S       seconds, or MADs (2.5mad); the smallest level shift reported
+                      (default: 5% of budget)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
   --artifact-name T   the artifact of each run, {run_id} its id
