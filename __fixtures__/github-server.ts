@@ -130,6 +130,12 @@ export interface FakeOptions {
   webUrl?: string
   /** What the token may do with issues and pull requests; `write` unless a test says less. */
   permissions?: Permissions
+  /**
+   * The person a token belongs to (a personal access token): `GET /user` names them and they
+   * author what the token writes. Unset: an installation token such as the workflow's
+   * `GITHUB_TOKEN`, whose `GET /user` is refused and which writes as `github-actions[bot]`.
+   */
+  tokenLogin?: string
 }
 
 export type Access = 'none' | 'read' | 'write'
@@ -172,6 +178,7 @@ export class FakeGitHub {
    */
   clockSkewMs = 0
   permissions: Permissions
+  tokenLogin?: string
   /** Issues and pull requests, by number; their comments; the repository's labels. */
   issues: FakeIssue[] = []
   comments: FakeComment[] = []
@@ -200,6 +207,46 @@ export class FakeGitHub {
     this.digests = options.digests ?? true
     this.webUrl = options.webUrl ?? 'https://github.com'
     this.permissions = options.permissions ?? { issues: 'write', pullRequests: 'write' }
+    this.tokenLogin = options.tokenLogin
+  }
+
+  /** Who the token's writes are authored by. */
+  get writer(): string {
+    return this.tokenLogin ?? shapes.ACTIONS_BOT
+  }
+
+  /** Puts an issue in place as if someone had opened it: open, labelled as given. */
+  addIssue(issue: Pick<FakeIssue, 'body'> & Partial<FakeIssue>): FakeIssue {
+    const added: FakeIssue = {
+      number: Math.max(0, ...this.issues.map(i => i.number)) + 1,
+      title: 'an issue',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      comments: 0,
+      created_at: STAMP_NOW(),
+      updated_at: STAMP_NOW(),
+      closed_at: null,
+      ...issue
+    }
+    this.issues.push(added)
+    return added
+  }
+
+  /** Puts a comment on issue or pull request `number`, as `author` wrote it. */
+  addComment(number: number, body: string, author?: string): FakeComment {
+    const comment: FakeComment = {
+      id: 80_000 + this.comments.length + 1,
+      issue: number,
+      body,
+      created_at: STAMP_NOW(),
+      updated_at: STAMP_NOW(),
+      author
+    }
+    this.comments.push(comment)
+    const on = this.issues.find(i => i.number === number)
+    if (on) on.comments++
+    return comment
   }
 
   /** Forgets every issue, pull request, comment and label. */
@@ -354,6 +401,7 @@ export class FakeGitHub {
         }
       ]
     }
+    if (path === '/user' && method === 'GET') return this.authenticated()
     const repoPath = `/repos/${this.owner}/${this.repo}`
     if (path.startsWith(`${repoPath}/issues`) || path === `${repoPath}/labels`)
       return this.issuesApi(method, path.slice(repoPath.length), url, body)
@@ -416,7 +464,8 @@ export class FakeGitHub {
         comments: 0,
         created_at: STAMP_NOW(),
         updated_at: STAMP_NOW(),
-        closed_at: null
+        closed_at: null,
+        author: this.writer
       }
       this.issues.push(issue)
       return [201, this.issueJson(issue)]
@@ -446,15 +495,7 @@ export class FakeGitHub {
       if (method !== 'POST') return [404, { message: 'Not Found' }]
       if (!body.body || tooLong(body.body))
         return [422, validationFailed('IssueComment', 'custom', 'body')]
-      const comment: FakeComment = {
-        id: 80_000 + this.comments.length + 1,
-        issue: issue.number,
-        body: String(body.body),
-        created_at: STAMP_NOW(),
-        updated_at: STAMP_NOW()
-      }
-      this.comments.push(comment)
-      issue.comments++
+      const comment = this.addComment(issue.number, String(body.body), this.writer)
       return [201, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
     }
     match = /^\/issues\/comments\/(\d+)$/.exec(rest)
@@ -470,6 +511,12 @@ export class FakeGitHub {
       return [200, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
     }
     return [404, { message: 'Not Found' }]
+  }
+
+  /** `GET /user`: a person's token is named; an installation token may not read it. */
+  private authenticated(): [number, unknown] {
+    if (!this.tokenLogin) return [403, NOT_ACCESSIBLE]
+    return [200, shapes.authenticatedUser(this.hosts, this.tokenLogin)]
   }
 
   private issueJson(issue: FakeIssue) {

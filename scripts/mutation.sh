@@ -85,7 +85,10 @@ mutate "cache learns a digest that is not sha256" src/core/history/sample-book.t
     if ('reason' in read"
 mutate "cache entry values not validated" src/core/history/sample-book.ts "typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SAMPLE_SECONDS" "typeof value === 'number'"
 mutate "cache saved off the default branch" src/main.ts 'context.ref !== `refs/heads/${home.defaultBranch}`' "false"
-mutate "tracking issue from any branch" src/core/notify/tracking.ts 'if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)' "if (false)"
+mutate "tracking issue from any branch" src/core/notify/tracking.ts 'if (where.ref !== `refs/heads/${where.defaultBranch}`)' "if (false)"
+mutate "anyone's text with the marker adopted" src/core/notify/tracking.ts "if (!author) return false" "if (author !== 'x') return true"
+mutate "issue and comment creates retried" src/github/issues.ts "export const ONCE = { request: { retries: 0 } } as const" "export const ONCE = {} as const"
+mutate "issue-number written outside the output guard" src/main.ts "await optional('The issue-number output could not be written', 'GITHUB_OUTPUT', () =>" "await (async (_w: string, _v: string, write: () => unknown) => write())('', '', () =>"
 mutate "duplicate tracking issues kept" src/core/notify/tracking.ts "return { keep: sorted[0], close: sorted.slice(1) }" "return { keep: sorted[sorted.length - 1], close: [] }"
 mutate "references not neutralised in issues and comments" src/core/untrusted/escape.ts ".replace(/&#35;/g, '&#35;\u200b')" ".replace(/&#35;/g, '&#35;')"
 mutate "a failed issue or comment write fails the step" src/app/notify.ts "    core.warning(
