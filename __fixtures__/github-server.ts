@@ -81,6 +81,12 @@ export interface Fault {
   stallAfter?: number
   /** Wait this long, then serve the normal answer (a slow service, a slow create). */
   delayMs?: number
+  /**
+   * Hold the request until this many requests matching `path` (and `method`) have been
+   * answered, then serve it normally: another process's lookup answered first, by design
+   * rather than by a delay that a loaded machine may outlast.
+   */
+  holdUntil?: { method?: string; path: RegExp; answered: number }
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -335,7 +341,10 @@ export class FakeGitHub {
       status: 0,
       at: Date.now()
     }
-    res.on('finish', () => (record.doneAt = Date.now()))
+    res.on('finish', () => {
+      record.doneAt = Date.now()
+      this.wakeHeld()
+    })
     const body = await readBody(req)
     this.requests.push(record)
     if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
@@ -346,8 +355,9 @@ export class FakeGitHub {
       fault.times--
       fault.before?.(this)
       if (fault.hang) return
+      if (fault.holdUntil) await this.heldUntil(fault.holdUntil)
       if (fault.delayMs) await new Promise(resolve => setTimeout(resolve, fault.delayMs))
-      if (!fault.passThrough && !fault.delayMs) {
+      if (!fault.passThrough && !fault.delayMs && !fault.holdUntil) {
         record.status = fault.status ?? 500
         return this.send(
           res,
@@ -370,6 +380,27 @@ export class FakeGitHub {
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
     this.send(res, served.status, served.body, served.headers, fault?.resetAfter, fault?.stallAfter)
+  }
+
+  private held: { done: () => boolean; release: () => void }[] = []
+
+  /** Resolves once `answered` requests matching the condition have been answered. */
+  private heldUntil(until: NonNullable<Fault['holdUntil']>): Promise<void> {
+    const done = () =>
+      this.requests.filter(
+        r =>
+          r.doneAt !== undefined &&
+          (!until.method || r.method === until.method) &&
+          until.path.test(r.path)
+      ).length >= until.answered
+    if (done()) return Promise.resolve()
+    return new Promise(release => this.held.push({ done, release }))
+  }
+
+  private wakeHeld(): void {
+    const ready = this.held.filter(h => h.done())
+    this.held = this.held.filter(h => !ready.includes(h))
+    for (const h of ready) h.release()
   }
 
   private route(

@@ -187,14 +187,30 @@ describe('only the default branch of the repository itself opens an issue', () =
     branch: 'main'
   }
   it.each([
-    ['a pull request', { eventName: 'pull_request' }],
-    ['pull_request_target', { eventName: 'pull_request_target' }],
-    ['another branch', { ref: 'refs/heads/feature' }],
-    ['another judged branch', { branch: 'release' }],
-    ['another repository', { checked: 'o/other' }],
-    ['no payload', { defaultBranch: undefined }]
-  ])('refuses %s', (_name, change) => {
-    expect(issueRefusal({ ...where, ...change })).toBeDefined()
+    ['a pull request', { eventName: 'pull_request' }, 'this is a pull_request event'],
+    [
+      'pull_request_target',
+      { eventName: 'pull_request_target' },
+      'this is a pull_request_target event'
+    ],
+    [
+      'another branch',
+      { ref: 'refs/heads/feature' },
+      'only runs on the default branch main may; this one is on refs/heads/feature'
+    ],
+    [
+      'another judged branch',
+      { branch: 'release' },
+      'the check judges branch release, not the default branch main'
+    ],
+    [
+      'another repository',
+      { checked: 'o/other' },
+      'the check reads o/other, not the repository running it'
+    ],
+    ['no payload', { defaultBranch: undefined }, 'the default branch is not known']
+  ])('refuses %s', (_name, change, reason) => {
+    expect(issueRefusal({ ...where, ...change })).toBe(reason)
   })
   it('accepts the default branch', () => {
     expect(issueRefusal(where)).toBeUndefined()

@@ -33,6 +33,12 @@ export interface CheckOptions extends CheckPlan {
    * instead of after it.
    */
   currentRunNumber?: number
+  /**
+   * Called once that run's blob request is on the wire: from then on the check only waits on
+   * the network (that blob, the cache entry's) until the verdict, so CPU spent there (loading
+   * the upload client) holds up no request.
+   */
+  whileWaiting?: () => void
 }
 
 /**
@@ -73,6 +79,11 @@ export async function readHistory(
     `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
   )
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
+  let waited = false
+  const waiting = () => {
+    if (!waited) options.whileWaiting?.()
+    waited = true
+  }
 
   // The repository-wide listing answers for most runs; a run it cannot tell about (too
   // recent, or the listing stopped) is asked on its own.
@@ -91,7 +102,7 @@ export async function readHistory(
       const known =
         artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
       if (known) return valueOf(known)
-      const zip = await downloadArtifact(client, ref, artifact)
+      const zip = await downloadArtifact(client, ref, artifact, uncached ? waiting : undefined)
       const read = await readSample(zip, wantedArtifact.file)
       if (artifact.digest) (await book)?.learn(artifact, run.id, read)
       return valueOf(read)
