@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FakeArtifact, FakeRun } from './github-server.js'
+import { installJob, type FakeJob } from './jobs.js'
 import { buildZip, sampleZip } from './zip.js'
 
 /** One run of the history; a bare number is a successful main-branch run with that sample. */
@@ -19,6 +20,12 @@ export interface RunSpec {
   environment?: Record<string, string>
   /** metadata.json's content as is, instead of the one built from the fields above. */
   metadata?: string
+  /** Job timings: the seed's install job, this many seconds from install to Ready. */
+  span?: number
+  /** The run's jobs as given (instead of the one `span` builds). */
+  jobs?: FakeJob[]
+  /** The run's latest attempt (1 unless re-run). */
+  attempt?: number
 }
 
 export const NEWEST_RUN_ID = 9000
@@ -63,7 +70,11 @@ export function makeRuns(
       conclusion: spec.conclusion === undefined ? 'success' : spec.conclusion,
       created_at: new Date(Date.UTC(2026, 10, 1) - i * 3_600_000).toISOString().replace('.000', ''),
       head: spec.head ?? 'own',
-      artifacts
+      artifacts,
+      ...(spec.attempt ? { run_attempt: spec.attempt } : {}),
+      ...(spec.jobs || spec.span !== undefined
+        ? { jobs: spec.jobs ?? [installJob(spec.span ?? 0)] }
+        : {})
     }
   })
 }

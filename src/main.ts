@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { check } from './app/check.js'
+import { checkJobTimings } from './app/job-check.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -14,7 +15,13 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget, readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
+import {
+  restoreSamples,
+  saveSamples,
+  type CacheHost,
+  type JobCacheScope,
+  type StoredBook
+} from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/escape.js'
@@ -52,15 +59,28 @@ export async function run(): Promise<void> {
     startUpload = () => (config.record ? record(config, context, current) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
-    const plan = checkPlan(config, branch, context.runId)
-    const report = await check(client, {
-      ...plan,
-      currentRunNumber: context.runNumber,
-      current,
-      restoreBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
-        : undefined
-    })
+    const planned = checkPlan(config, branch, context.runId)
+    // Job timings: a source of their own (app/job-check.ts), which also resolves this step's job.
+    const timed = config.jobs
+      ? await checkJobTimings(client, {
+          config,
+          context,
+          plan: planned,
+          cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
+          rereadMs: knobs.rereadMs
+        })
+      : undefined
+    const plan = timed?.plan ?? planned
+    const report =
+      timed?.report ??
+      (await check(client, {
+        ...plan,
+        currentRunNumber: context.runNumber,
+        current,
+        restoreBook: sampleCacheWanted(config, context)
+          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+          : undefined
+      }))
     await publish(report, config, context.eventName)
     const recording = startUpload()
     startUpload = undefined
@@ -71,7 +91,7 @@ export async function run(): Promise<void> {
       config,
       context,
       plan,
-      current,
+      current: current ?? report.samples.find(s => s.current),
       client,
       match: config.match,
       timeoutMs: knobs.notifyTimeoutMs
@@ -79,7 +99,9 @@ export async function run(): Promise<void> {
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
-      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+      timed
+        ? saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
+        : saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
@@ -169,11 +191,13 @@ export async function record(
  * the default branch's entries, so pull-request scopes would only clutter the cache.
  */
 export async function saveBook(
-  book: SampleBook | undefined,
+  book: StoredBook | undefined,
   config: Config,
   context: RunnerContext,
   host: CacheHost,
-  limit?: number
+  limit?: number,
+  /** Job timings' own scope; undefined: the artifact samples' (from config). */
+  jobScope?: JobCacheScope
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -183,7 +207,7 @@ export async function saveBook(
     return
   }
   await saveSamples(book, {
-    scope: config,
+    scope: jobScope ?? config,
     lookback: config.lookback,
     runId: context.runId,
     runAttempt: context.runAttempt,

@@ -1,0 +1,145 @@
+import * as core from '@actions/core'
+import { restoreJobSamples, type CacheHost, type JobCacheScope } from '../cache/sample-cache.js'
+import { judgeHistory } from '../core/attribution.js'
+import type { CheckPlan, Config } from '../core/config.js'
+import { escapeLog } from '../core/escape.js'
+import type { JobBook } from '../core/job-book.js'
+import { spanIdentity, type SpanSpec } from '../core/job-span.js'
+import type { Report, Sample } from '../core/types.js'
+import type { Client } from '../github/client.js'
+import { afterRequestsSent, requestsSent } from '../github/transport.js'
+import type { RunnerContext } from '../io/context.js'
+import { readCurrentRun, type CurrentRead } from './current-run.js'
+import { JobReader } from './job-reader.js'
+import { JobSource } from './job-source.js'
+import { collectFrom } from './source.js'
+
+export interface SpanCheckOptions {
+  /** The plan; its `span` is ignored: `span` below says which job and steps. */
+  plan: CheckPlan
+  span: Promise<SpanSpec>
+  /** This run's own sample, once read (undefined: this run is not counted). */
+  current?: Promise<Sample | undefined>
+  reader: JobReader
+  book?: () => Promise<JobBook | undefined>
+  newestUncached?: number
+}
+
+/**
+ * The history from job timings, judged: the plan's runs, each run's span read from its jobs
+ * (or the cache), this run's own span as the newest sample when it has ended.
+ */
+export async function checkSpan(client: Client, options: SpanCheckOptions): Promise<Report> {
+  const { plan } = options
+  const source = new JobSource(options)
+  // Whether this run counts is known only once its jobs are read: one more run is read
+  // meanwhile, and the oldest dropped when this run counts, so nothing waits on it.
+  const collected = await collectFrom(client, plan, source, plan.history.size)
+  const [current, span] = await Promise.all([options.current, options.span])
+  const history = (current ? [current, ...collected.samples] : collected.samples).slice(
+    0,
+    plan.history.size
+  )
+  return judgeHistory(history, collected.skipped, plan.rubric, plan.history, label(plan, span))
+}
+
+/** The summary's heading: where the runs come from, the job and the span. */
+function label(plan: CheckPlan, span: SpanSpec): string {
+  const { runs } = plan
+  const steps = span.steps ? ` · steps ${span.steps.text}` : ' · whole job'
+  return `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch} · job ${span.job.text}${steps}`
+}
+
+export interface JobCheckRequest {
+  config: Config
+  context: RunnerContext
+  plan: CheckPlan
+  /** The Actions cache, when wanted: job samples need no digest, so GHES uses it too. */
+  cache?: { host: CacheHost; timeoutMs?: number }
+  rereadMs?: number
+}
+
+export interface JobCheck {
+  report: Report
+  /** The plan with the job resolved: the gate's identity (issue, comment, cache) names it. */
+  plan: CheckPlan
+  /** The book the cache restored and this check added to, with its scope, for the save. */
+  book?: JobBook
+  scope: JobCacheScope
+}
+
+/**
+ * The action's check from job timings: this run's jobs (which job is this step's, and its own
+ * span), the runs listing and every run's jobs at once, the cache restored once the job is
+ * known and the listings are on the wire.
+ */
+export async function checkJobTimings(client: Client, request: JobCheckRequest): Promise<JobCheck> {
+  const { config, context, plan } = request
+  const reader = new JobReader(client, { owner: config.owner, repo: config.repo })
+  // The runs listing and this run's jobs (none when another workflow is read).
+  const listingsSent = afterRequestsSent(requestsSent() + (config.otherWorkflow ? 1 : 2))
+  const currentRead = readCurrent(reader, request)
+  const span = currentRead.then(read => read.span)
+  const scope = span.then(resolved => cacheScope(config, resolved))
+  // Started once the job is known and both listings are on the wire, so that loading the
+  // cache client (CPU-bound) overlaps their round trips.
+  const cache = request.cache
+  const restoring = cache
+    ? Promise.all([scope, listingsSent]).then(([resolved]) =>
+        restoreJobSamples(resolved, cache.host, cache.timeoutMs)
+      )
+    : undefined
+  // Rejections are handled where these are awaited; this keeps them from counting as unhandled.
+  for (const pending of [currentRead, restoring]) pending?.catch(() => undefined)
+  const report = await checkSpan(client, {
+    plan,
+    span,
+    current: currentRead.then(read => read.current),
+    reader,
+    book: restoring && (() => restoring),
+    newestUncached: context.runNumber ? context.runNumber - 1 : undefined
+  })
+  const read = await currentRead
+  if (read.note) core.info(escapeLog(read.note, 600))
+  return {
+    report,
+    plan: { ...plan, span: read.span },
+    book: await restoring,
+    scope: await scope
+  }
+}
+
+/** This run's jobs, unless the check reads another workflow (then `job` names the job). */
+function readCurrent(reader: JobReader, request: JobCheckRequest): Promise<CurrentRead> {
+  const { config, context } = request
+  const steps = config.jobs?.steps
+  const job = config.jobs?.job
+  if (config.otherWorkflow || !context.runId) {
+    if (job === undefined)
+      return Promise.reject(
+        new Error("Cannot tell which job this step runs in outside a workflow run; give 'job'")
+      )
+    return Promise.resolve({ span: { job: { text: job, exact: false }, steps } })
+  }
+  return readCurrentRun({
+    reader,
+    runId: context.runId,
+    runNumber: context.runNumber ?? 0,
+    runnerName: context.runnerName,
+    job,
+    steps,
+    sha: context.sha,
+    htmlUrl: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${context.runId}`,
+    rereadMs: request.rereadMs
+  })
+}
+
+/** The cache's scope: the workflow, the job as resolved, and the span as given. */
+export function cacheScope(config: Config, span: SpanSpec): JobCacheScope {
+  return {
+    owner: config.owner,
+    repo: config.repo,
+    workflow: config.workflow,
+    span: spanIdentity(span)
+  }
+}
