@@ -126,3 +126,26 @@ export function withNewRun(runs: FakeRun[], name?: string): FakeRun[] {
   run.created_at = run.updated_at = '2026-11-01T01:00:00Z'
   return [run, ...runs]
 }
+
+/**
+ * The bench's history of job timings: `runs` completed runs with no artifact anywhere, of
+ * every 5 of which 3 ran the install and the wait, 1 failed the install (its wait skipped, so
+ * the run is skipped), and 1 was cancelled (not counted).
+ */
+export function timedHistory(runs = 500): FakeRun[] {
+  return makeRuns(
+    Array.from({ length: runs }, (_, i): RunSpec => {
+      const span = 120 + ((i * 37) % 90)
+      if (i % 5 === 3) return { jobs: [skippedWait(span)], conclusion: 'failure' }
+      if (i % 5 === 4) return { span, conclusion: 'cancelled' }
+      return { span }
+    })
+  )
+}
+
+/** The install job of a run whose install failed: its wait was skipped. */
+function skippedWait(seconds: number): FakeJob {
+  const job = installJob(seconds)
+  job.steps[3] = { ...job.steps[3], conclusion: 'skipped', start: null, end: null }
+  return { ...job, conclusion: 'failure' }
+}

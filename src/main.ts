@@ -28,6 +28,7 @@ import { escapeLog } from './core/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
+import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/sample-book.js'
@@ -271,6 +272,7 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
   const span = spanLine(report.samples)
   if (span) core.info(escapeLog(span, 1500))
+  if (report.reach) core.info(escapeLog(reachText(report.reach), 800))
   for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)

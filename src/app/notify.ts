@@ -6,7 +6,7 @@
  */
 import * as core from '@actions/core'
 import { check } from './check.js'
-import { checkSpan } from './job-check.js'
+import { checkSpan } from './job-history.js'
 import { JobReader } from './job-reader.js'
 import { spanIdentity } from '../core/job-span.js'
 import { pullRequestPlan, type CheckPlan, type Config } from '../core/config.js'

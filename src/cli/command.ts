@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
 import { check } from '../app/check.js'
+import { checkSpan } from '../app/job-history.js'
+import { JobReader } from '../app/job-reader.js'
 import { checkPlan, readConfig, type Config } from '../core/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { judgeHistory } from '../core/attribution.js'
@@ -12,7 +14,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--job NAME [--steps SPAN]] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -28,6 +30,11 @@ judged against a budget: the same check as the helm-rolling-action step.
                       when the median's interval is wholly on one side, else inconclusive)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
+  --job NAME          read the samples from GitHub's job timings instead of artifacts:
+                      the job's name as GitHub shows it (install (1.29, ubuntu) for a
+                      matrix leg); * matches any text
+  --steps SPAN        with --job: NAME for one step, or FIRST .. LAST for the span from
+                      the first's start to the last's end (default: the whole job)
   --dir DIR           read artifacts already downloaded, one sub-folder per run
                       (gh run download -D DIR), instead of the API; no token needed
   --json              print the action's outputs as JSON instead of the report
@@ -73,6 +80,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         budget: { type: 'string' },
         decide: { type: 'string' },
         match: { type: 'string' },
+        job: { type: 'string' },
+        steps: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -85,6 +94,11 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
   const token = env.GH_TOKEN || env.GITHUB_TOKEN || ''
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined
   if (!token && dir === undefined) return { code: 0, stdout: OFFLINE, stderr: '' }
+  if (dir !== undefined && (flags.job !== undefined || flags.steps !== undefined))
+    return usage('--job and --steps read the jobs API; --dir reads downloaded artifacts: give one')
+  // The command runs in no job of its own: the job is always named.
+  if (flags.steps !== undefined && flags.job === undefined)
+    return usage('--steps needs --job: the command runs in no job of its own to default to')
 
   try {
     // The action's input rules check the flags too. A --dir report reads no repository and
@@ -99,7 +113,9 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       window: (flags.window as string | undefined) ?? env.N,
       budget: flags.budget as string | undefined,
       decide: flags.decide as string | undefined,
-      match: flags.match as string | undefined
+      match: flags.match as string | undefined,
+      job: flags.job as string | undefined,
+      steps: flags.steps as string | undefined
     }
     const config = readConfig(name => inputs[name] ?? '', {})
     const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config, env)
@@ -134,5 +150,13 @@ async function fromDir(dir: string, config: Config): Promise<Report> {
 async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, checkPlan(config, branch))
+  const plan = checkPlan(config, branch)
+  const job = config.jobs?.job
+  if (job === undefined) return check(client, plan)
+  // The same history the action reads: the job's runs, each run's span from its jobs.
+  return checkSpan(client, {
+    plan,
+    span: Promise.resolve({ job: { text: job, exact: false }, steps: config.jobs?.steps }),
+    reader: new JobReader(client, { owner: config.owner, repo: config.repo })
+  })
 }
