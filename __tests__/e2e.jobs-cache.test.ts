@@ -18,12 +18,17 @@ function withCurrent(runs: FakeRun[], id: number, number: number, seconds = 155)
   return [own as FakeRun, ...runs]
 }
 
-async function check(fake: FakeGitHub, id: number, number: number): Promise<ActionResult> {
+async function check(
+  fake: FakeGitHub,
+  id: number,
+  number: number,
+  inputs: Record<string, string> = {}
+): Promise<ActionResult> {
   const service = cacheEnv(fake, id)
   delete service.RUNNER_TEMP
   fake.requests.length = 0
   return runAction(fake, {
-    inputs: { steps: SPAN, window: '10' },
+    inputs: { steps: SPAN, window: '10', ...inputs },
     env: {
       ...service,
       GITHUB_SERVER_URL: fake.webUrl,
@@ -85,6 +90,27 @@ describe('job timings with the sample cache', () => {
         expect.stringMatching(/\/runs\/9101\/jobs\?/)
       ])
     )
+  })
+})
+
+describe('the cache entry names the job and the span', () => {
+  const fake = new FakeGitHub()
+  beforeAll(async () => {
+    await fake.start()
+  })
+  afterAll(async () => {
+    await fake.stop()
+  })
+
+  it('gives another span its own entry: nothing read for one is reused for the other', async () => {
+    fake.cache.reset()
+    fake.runs = withCurrent(makeRuns(SPANS.slice(0, 12).map(span => ({ span }))), 9101, 1001)
+    await check(fake, 9101, 1001)
+    const other = await check(fake, 9101, 1001, { steps: 'Wait for DaemonSet Ready' })
+    expect(other.stdout).toContain('Sample cache: no entry yet')
+    expect(jobReads(fake).length).toBeGreaterThan(10)
+    const again = await check(fake, 9101, 1001)
+    expect(again.stdout).toMatch(/Sample cache: \d+ samples known/)
   })
 })
 

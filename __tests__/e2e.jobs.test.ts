@@ -184,6 +184,12 @@ describe('durations GitHub already keeps', () => {
     ])
   })
 
+  it('compares names case-sensitively, as GitHub shows them', async () => {
+    const r = await check(spans([150]), afterWait(155), { steps: SPAN.toLowerCase() })
+    expect(samplesOf(r)).toEqual([])
+    expect(skippedOf(r)[0].reason).toBe(`no step named "${INSTALL.toLowerCase()}" in job "install"`)
+  })
+
   it('skips a run where FIRST comes after LAST', async () => {
     const r = await check(spans([150]), afterWait(155), { steps: `${WAIT} .. ${INSTALL}` })
     expect(samplesOf(r)).toEqual([])

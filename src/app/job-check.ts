@@ -1,5 +1,10 @@
 import * as core from '@actions/core'
-import { restoreJobSamples, type CacheHost, type JobCacheScope } from '../cache/sample-cache.js'
+import {
+  preloadCacheClient,
+  restoreJobSamples,
+  type CacheHost,
+  type JobCacheScope
+} from '../cache/sample-cache.js'
 import type { CheckPlan, Config } from '../core/config.js'
 import { escapeLog } from '../core/escape.js'
 import type { JobBook } from '../core/job-book.js'
@@ -46,6 +51,7 @@ export async function checkJobTimings(client: Client, request: JobCheckRequest):
   // Started once the job is known and both listings are on the wire, so that loading the
   // cache client (CPU-bound) overlaps their round trips.
   const cache = request.cache
+  if (cache) void listingsSent.then(preloadCacheClient)
   const restoring = cache
     ? Promise.all([scope, listingsSent]).then(([resolved]) =>
         restoreJobSamples(resolved, cache.host, cache.timeoutMs)

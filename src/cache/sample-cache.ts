@@ -111,6 +111,14 @@ async function cacheModule(): Promise<CacheModule> {
 }
 
 /**
+ * Starts loading the cache client where the restore's key is not known yet (job timings wait
+ * for this run's jobs to name the job), so that its load overlaps that round trip.
+ */
+export function preloadCacheClient(): void {
+  if (cacheAvailable(process.env)) void cacheModule().catch(() => undefined)
+}
+
+/**
  * What the entry point owns for the cache, as `actions/cache` does in its own entry: the
  * private folder `@actions/cache` restores into and saves from (GITHUB_WORKSPACE points at
  * it) and the working directory during a save. A call given up on may keep a socket open: the
