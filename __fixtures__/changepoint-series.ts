@@ -2,7 +2,7 @@
  * Seeded synthetic install-time histories for the change-point tests and trials, so the
  * rates in bench/changepoint.md are measured on the same series the tests check.
  */
-import { mad } from '../src/core/stats.js'
+import { mad } from '../src/core/stats/summary.js'
 
 /**
  * normal: 200 s ± 10 s. skewed: what install times look like, a floor near 180 s with a long

@@ -15,7 +15,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
 import { outputStrings } from '../src/render/outputs.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import { cli } from '../src/cli/command.js'
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')

@@ -1,10 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { attribute, splitCommits, withAttribution } from '../src/core/attribution.js'
+import { attribute, splitCommits, withAttribution } from '../src/core/history/attribution.js'
 import { renderText } from '../src/cli/text.js'
 import { changeLines } from '../src/render/change.js'
 import { outputStrings, outputValues } from '../src/render/outputs.js'
 import { renderSummary } from '../src/render/summary.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import type { Report, Sample } from '../src/core/types.js'
 
 const sha = (id: number) => id.toString(16).padEnd(40, '0')

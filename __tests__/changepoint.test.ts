@@ -8,7 +8,7 @@ import {
   rankAgainst,
   sfc32,
   type ChangePoint
-} from '../src/core/changepoint.js'
+} from '../src/core/stats/changepoint.js'
 import { changeLine, formatP, runLabel, standingLine } from '../src/render/change.js'
 import {
   flatSeries,

@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../src/core/config.js'
+import { readConfig } from '../src/core/inputs/config.js'
 import { readValue } from '../src/io/files.js'
 
 const env = {

@@ -9,7 +9,7 @@ import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
 import { BOOK_PATH, keyPrefix, scopeText } from '../src/cache/sample-cache.js'
-import { BOOK_SCHEMA, MAX_BOOK_BYTES } from '../src/core/sample-book.js'
+import { BOOK_SCHEMA, MAX_BOOK_BYTES } from '../src/core/history/sample-book.js'
 
 /**
  * The sample cache through dist/index.js against the fake's Actions cache service, as

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../src/core/config.js'
-import { environmentAround } from '../src/core/environment-change.js'
+import { readConfig } from '../src/core/inputs/config.js'
+import { environmentAround } from '../src/core/history/environment-change.js'
 import {
   environmentFromMetadata,
   keyValue,
@@ -8,14 +8,14 @@ import {
   parseMatchKeys,
   runnerEnvironment,
   validateEnvironment
-} from '../src/core/environment.js'
-import { matches, matchHistory, type MatchSummary } from '../src/core/matching.js'
+} from '../src/core/history/environment.js'
+import { matches, matchHistory } from '../src/core/history/matching.js'
 import { outputStrings } from '../src/render/outputs.js'
 import { matchLine, shiftCause, spanLine } from '../src/render/environment.js'
 import { renderSummary } from '../src/render/summary.js'
-import { judge } from '../src/core/stats.js'
-import type { Sample } from '../src/core/types.js'
-import { valueCounts, varyingKeys } from '../src/core/variation.js'
+import { judge } from '../src/core/verdict/rubric.js'
+import type { Sample, MatchSummary } from '../src/core/types.js'
+import { valueCounts, varyingKeys } from '../src/core/history/variation.js'
 
 const sample = (id: number, environment?: Record<string, string>, value = 100): Sample => ({
   run_id: id,

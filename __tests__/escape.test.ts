@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeLog, escapeMarkdown } from '../src/core/escape.js'
+import { escapeLog, escapeMarkdown } from '../src/core/untrusted/escape.js'
 
 describe('escapeMarkdown', () => {
   it.each([

@@ -1,10 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, jest } from '@jest/globals'
-import { lookbackWarning, readConfig } from '../src/core/config.js'
+import { lookbackWarning, readConfig } from '../src/core/inputs/config.js'
 import { explain, RateLimited } from '../src/github/failures.js'
 import { headerInteger, resetTime, retryAfterSeconds } from '../src/github/headers.js'
 import { nextLink, pageCap } from '../src/github/listing.js'
-import { MAX_SAMPLE_SECONDS, parseSample } from '../src/core/parse.js'
-import { computeStats, median } from '../src/core/stats.js'
+import { MAX_SAMPLE_SECONDS, parseSample } from '../src/core/untrusted/parse.js'
+import { median } from '../src/core/stats/summary.js'
+import { computeStats } from '../src/core/verdict/rubric.js'
 
 describe('headers read defensively', () => {
   it.each([

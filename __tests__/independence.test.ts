@@ -4,11 +4,11 @@ import {
   AUTOCORRELATION_HIGH,
   AUTOCORRELATION_MIN_SAMPLES,
   lagOneAutocorrelation
-} from '../src/core/independence.js'
-import { withAttribution } from '../src/core/attribution.js'
+} from '../src/core/stats/independence.js'
+import { withAttribution } from '../src/core/history/attribution.js'
 import { independenceLine } from '../src/render/change.js'
 import { renderSummary } from '../src/render/summary.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import type { Change } from '../src/core/types.js'
 
 const change = (autocorrelation: number | null, count = 30): Change => ({

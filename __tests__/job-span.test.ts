@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { JobBook, parseJobBook } from '../src/core/job-book.js'
+import { JobBook, parseJobBook } from '../src/core/history/job-book.js'
 import {
   currentSpan,
   matchesName,
@@ -8,8 +8,8 @@ import {
   spanSeconds,
   type JobTiming,
   type StepTiming
-} from '../src/core/job-span.js'
-import { gateId } from '../src/core/tracking.js'
+} from '../src/core/history/job-span.js'
+import { gateId } from '../src/core/notify/tracking.js'
 
 const step = (
   name: string,

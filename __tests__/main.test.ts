@@ -9,14 +9,14 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { CheckOptions } from '../src/app/check.js'
-import type { Config } from '../src/core/config.js'
+import type { Config } from '../src/core/inputs/config.js'
 import {
   ghesRecordWarning,
   uploadFailure,
   type RecordRequest,
   type Recorded
 } from '../src/github/record.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import type { Report, Sample } from '../src/core/types.js'
 import { makeSample } from '../__fixtures__/run.js'
 

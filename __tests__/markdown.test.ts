@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { marked } from 'marked'
-import { computeStats, decide } from '../src/core/stats.js'
+import { computeStats, decide } from '../src/core/verdict/rubric.js'
 import { renderSummary } from '../src/render/summary.js'
 import type { Report, Sample } from '../src/core/types.js'
 

@@ -8,8 +8,8 @@ import {
   renderMermaid,
   renderSummaryPage
 } from '../__fixtures__/mermaid.js'
-import { withAttribution } from '../src/core/attribution.js'
-import { computeStats, decide } from '../src/core/stats.js'
+import { withAttribution } from '../src/core/history/attribution.js'
+import { computeStats, decide } from '../src/core/verdict/rubric.js'
 import { renderSummary } from '../src/render/summary.js'
 import type { Report } from '../src/core/types.js'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { parseSample } from '../src/core/parse.js'
+import { parseSample } from '../src/core/untrusted/parse.js'
 
 describe('parseSample', () => {
   it.each([

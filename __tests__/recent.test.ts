@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
-import { doubledRanks, findChangePoint, RECENT_ALPHA } from '../src/core/changepoint.js'
-import { recentSlowdown } from '../src/core/recent.js'
+import { doubledRanks, findChangePoint, RECENT_ALPHA } from '../src/core/stats/changepoint.js'
+import { recentSlowdown } from '../src/core/stats/recent.js'
 import { flatSeries, populationMad, uniforms } from '../__fixtures__/changepoint-series.js'
 
 /**

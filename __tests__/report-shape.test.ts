@@ -3,8 +3,8 @@
  * it must never carry the token or any input the report does not need.
  */
 import { describe, expect, it } from '@jest/globals'
-import { judgeHistory } from '../src/core/attribution.js'
-import { checkPlan, readConfig } from '../src/core/config.js'
+import { judgeHistory } from '../src/core/history/attribution.js'
+import { checkPlan, readConfig } from '../src/core/inputs/config.js'
 import type { Sample } from '../src/core/types.js'
 
 const TOKEN = 'ghs_secretTokenThatMustNeverBeSerialised'

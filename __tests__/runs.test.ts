@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals'
 import { makeRun } from '../__fixtures__/run.js'
-import type { RunFilter } from '../src/core/config.js'
+import type { RunFilter } from '../src/core/inputs/config.js'
 import { excludeReason, type Run } from '../src/github/runs.js'
 
 const base: Run = makeRun(7, { run_number: 3 })

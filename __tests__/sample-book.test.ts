@@ -5,7 +5,7 @@ import {
   MAX_REASON_LENGTH,
   parseBook,
   SampleBook
-} from '../src/core/sample-book.js'
+} from '../src/core/history/sample-book.js'
 
 const D1 = `sha256:${'1'.repeat(64)}`
 const D2 = `sha256:${'2'.repeat(64)}`

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals'
 import { makeRun } from '../__fixtures__/run.js'
 import type { Run } from '../src/github/runs.js'
 import { SkipRun } from '../src/core/errors.js'
-import { collectSamples } from '../src/core/samples.js'
+import { collectSamples } from '../src/core/history/samples.js'
 
 const run = (id: number) => makeRun(id)
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals'
 import { uniforms } from '../__fixtures__/changepoint-series.js'
-import { computeStats, decide, mad, median, medianInterval } from '../src/core/stats.js'
+import { mad, median, medianInterval } from '../src/core/stats/summary.js'
+import { computeStats, decide } from '../src/core/verdict/rubric.js'
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {

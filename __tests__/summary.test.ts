@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
-import { computeStats, conclusive, decide } from '../src/core/stats.js'
+import { computeStats, conclusive, decide } from '../src/core/verdict/rubric.js'
 import { renderSummary } from '../src/render/summary.js'
 import { outsideCode } from '../__fixtures__/markdown.js'
 import { certainty, failureMessage, headline, overLine, sparkline } from '../src/render/wording.js'

@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals'
-import { escapeMention } from '../src/core/escape.js'
+import { escapeMention } from '../src/core/untrusted/escape.js'
 import { MAX_BODY_CHARS, capBody, issueBody } from '../src/render/issue.js'
 import { ordinal, percentile, prCommentBody } from '../src/render/pr-comment.js'
-import { judge } from '../src/core/stats.js'
+import { judge } from '../src/core/verdict/rubric.js'
 import {
   COMMENT_INTERVAL_MS,
   gateId,
@@ -15,7 +15,7 @@ import {
   readState,
   rollingVerdicts,
   type TrackState
-} from '../src/core/tracking.js'
+} from '../src/core/notify/tracking.js'
 import type { Verdict } from '../src/core/types.js'
 import { makeSample } from '../__fixtures__/run.js'
 

@@ -309,7 +309,16 @@ async function jobTimings(window: number): Promise<string[]> {
       })
       fake.runs = [timedRunning(runId++, 1002), ...fake.runs]
     },
-    () => measureAction(fake, window, inputs, fake.runs[0].id, 1002)
+    async () => {
+      const m = await measureAction(fake, window, inputs, fake.runs[0].id, 1002)
+      if (process.env.BENCH_DEBUG)
+        console.log(
+          fake.requests
+            .map(q => `${q.method} ${q.path.slice(0, 90)} ${q.at} ${q.doneAt}`)
+            .join('\n')
+        )
+      return m
+    }
   )
   return [
     rowOf('first check, no cache entry', cold, `median ${expected}; about 1 request per run read`),

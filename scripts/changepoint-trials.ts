@@ -17,14 +17,14 @@ import {
   doubledRanks,
   findChangePoint,
   type ChangePoint
-} from '../src/core/changepoint.js'
+} from '../src/core/stats/changepoint.js'
 import {
   AR_FALSE_SHIFTS,
   AUTOCORRELATION_HIGH,
   lagOneAutocorrelation
-} from '../src/core/independence.js'
-import { recentSlowdown } from '../src/core/recent.js'
-import { computeStats, decide, type DecideMode } from '../src/core/stats.js'
+} from '../src/core/stats/independence.js'
+import { recentSlowdown } from '../src/core/stats/recent.js'
+import { computeStats, decide, type DecideMode } from '../src/core/verdict/rubric.js'
 import {
   arSeries,
   flatSeries,
@@ -385,7 +385,7 @@ async function main(): Promise<string> {
   })
   const table = AR_FALSE_SHIFTS.map(
     a =>
-      `φ ${a.phi}: src/core/independence.ts says ${pct(a.rate)}, measured ${pct(arRates[`${a.phi}:${a.n}`])}`
+      `φ ${a.phi}: src/core/stats/independence.ts says ${pct(a.rate)}, measured ${pct(arRates[`${a.phi}:${a.n}`])}`
   ).join('; ')
   log('independence')
 

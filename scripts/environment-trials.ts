@@ -14,7 +14,7 @@ import {
   type Noise
 } from '../__fixtures__/changepoint-series.js'
 import { rate } from '../__fixtures__/wilson.js'
-import { attribute } from '../src/core/attribution.js'
+import { attribute } from '../src/core/history/attribution.js'
 import type { Sample } from '../src/core/types.js'
 
 const TRIALS = Number(process.env.ENV_TRIALS ?? 1000)

@@ -9,7 +9,7 @@ import {
   lookbackWarning,
   readConfig,
   type Config
-} from './core/config.js'
+} from './core/inputs/config.js'
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
 import { blockingTarget, readValue } from './io/files.js'
@@ -24,14 +24,14 @@ import {
 } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
-import { escapeLog } from './core/escape.js'
+import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
 import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
-import type { SampleBook } from './core/sample-book.js'
+import type { SampleBook } from './core/history/sample-book.js'
 import type { Report, Sample } from './core/types.js'
 
 /**

@@ -1,5 +1,5 @@
-import { judgeHistory } from '../core/attribution.js'
-import { artifactNameFor, type CheckPlan } from '../core/config.js'
+import { judgeHistory } from '../core/history/attribution.js'
+import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
 import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
@@ -9,10 +9,14 @@ import { explain, httpStatus } from '../github/failures.js'
 import { explained } from '../github/listing.js'
 import { excludeReason, listRuns, type Run } from '../github/runs.js'
 import { readZipFiles } from '../github/zip.js'
-import { MAX_METADATA_BYTES, METADATA_FILE, environmentFromMetadata } from '../core/environment.js'
-import { MAX_SAMPLE_BYTES, parseSample } from '../core/parse.js'
-import type { Read, SampleBook } from '../core/sample-book.js'
-import { collectSamples } from '../core/samples.js'
+import {
+  MAX_METADATA_BYTES,
+  METADATA_FILE,
+  environmentFromMetadata
+} from '../core/history/environment.js'
+import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
+import type { Read, SampleBook } from '../core/history/sample-book.js'
+import { collectSamples } from '../core/history/samples.js'
 import type { Measured, Report, Sample } from '../core/types.js'
 
 export interface CheckOptions extends CheckPlan {

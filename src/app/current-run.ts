@@ -6,7 +6,7 @@ import {
   type JobTiming,
   type SpanSpec,
   type StepSpan
-} from '../core/job-span.js'
+} from '../core/history/job-span.js'
 import type { Sample } from '../core/types.js'
 import type { JobReader } from './job-reader.js'
 

@@ -5,10 +5,10 @@ import {
   type CacheHost,
   type JobCacheScope
 } from '../cache/sample-cache.js'
-import type { CheckPlan, Config } from '../core/config.js'
-import { escapeLog } from '../core/escape.js'
-import type { JobBook } from '../core/job-book.js'
-import { spanIdentity, type SpanSpec } from '../core/job-span.js'
+import type { CheckPlan, Config } from '../core/inputs/config.js'
+import { escapeLog } from '../core/untrusted/escape.js'
+import type { JobBook } from '../core/history/job-book.js'
+import { spanIdentity, type SpanSpec } from '../core/history/job-span.js'
 import type { Report } from '../core/types.js'
 import type { Client } from '../github/client.js'
 import { afterRequestsSent, requestsSent } from '../github/transport.js'

@@ -1,4 +1,4 @@
-import type { JobTiming } from '../core/job-span.js'
+import type { JobTiming } from '../core/history/job-span.js'
 import type { RepoRef } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
 import { listJobs } from '../github/jobs.js'

@@ -1,13 +1,13 @@
 import { SkipRun } from '../core/errors.js'
-import type { JobBook } from '../core/job-book.js'
+import type { JobBook } from '../core/history/job-book.js'
 import {
   jobEnvironment,
   selectJob,
   spanSeconds,
   type JobTiming,
   type SpanSpec
-} from '../core/job-span.js'
-import type { Read } from '../core/sample-book.js'
+} from '../core/history/job-span.js'
+import type { Read } from '../core/history/sample-book.js'
 import type { Measured } from '../core/types.js'
 import { explain, httpStatus } from '../github/failures.js'
 import type { Run } from '../github/runs.js'

@@ -1,13 +1,13 @@
 /** The sticky pull request comment against GitHub: find it by its marker, then edit or add it. */
 import * as core from '@actions/core'
-import type { PrCommentMode } from '../core/config.js'
+import type { PrCommentMode } from '../core/inputs/config.js'
 import type { PullRequestFacts } from '../io/context.js'
 import type { Client } from '../github/client.js'
 import { addComment, editComment, listComments } from '../github/comments.js'
 import type { RepoRef } from '../github/issues.js'
 import { prCommentBody } from '../render/pr-comment.js'
-import { computeStats } from '../core/stats.js'
-import { commentMarker, isCommentOf, prCommentStep } from '../core/tracking.js'
+import { computeStats } from '../core/verdict/rubric.js'
+import { commentMarker, isCommentOf, prCommentStep } from '../core/notify/tracking.js'
 import type { Report } from '../core/types.js'
 
 export interface CommentRequest {

@@ -27,7 +27,7 @@ import {
   nextIssueStep,
   readState,
   rollingVerdicts
-} from '../core/tracking.js'
+} from '../core/notify/tracking.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {

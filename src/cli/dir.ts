@@ -5,11 +5,11 @@ import {
   METADATA_FILE,
   environmentFromMetadata,
   type EnvironmentRead
-} from '../core/environment.js'
+} from '../core/history/environment.js'
 import { SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
-import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, parseSample } from '../core/parse.js'
-import { collectSamples, type Collected } from '../core/samples.js'
+import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, parseSample } from '../core/untrusted/parse.js'
+import { collectSamples, type Collected } from '../core/history/samples.js'
 import type { Measured, Result, RunInfo } from '../core/types.js'
 
 /** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */

@@ -1,6 +1,6 @@
 import { changeLines } from '../render/change.js'
 import { matchLine, spanLine } from '../render/environment.js'
-import { escapeLog } from '../core/escape.js'
+import { escapeLog } from '../core/untrusted/escape.js'
 import {
   ICON,
   certainty,
@@ -11,10 +11,10 @@ import {
   trend,
   utcMinute
 } from '../render/wording.js'
-import { round } from '../core/stats.js'
-import { keyValue } from '../core/environment.js'
+import { round } from '../core/verdict/rubric.js'
+import { keyValue } from '../core/history/environment.js'
 import type { Report, Sample } from '../core/types.js'
-import { varyingKeys } from '../core/variation.js'
+import { varyingKeys } from '../core/history/variation.js'
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {

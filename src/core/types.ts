@@ -1,7 +1,4 @@
-import type { ChangePoint, Standing } from './changepoint.js'
-import type { EnvironmentShift } from './environment-change.js'
-import type { Environment } from './environment.js'
-import type { MatchSummary } from './matching.js'
+import type { ChangePoint, Standing } from './stats/changepoint.js'
 
 /**
  * A value, or the reason there is none: what every parse, read and lookup in `src/` answers.
@@ -130,4 +127,30 @@ export interface Usage {
   resetAt?: Date
   /** The API server's clock minus this runner's, from the last `date` header seen. */
   clockOffsetMs?: number
+}
+
+/** A run's environment. Key -> value, each checked by `validateEnvironment`. Read keys with `keyValue`. */
+export type Environment = Readonly<Record<string, string>>
+
+/** Key -> [value before, value after]; null where the run did not set the key. */
+export type KeyChanges = Record<string, [string | null, string | null]>
+
+/**
+ * The value holds the keys that changed near the split ({} when the recorded environment was
+ * constant there); the reason says why it cannot be told (a run there has no environment).
+ */
+export type EnvironmentShift = Result<KeyChanges>
+
+/** With `match`: what matching left of the samples read. */
+export interface MatchSummary {
+  keys: string[]
+  /** This run's environment (or the newest sample's); undefined when it is unknown. */
+  reference?: Environment
+  /** Samples read, before matching. */
+  read: number
+  matched: number
+  /** Of those left out, how many had no recorded environment (never a match). */
+  unknown: number
+  /** With two or more keys: how many would match with each key dropped in turn. */
+  dropped: { key: string; matched: number }[]
 }

@@ -1,4 +1,4 @@
-import { artifactNameFor } from '../core/config.js'
+import { artifactNameFor } from '../core/inputs/config.js'
 import { SkipRun } from '../core/errors.js'
 import {
   absenceReason,

@@ -1,5 +1,5 @@
 import { ResponseShapeError } from '../core/errors.js'
-import type { JobTiming, StepTiming } from '../core/job-span.js'
+import type { JobTiming, StepTiming } from '../core/history/job-span.js'
 import type { RepoRef } from './artifacts.js'
 import type { Client } from './client.js'
 import { listPages } from './listing.js'

@@ -1,6 +1,6 @@
 import * as core from '@actions/core'
 import { ResponseShapeError } from '../core/errors.js'
-import { escapeLog } from '../core/escape.js'
+import { escapeLog } from '../core/untrusted/escape.js'
 import type { BodyCheck, Client } from './client.js'
 import { explain } from './failures.js'
 

@@ -1,8 +1,9 @@
+import type { Environment } from '../core/types.js'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
-import { artifactNameFor, type Config } from '../core/config.js'
-import { METADATA_FILE, type Environment } from '../core/environment.js'
+import { artifactNameFor, type Config } from '../core/inputs/config.js'
+import { METADATA_FILE } from '../core/history/environment.js'
 import type { RunnerContext } from '../io/context.js'
 
 export interface RecordRequest {

@@ -1,5 +1,6 @@
+import type { Environment } from '../core/types.js'
 import { readFileSync } from 'node:fs'
-import { runnerEnvironment, type Environment } from '../core/environment.js'
+import { runnerEnvironment } from '../core/history/environment.js'
 
 /**
  * The runner's description of the run executing this step, read once from the environment.

@@ -1,6 +1,6 @@
 import { closeSync, constants, fstatSync, lstatSync, openSync, readSync, type Stats } from 'node:fs'
 import { SkipRun } from '../core/errors.js'
-import { MAX_SAMPLE_BYTES, parseSample } from '../core/parse.js'
+import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Result } from '../core/types.js'
 
 /**

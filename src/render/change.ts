@@ -3,10 +3,15 @@
  * summary, the log and the terminal report. No Markdown: the summary passes its own linked
  * run label, and escaping is the caller's job.
  */
-import { splitCommits } from '../core/attribution.js'
-import { RECENT_ALPHA, SCAN_ALPHA, type ChangePoint, type Standing } from '../core/changepoint.js'
-import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/independence.js'
-import { mad } from '../core/stats.js'
+import { splitCommits } from '../core/history/attribution.js'
+import {
+  RECENT_ALPHA,
+  SCAN_ALPHA,
+  type ChangePoint,
+  type Standing
+} from '../core/stats/changepoint.js'
+import { AR_FALSE_SHIFTS, AUTOCORRELATION_HIGH } from '../core/stats/independence.js'
+import { mad } from '../core/stats/summary.js'
 import type { Change, Report } from '../core/types.js'
 import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'

@@ -2,12 +2,15 @@
  * Plain-text sentences about the runs' environments, shared by the job summary, the log and
  * the terminal report. Environment values come from other runs' artifacts: callers escape.
  */
-import type { Environment } from '../core/environment.js'
-import { describeEnvironment } from '../core/environment.js'
-import type { EnvironmentShift, KeyChanges } from '../core/environment-change.js'
-import type { MatchSummary } from '../core/matching.js'
-import type { Sample } from '../core/types.js'
-import { NOT_SET, unknownCount, valueCounts, varyingKeys } from '../core/variation.js'
+import { describeEnvironment } from '../core/history/environment.js'
+import type {
+  Sample,
+  Environment,
+  EnvironmentShift,
+  KeyChanges,
+  MatchSummary
+} from '../core/types.js'
+import { NOT_SET, unknownCount, valueCounts, varyingKeys } from '../core/history/variation.js'
 import { plural } from './wording.js'
 
 /** What the values of a built-in key are, in the plural; workflow keys are "values of kind". */

@@ -3,12 +3,12 @@
  * them where it notifies, so every untrusted string goes through `escapeMention` (no mention,
  * no cross-reference), and a body never reaches GitHub's 65,536-character limit.
  */
-import { splitCommits } from '../core/attribution.js'
-import { round } from '../core/stats.js'
+import { splitCommits } from '../core/history/attribution.js'
+import { round } from '../core/verdict/rubric.js'
 import type { Report, Sample } from '../core/types.js'
 import { changeLine } from './change.js'
 import { shiftCause } from './environment.js'
-import { escapeMention as md, link } from '../core/escape.js'
+import { escapeMention as md, link } from '../core/untrusted/escape.js'
 import { ICON, certainty, headline, intervalPhrase, plural, seconds, utcMinute } from './wording.js'
 
 /** GitHub refuses a body of 65,536 characters or more; this leaves room for the marker. */

@@ -1,7 +1,7 @@
-import { keyValue } from '../core/environment.js'
-import { conclusive, round } from '../core/stats.js'
+import { keyValue } from '../core/history/environment.js'
+import { conclusive, round } from '../core/verdict/rubric.js'
 import type { Report, Sample } from '../core/types.js'
-import { keysWithinBudget, varyingKeys } from '../core/variation.js'
+import { keysWithinBudget, varyingKeys } from '../core/history/variation.js'
 
 /**
  * Bytes the `samples` entries' environments may take in all: with the rest of an entry

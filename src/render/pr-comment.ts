@@ -4,7 +4,7 @@
  * through `escapeMention`.
  */
 import type { Stats } from '../core/types.js'
-import { escapeMention as md } from '../core/escape.js'
+import { escapeMention as md } from '../core/untrusted/escape.js'
 import { capBody } from './issue.js'
 import { intervalPhrase, plural, seconds, sparkline } from './wording.js'
 

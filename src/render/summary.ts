@@ -1,6 +1,6 @@
-import { splitCommits } from '../core/attribution.js'
-import { AUTOCORRELATION_HIGH } from '../core/independence.js'
-import { round } from '../core/stats.js'
+import { splitCommits } from '../core/history/attribution.js'
+import { AUTOCORRELATION_HIGH } from '../core/stats/independence.js'
+import { round } from '../core/verdict/rubric.js'
 import type { Change, Report, Sample } from '../core/types.js'
 import {
   SAME_COMMIT,
@@ -10,11 +10,11 @@ import {
   quietLine,
   standingLine
 } from './change.js'
-import { keyValue } from '../core/environment.js'
-import { keysWithinBudget, varyingKeys } from '../core/variation.js'
+import { keyValue } from '../core/history/environment.js'
+import { keysWithinBudget, varyingKeys } from '../core/history/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
 import { reachText } from './reach.js'
-import { codeSpan, escapeMarkdown as md, link } from '../core/escape.js'
+import { codeSpan, escapeMarkdown as md, link } from '../core/untrusted/escape.js'
 import {
   ICON,
   certainty,

@@ -1,4 +1,5 @@
-import { INTERVAL_MIN, conclusive, countOver, round } from '../core/stats.js'
+import { INTERVAL_MIN } from '../core/stats/summary.js'
+import { conclusive, countOver, round } from '../core/verdict/rubric.js'
 import type { Report, Stats, Usage } from '../core/types.js'
 
 /**

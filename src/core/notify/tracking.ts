@@ -6,9 +6,9 @@
  * on read like any other untrusted text.
  */
 import { createHash } from 'node:crypto'
-import type { PrCommentMode } from './config.js'
-import { computeStats, decide } from './stats.js'
-import type { Report, Sample, Verdict } from './types.js'
+import type { PrCommentMode } from '../inputs/config.js'
+import { computeStats, decide } from '../verdict/rubric.js'
+import type { Report, Sample, Verdict } from '../types.js'
 
 /** What makes one gate: two gates in one repository get an issue and a comment each. */
 export interface Gate {

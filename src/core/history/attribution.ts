@@ -2,12 +2,12 @@
  * Change-point attribution over a run history: the pure test of `changepoint.ts`, mapped back
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
-import { findChangePoint, rankAgainst } from './changepoint.js'
+import { findChangePoint, rankAgainst } from '../stats/changepoint.js'
 import { environmentAround } from './environment-change.js'
-import { lagOneAutocorrelation } from './independence.js'
+import { lagOneAutocorrelation } from '../stats/independence.js'
 import { matchHistory } from './matching.js'
-import { judge, type Rubric } from './stats.js'
-import type { Change, Report, Sample, Skip } from './types.js'
+import { judge, type Rubric } from '../verdict/rubric.js'
+import type { Change, Report, Sample, Skip } from '../types.js'
 
 export interface Attribution {
   /** Newest first, as read: the window's samples and the older ones beyond it. */

@@ -2,8 +2,8 @@
  * Which environment keys vary across a list of samples, and how the runs spread over their
  * values. Pure; samples with no recorded environment say nothing about any key.
  */
-import { keyValue, type Environment } from './environment.js'
-import type { Sample } from './types.js'
+import { keyValue } from './environment.js'
+import type { Sample, Environment } from '../types.js'
 
 /** Said for a key a run's environment does not set. */
 export const NOT_SET = '(not set)'

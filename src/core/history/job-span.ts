@@ -2,8 +2,8 @@
  * A sample from the timings GitHub keeps of every job and step: which job, which steps, and
  * the seconds between them. Pure: the jobs are read in `github/jobs.ts`.
  */
-import { validateEnvironment, type Environment } from './environment.js'
-import type { Result } from './types.js'
+import { validateEnvironment } from './environment.js'
+import type { Environment, Result } from '../types.js'
 
 /** One step of a job, as the jobs API reports it, checked; times in ms since the epoch. */
 export interface StepTiming {

@@ -1,14 +1,10 @@
-import type { HistoryRule } from './attribution.js'
-import {
-  METADATA_FILE,
-  parseEnvironmentLines,
-  parseMatchKeys,
-  type Environment
-} from './environment.js'
-import { InputError } from './errors.js'
-import { parseSteps, type SpanSpec, type StepSpan } from './job-span.js'
-import { DECIDE_MODES, DECIMALS, INTERVAL_MIN, type DecideMode, type Rubric } from './stats.js'
-import type { Result } from './types.js'
+import type { HistoryRule } from '../history/attribution.js'
+import { METADATA_FILE, parseEnvironmentLines, parseMatchKeys } from '../history/environment.js'
+import { InputError } from '../errors.js'
+import { parseSteps, type SpanSpec, type StepSpan } from '../history/job-span.js'
+import { INTERVAL_MIN } from '../stats/summary.js'
+import { DECIDE_MODES, DECIMALS, type DecideMode, type Rubric } from '../verdict/rubric.js'
+import type { Result, Environment } from '../types.js'
 
 export const CONCLUSIONS = [
   'success',

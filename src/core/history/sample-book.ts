@@ -1,6 +1,6 @@
-import { validateEnvironment, type Environment, type EnvironmentRead } from './environment.js'
-import { MAX_SAMPLE_SECONDS } from './parse.js'
-import type { NoValue, Result } from './types.js'
+import { validateEnvironment, type EnvironmentRead } from './environment.js'
+import { MAX_SAMPLE_SECONDS } from '../untrusted/parse.js'
+import type { NoValue, Result, Environment } from '../types.js'
 
 /**
  * What reading one artifact gave: its sample with the environment it recorded (or why that

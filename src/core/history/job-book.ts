@@ -1,4 +1,4 @@
-import type { Environment } from './environment.js'
+import type { Environment } from '../types.js'
 import {
   MAX_BOOK_BYTES,
   environmentTable,
@@ -7,7 +7,7 @@ import {
   isSampleValue,
   type Read
 } from './sample-book.js'
-import type { Result } from './types.js'
+import type { Result } from '../types.js'
 
 /**
  * One run's sample from its job timings as the stored file holds it (the reason under `skip`).

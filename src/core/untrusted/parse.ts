@@ -1,4 +1,4 @@
-import type { Result } from './types.js'
+import type { Result } from '../types.js'
 
 /** Longest sample text accepted; a real one is a few bytes ("143\n"). */
 export const MAX_SAMPLE_BYTES = 64

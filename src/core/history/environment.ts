@@ -3,10 +3,7 @@
  * in `metadata.json` beside the sample and read back from other runs' artifacts. Pure: the
  * same rules check the input on the way in and the untrusted file on the way back.
  */
-import type { Result } from './types.js'
-
-/** Key -> value, each checked by `validateEnvironment`. Read keys with `keyValue`. */
-export type Environment = Readonly<Record<string, string>>
+import type { Environment, Result } from '../types.js'
 
 /** The keys the runner sets, from these variables (GitHub's hosted runners set all five). */
 export const BUILT_IN_VARIABLES = {

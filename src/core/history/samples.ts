@@ -1,5 +1,5 @@
-import { SkipRun } from './errors.js'
-import type { Measured, Result, RunInfo, Sample, Skip } from './types.js'
+import { SkipRun } from '../errors.js'
+import type { Measured, Result, RunInfo, Sample, Skip } from '../types.js'
 
 /**
  * Fetches one run's sample (a bare number: its value, environment unknown), or throws

@@ -5,7 +5,7 @@
  * samples, so the same history always gives the same answer, whichever machine computes it.
  */
 import { recentSlowdown } from './recent.js'
-import { median } from './stats.js'
+import { median } from './summary.js'
 
 // Bound once: the hot loops then call plain functions, not a global's property (the global
 // object costs a lookup per call in a sandboxed context, such as the test runner's).

@@ -3,19 +3,10 @@
  * runs within two of the change point on either side. Pure; `attribution.ts` calls it.
  */
 import { keyValue } from './environment.js'
-import type { Result, Sample } from './types.js'
+import type { EnvironmentShift, KeyChanges, Sample } from '../types.js'
 
 /** Runs looked at on each side of the change point. */
 export const REACH = 2
-
-/** Key -> [value before, value after]; null where the run did not set the key. */
-export type KeyChanges = Record<string, [string | null, string | null]>
-
-/**
- * The value holds the keys that changed near the split ({} when the recorded environment was
- * constant there); the reason says why it cannot be told (a run there has no environment).
- */
-export type EnvironmentShift = Result<KeyChanges>
 
 /**
  * `oldestFirst[index]` is the first run after the split. A key changed there when the first

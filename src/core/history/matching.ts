@@ -3,21 +3,8 @@
  * run's count. Pure; the check and the command's `--dir` reader both call it. Samples from
  * other environments are counted for the summary, never pooled in silently.
  */
-import { keyValue, type Environment } from './environment.js'
-import type { Sample } from './types.js'
-
-export interface MatchSummary {
-  keys: string[]
-  /** This run's environment (or the newest sample's); undefined when it is unknown. */
-  reference?: Environment
-  /** Samples read, before matching. */
-  read: number
-  matched: number
-  /** Of those left out, how many had no recorded environment (never a match). */
-  unknown: number
-  /** With two or more keys: how many would match with each key dropped in turn. */
-  dropped: { key: string; matched: number }[]
-}
+import { keyValue } from './environment.js'
+import type { Environment, MatchSummary, Sample } from '../types.js'
 
 /** Whether `sample` equals the reference on every key; an unknown environment never matches. */
 export function matches(
