@@ -17,7 +17,10 @@ export interface SampleSource {
   read(run: Run): Promise<Measured>
 }
 
-/** Runs read at once: as the artifact path (Octokit's throttling runs 10 requests at a time). */
+/**
+ * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
+ * downloads bypass it, so twice that many runs keep both busy.
+ */
 export const SOURCE_CONCURRENCY = 20
 
 /**
