@@ -1,6 +1,9 @@
 import * as core from '@actions/core'
 import { check } from './app/check.js'
 import { checkJobTimings } from './app/job-check.js'
+import type { Knobs } from './app/knobs.js'
+import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
+import { reachText } from './render/reach.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -15,20 +18,13 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget, readValue } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import {
-  restoreSamples,
-  saveSamples,
-  type CacheHost,
-  type JobCacheScope,
-  type StoredBook
-} from './cache/sample-cache.js'
+import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
 import { outputStrings } from './render/outputs.js'
-import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
@@ -60,28 +56,16 @@ export async function run(): Promise<void> {
     startUpload = () => (config.record ? record(config, context, current) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
-    const planned = checkPlan(config, branch, context.runId)
-    // Job timings: a source of their own (app/job-check.ts), which also resolves this step's job.
-    const timed = config.jobs
-      ? await checkJobTimings(client, {
-          config,
-          context,
-          plan: planned,
-          cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
-          rereadMs: knobs.rereadMs
-        })
-      : undefined
-    const plan = timed?.plan ?? planned
-    const report =
-      timed?.report ??
-      (await check(client, {
-        ...plan,
-        currentRunNumber: context.runNumber,
-        current,
-        restoreBook: sampleCacheWanted(config, context)
-          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
-          : undefined
-      }))
+    if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
+    const plan = checkPlan(config, branch, context.runId)
+    const report = await check(client, {
+      ...plan,
+      currentRunNumber: context.runNumber,
+      current,
+      restoreBook: sampleCacheWanted(config, context)
+        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+        : undefined
+    })
     await publish(report, config, context.eventName)
     const recording = startUpload()
     startUpload = undefined
@@ -92,7 +76,7 @@ export async function run(): Promise<void> {
       config,
       context,
       plan,
-      current: current ?? report.samples.find(s => s.current),
+      current,
       client,
       match: config.match,
       timeoutMs: knobs.notifyTimeoutMs
@@ -100,9 +84,7 @@ export async function run(): Promise<void> {
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
-      timed
-        ? saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
-        : saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
@@ -293,4 +275,42 @@ export async function publish(report: Report, config: Config, eventName = ''): P
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}${matched}`)
     else core.warning(`Rolling median ${line}${matched}`)
   }
+}
+
+interface TimedRun {
+  config: Config
+  context: RunnerContext
+  branch: string
+  cacheHost: CacheHost
+  knobs: Knobs
+}
+
+/**
+ * The action with job timings (`job`, `steps`): the check reads this run's jobs too (which
+ * job is this step's, and its own span), then the verdict, the issue and comment, and the
+ * cache save, as for artifacts. Nothing is recorded: these inputs refuse `value` and `record`.
+ */
+async function runTimed(client: Client, run: TimedRun): Promise<void> {
+  const { config, context, cacheHost, knobs } = run
+  const timed = await checkJobTimings(client, {
+    config,
+    context,
+    plan: checkPlan(config, run.branch, context.runId),
+    // Job samples are keyed by run id and attempt, not an artifact digest: GHES uses it too.
+    cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
+    rereadMs: knobs.rereadMs
+  })
+  const { report } = timed
+  await publish(report, config, context.eventName)
+  await notify(report, {
+    config,
+    context,
+    plan: timed.plan,
+    current: report.samples.find(s => s.current),
+    client,
+    match: config.match,
+    timeoutMs: knobs.notifyTimeoutMs
+  })
+  core.info(describeUsage(client.usage))
+  await saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
 }

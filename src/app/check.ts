@@ -2,11 +2,12 @@ import { judgeHistory } from '../core/history/attribution.js'
 import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
 import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
-import { downloadArtifact, findArtifact, type Artifact, type RepoRef } from '../github/artifacts.js'
+import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
 import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
-import type { Run } from '../github/runs.js'
+import { explained } from '../github/listing.js'
+import { excludeReason, listRuns, type Run } from '../github/runs.js'
 import { readZipFiles } from '../github/zip.js'
 import {
   MAX_METADATA_BYTES,
@@ -15,8 +16,8 @@ import {
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
+import { collectSamples } from '../core/history/samples.js'
 import type { Measured, Report, Sample } from '../core/types.js'
-import { collectFrom, measuredOf, type SampleSource } from './source.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -35,90 +36,69 @@ export interface CheckOptions extends CheckPlan {
 }
 
 /**
+ * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
+ * downloads bypass it, so twice that many runs keep both busy.
+ */
+export const CONCURRENCY = 20
+
+/**
  * Lists the history, reads the newest samples, and judges their median against the budget.
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
-  const { runs } = options
+  const { runs, artifact: wantedArtifact } = options
+  const ref = { owner: runs.owner, repo: runs.repo }
   const listingsSent = afterRequestsSent(requestsSent() + 2)
   const wanted = options.history.size - (options.current ? 1 : 0)
-  let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
-  const source = new ArtifactSource(client, {
-    plan: options,
-    book: () => book,
-    newestUncached: (options.currentRunNumber ?? 0) - 1
+  const index = new ArtifactIndex(client, {
+    ref,
+    template: wantedArtifact.template,
+    lookback: runs.lookback
   })
-  const collecting = collectFrom(client, options, source, wanted)
+  index.prefetch()
+  const pages = explained(
+    listRuns(client, runs),
+    `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
+  )
+  let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
+
+  // The repository-wide listing answers for most runs; a run it cannot tell about (too
+  // recent, or the listing stopped) is asked on its own.
+  const locate = async (run: Run): Promise<Artifact> => {
+    const resolved = await index.resolve(run)
+    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
+    if (resolved) return resolved.value
+    const name = artifactNameFor(wantedArtifact.template, run.id)
+    return findArtifact(client, ref, run.id, name, run.head_repository?.id)
+  }
+
+  const fetchSample = async (run: Run): Promise<Measured> => {
+    try {
+      const artifact = await locate(run)
+      const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
+      const known =
+        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
+      if (known) return valueOf(known)
+      const zip = await downloadArtifact(client, ref, artifact)
+      const read = await readSample(zip, wantedArtifact.file)
+      if (artifact.digest) (await book)?.learn(artifact, run.id, read)
+      return valueOf(read)
+    } catch (error) {
+      throw skipOrFailure(error, run)
+    }
+  }
+
+  const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
+    excludeReason(run, runs)
+  )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const restoreBook = options.restoreBook
   if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
   const history = options.current ? [options.current, ...collected.samples] : collected.samples
-  const label = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
-  return judgeHistory(history, collected.skipped, options.rubric, options.history, label)
-}
-
-export interface ArtifactSourceOptions {
-  /** The runs (their repository and lookback) and which artifact and file hold the sample. */
-  plan: Pick<CheckPlan, 'runs' | 'artifact'>
-  /** The samples earlier checks read (the Actions cache), once restored; undefined: none. */
-  book: () => Promise<SampleBook | undefined>
-  /** The run just before this one: never in the cache, so downloaded beside the restore. */
-  newestUncached?: number
-}
-
-/**
- * A run's sample from its artifact: found in the repository-wide listing (or the run's own),
- * taken from the cache when the artifact's digest is known there, else downloaded and read.
- */
-export class ArtifactSource implements SampleSource {
-  private readonly index: ArtifactIndex
-  private readonly ref: RepoRef
-
-  constructor(
-    private readonly client: Client,
-    private readonly options: ArtifactSourceOptions
-  ) {
-    const { runs, artifact } = options.plan
-    this.ref = { owner: runs.owner, repo: runs.repo }
-    this.index = new ArtifactIndex(client, {
-      ref: this.ref,
-      template: artifact.template,
-      lookback: runs.lookback
-    })
-    // Its first page travels with the runs listing.
-    this.index.prefetch()
-  }
-
-  async read(run: Run): Promise<Measured> {
-    try {
-      const artifact = await this.locate(run)
-      const uncached = run.run_number === this.options.newestUncached
-      const book = this.options.book()
-      const known =
-        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
-      if (known) return measuredOf(known)
-      const zip = await downloadArtifact(this.client, this.ref, artifact)
-      const read = await readSample(zip, this.options.plan.artifact.file)
-      if (artifact.digest) (await book)?.learn(artifact, run.id, read)
-      return measuredOf(read)
-    } catch (error) {
-      throw skipOrFailure(error, run)
-    }
-  }
-
-  /**
-   * The repository-wide listing answers for most runs; a run it cannot tell about (too
-   * recent, or the listing stopped) is asked on its own.
-   */
-  private async locate(run: Run): Promise<Artifact> {
-    const resolved = await this.index.resolve(run)
-    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
-    if (resolved) return resolved.value
-    const name = artifactNameFor(this.options.plan.artifact.template, run.id)
-    return findArtifact(this.client, this.ref, run.id, name, run.head_repository?.id)
-  }
+  const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
+  return judgeHistory(history, collected.skipped, options.rubric, options.history, source)
 }
 
 /**
@@ -140,6 +120,13 @@ async function readSample(zip: Buffer, file: string): Promise<Read> {
     if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
+}
+
+function valueOf(read: Read): Measured {
+  if ('reason' in read) throw new SkipRun(read.reason)
+  return 'environment' in read
+    ? { value: read.value, environment: read.environment }
+    : { value: read.value, environmentProblem: read.unknown }
 }
 
 /**
