@@ -17,15 +17,17 @@ import {
   type Recorded
 } from '../src/github/record.js'
 import { judge } from '../src/core/verdict/rubric.js'
-import type { Report, Sample } from '../src/core/types.js'
+import type { HistoryRead, Report, Sample } from '../src/core/types.js'
 import { makeSample } from '../__fixtures__/run.js'
 
-const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
+const readHistory =
+  jest.fn<(client: unknown, options: CheckOptions & { depth?: number }) => Promise<HistoryRead>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
+// notify.ts reads a pull request's own samples with check(); not called here.
+jest.unstable_mockModule('../src/app/check.js', () => ({ readHistory, check: jest.fn() }))
 // Only the upload is mocked; the wording beside it is the real one.
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,
@@ -51,6 +53,13 @@ const reportOf = (...values: number[]): Report =>
     rubric,
     'o/r · chart.yml · main'
   )
+
+/** What the one read of the history gives: the runs newest first. */
+const readOf = (...values: number[]): HistoryRead => ({
+  samples: values.map((v, i) => sample(100 - i, v)),
+  skipped: [{ run_id: 7, reason: 'artifact expired' }],
+  source: 'o/r · chart.yml · main'
+})
 
 const config = (change: Partial<Config> = {}): Config => ({
   token: 't',
@@ -141,11 +150,11 @@ describe('publish', () => {
       'o/r'
     )
 
-  it('a pass whose interval reaches past the budget says it is not conclusive', async () => {
+  it('a pass with 3 of 10 over says it is not conclusive, in counts', async () => {
     await publish(judged(straddling, 'rubric'), config())
     expect(outputs()).toMatchObject({ verdict: 'pass', conclusive: 'false' })
     expect(core.notice).toHaveBeenCalledWith(
-      'not conclusive: the 97% interval 260-320 s includes the budget'
+      'not conclusive: 3 of 10 runs over the budget and 7 within; 8 of 10 on one side decide'
     )
     expect(core.info).toHaveBeenCalledWith('3 of 10 runs over the 300 s budget')
   })
@@ -160,16 +169,16 @@ describe('publish', () => {
     expect(core.summaryText()).toMatch(/^## ❔ inconclusive/)
   })
 
-  it('confident: pass and breach only when the interval is wholly on one side', async () => {
-    await publish(judged([200, 210, 220, 230, 240, 250, 260, 270, 280, 290], 'confident'), config())
+  it('confident: breach at 8 of 10 over, pass at 8 of 10 within (at the budget is within)', async () => {
+    await publish(judged([200, 210, 220, 230, 240, 250, 260, 270, 310, 320], 'confident'), config())
     expect(outputs()).toMatchObject({ verdict: 'pass', conclusive: 'true' })
     core.resetCore()
-    // The interval's low end at the budget: the budget is inside, so not a confident breach.
-    const atBudget = [290, 300, 310, 320, 330, 340, 350, 360, 370, 380]
+    // 7 over, and 3 at or under (a run at the budget is within): neither side has 8.
+    const atBudget = [290, 295, 300, 320, 330, 340, 350, 360, 370, 380]
     await publish(judged(atBudget, 'confident'), config())
     expect(outputs()).toMatchObject({ verdict: 'inconclusive', conclusive: 'false' })
     core.resetCore()
-    await publish(judged([290, 301, ...atBudget.slice(2)], 'confident'), config())
+    await publish(judged([290, 295, 301, ...atBudget.slice(3)], 'confident'), config())
     expect(outputs()).toMatchObject({ verdict: 'breach', conclusive: 'true' })
     expect(core.setFailed).toHaveBeenCalledWith(
       'Rolling median over budget: 335 s > 300 s over 10 runs'
@@ -189,7 +198,7 @@ describe('run', () => {
 
   beforeEach(() => {
     core.resetCore()
-    check.mockReset()
+    readHistory.mockReset()
     recordSample.mockReset()
     defaultBranch.mockReset()
     // The runner's variables of the machine running the tests must not leak in.
@@ -203,7 +212,13 @@ describe('run', () => {
   })
 
   const inputs = (table: Record<string, string>) =>
-    core.useInputs({ 'github-token': 't', workflow: 'chart.yml', branch: 'main', ...table })
+    core.useInputs({
+      'github-token': 't',
+      workflow: 'chart.yml',
+      branch: 'main',
+      window: '3',
+      ...table
+    })
 
   it('records after the check, the outputs not waiting for it; the value is the newest sample', async () => {
     inputs({ value: '123', record: 'true' })
@@ -216,19 +231,19 @@ describe('run', () => {
       verdictAtUpload = outputs().verdict
       return { name: 'helm-install-duration-555', id: 1 }
     })
-    check.mockImplementation(async (_client, options) => {
+    readHistory.mockImplementation(async (_client, options) => {
       checking = true
       await new Promise(resolve => setImmediate(resolve))
       expect(recordSample).not.toHaveBeenCalled()
       checking = false
-      return judge([options.current as Sample], [], rubric, 'o/r')
+      return { samples: [options.current as Sample], skipped: [], source: 'o/r' }
     })
     await run()
-    expect(verdictAtUpload).toBe('insufficient') // one sample of a window of 10: written first
+    expect(verdictAtUpload).toBe('insufficient') // one sample of a window of 3: written first
     const request = recordSample.mock.calls[0][0]
     expect(request).toMatchObject({ value: 123, artifactName: 'helm-install-duration-{run_id}' })
     expect(request.context).toMatchObject({ runId: 555, runNumber: 42 })
-    const options = check.mock.calls[0][1]
+    const options = readHistory.mock.calls[0][1]
     expect(options.current).toMatchObject({ run_id: 555, run_number: 42, value: 123 })
     expect(options.runs.currentRunId).toBe(555)
     expect(options.currentRunNumber).toBe(42)
@@ -240,7 +255,7 @@ describe('run', () => {
   it('a failed upload warns; the verdict still stands', async () => {
     inputs({ value: '123', record: 'true' })
     recordSample.mockRejectedValue(new Error('service down'))
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(core.warning).toHaveBeenCalledWith("Recording this run's sample failed: service down")
     expect(outputs().verdict).toBe('pass')
@@ -249,31 +264,31 @@ describe('run', () => {
 
   it('record without a value warns and records nothing', async () => {
     inputs({ record: 'true' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(recordSample).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining("'record' needs a 'value'"))
-    expect(check.mock.calls[0][1].current).toBeUndefined()
+    expect(readHistory.mock.calls[0][1].current).toBeUndefined()
   })
 
   it('a value file with no number checks the history alone', async () => {
     const file = join(dir, 'bad.txt')
     writeFileSync(file, 'Error: timed out\n')
     inputs({ value: file, record: 'true' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(recordSample).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledWith(
       expect.stringContaining('Nothing recorded; checking the history alone')
     )
-    expect(check.mock.calls[0][1].current).toBeUndefined()
+    expect(readHistory.mock.calls[0][1].current).toBeUndefined()
   })
 
   it('a malformed input fails the step naming the input, before any check', async () => {
     inputs({ window: '0' })
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Input 'window'"))
-    expect(check).not.toHaveBeenCalled()
+    expect(readHistory).not.toHaveBeenCalled()
   })
 
   it('a garbled event payload warns once and asks the API for the default branch', async () => {
@@ -282,11 +297,11 @@ describe('run', () => {
     setEnv({ GITHUB_EVENT_PATH: payload })
     inputs({ branch: '' })
     defaultBranch.mockResolvedValue('trunk')
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GITHUB_EVENT_PATH'))
-    expect(check.mock.calls[0][1].runs.branch).toBe('trunk')
+    expect(readHistory.mock.calls[0][1].runs.branch).toBe('trunk')
   })
 
   it('the payload names the default branch for free when it is this repository', async () => {
@@ -297,9 +312,31 @@ describe('run', () => {
     )
     setEnv({ GITHUB_EVENT_PATH: payload })
     inputs({ branch: '' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(defaultBranch).not.toHaveBeenCalled()
-    expect(check.mock.calls[0][1].runs.branch).toBe('dev')
+    expect(readHistory.mock.calls[0][1].runs.branch).toBe('dev')
+  })
+
+  it('backtest: one deeper read, the strip in the summary, the verdict and outputs unchanged', async () => {
+    // Newest first: 12 runs at 100 s, window 3: 10 positions, every one a pass.
+    const values = Array.from({ length: 12 }, () => 100)
+    readHistory.mockResolvedValue(readOf(...values))
+    inputs({ window: '3', history: '3', budget: '300' })
+    await run()
+    const plain = outputs()
+    expect(readHistory.mock.calls[0][1].depth).toBeUndefined()
+    core.resetCore()
+    readHistory.mockReset()
+    readHistory.mockResolvedValue(readOf(...values))
+    inputs({ window: '3', history: '3', budget: '300', backtest: '5' })
+    await run()
+    expect(core.setFailed.mock.calls).toEqual([])
+    expect(readHistory).toHaveBeenCalledTimes(1)
+    expect(readHistory.mock.calls[0][1].depth).toBe(7)
+    expect(outputs()).toEqual(plain)
+    expect(core.summaryText()).toContain('### Backtest')
+    expect(core.summaryText()).toMatch(/```text\n#96 +ppppp\n/)
+    expect(core.info).toHaveBeenCalledWith(expect.stringMatching(/^5 pass, 0 breach/))
   })
 })

@@ -1,5 +1,5 @@
 import * as core from '@actions/core'
-import { check } from './app/check.js'
+import { readHistory } from './app/check.js'
 import { checkJobTimings } from './app/job-check.js'
 import type { Knobs } from './app/knobs.js'
 import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
@@ -28,6 +28,14 @@ import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
+import { backtest, type Backtest } from './core/history/backtest.js'
+import {
+  backtestDepth,
+  fullWindowPositions,
+  judgeRead,
+  type GateRule
+} from './core/history/replay.js'
+import { backtestText } from './render/backtest.js'
 import type { Report, Sample } from './core/types.js'
 
 /**
@@ -58,15 +66,20 @@ export async function run(): Promise<void> {
     const branch = config.branch ?? (await branchOf(client, config, context))
     if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
     const plan = checkPlan(config, branch, context.runId)
-    const report = await check(client, {
+    const rule: GateRule = { rubric: plan.rubric, history: plan.history }
+    const read = await readHistory(client, {
       ...plan,
+      // A backtest reads deeper in the same one read; the check judges its own newest part.
+      depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
       currentRunNumber: context.runNumber,
       current,
       restoreBook: sampleCacheWanted(config, context)
         ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
         : undefined
     })
-    await publish(report, config, context.eventName)
+    const report = judgeRead(read, rule)
+    const replayed = config.backtest ? backtestOf(read.samples, rule, config.backtest) : undefined
+    await publish(report, config, context.eventName, replayed)
     const recording = startUpload()
     startUpload = undefined
     // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
@@ -237,8 +250,19 @@ async function optional(what: string, variable: string, write: () => unknown): P
   }
 }
 
+/** The `backtest` input: at most K positions, those with a full window among the samples read. */
+function backtestOf(read: readonly Sample[], rule: GateRule, asked: number): Backtest {
+  const positions = Math.min(asked, fullWindowPositions(read.length, rule.rubric.window))
+  return backtest(read, positions, rule, asked)
+}
+
 /** Outputs, log lines, the job summary and the step's status, from the report. */
-export async function publish(report: Report, config: Config, eventName = ''): Promise<void> {
+export async function publish(
+  report: Report,
+  config: Config,
+  eventName = '',
+  replayed?: Backtest
+): Promise<void> {
   await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
     for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
   })
@@ -258,10 +282,13 @@ export async function publish(report: Report, config: Config, eventName = ''): P
   for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)
+  if (replayed) for (const text of backtestText(replayed)) core.info(escapeLog(text, 1000))
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
   if (config.summary)
     await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
-      core.summary.addRaw(renderSummary(report, { standingFirst })).write({ overwrite: false })
+      core.summary
+        .addRaw(renderSummary(report, { standingFirst, backtest: replayed }))
+        .write({ overwrite: false })
     )
 
   if (report.verdict === 'breach' && config.failOnBreach) core.setFailed(failureMessage(report))

@@ -1,5 +1,5 @@
-import { judgeHistory } from '../core/history/attribution.js'
 import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
+import { judgeRead } from '../core/history/replay.js'
 import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
@@ -17,7 +17,7 @@ import {
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
 import { collectSamples } from '../core/history/samples.js'
-import type { Measured, Report, Sample } from '../core/types.js'
+import type { HistoryRead, Measured, Report, Sample } from '../core/types.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -46,10 +46,22 @@ export const CONCURRENCY = 20
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
+  return judgeRead(await readHistory(client, options), options)
+}
+
+/**
+ * The one read of the history: up to `depth` samples (default `history.size`; a backtest
+ * reads deeper), this run's own first, with the runs examined and not counted.
+ */
+export async function readHistory(
+  client: Client,
+  options: CheckOptions & { depth?: number }
+): Promise<HistoryRead> {
   const { runs, artifact: wantedArtifact } = options
   const ref = { owner: runs.owner, repo: runs.repo }
   const listingsSent = afterRequestsSent(requestsSent() + 2)
-  const wanted = options.history.size - (options.current ? 1 : 0)
+  const depth = Math.max(options.depth ?? 0, options.history.size)
+  const wanted = depth - (options.current ? 1 : 0)
   const index = new ArtifactIndex(client, {
     ref,
     template: wantedArtifact.template,
@@ -96,9 +108,9 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
   const restoreBook = options.restoreBook
   if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
-  const history = options.current ? [options.current, ...collected.samples] : collected.samples
+  const samples = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
-  return judgeHistory(history, collected.skipped, options.rubric, options.history, source)
+  return { samples, skipped: collected.skipped, source }
 }
 
 /**

@@ -24,17 +24,19 @@ import {
   isIssueOf,
   issueMarker,
   keepOldest,
+  nearbyKeys,
   nextIssueStep,
-  readState,
-  rollingVerdicts
+  readState
 } from '../core/notify/tracking.js'
+import { replayVerdicts, type GateRule } from '../core/history/replay.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {
   ref: RepoRef
   gate: string
   labels: string[]
-  rubric: { window: number; minRuns: number; budget: number }
+  /** The check's settings: the look back over recent runs replays the gate with them. */
+  rule: GateRule
   where: Where
 }
 
@@ -46,12 +48,13 @@ export async function trackIssue(
 ): Promise<number | undefined> {
   const { ref, gate, where } = request
   const open = await findIssue(client, request)
-  const recent = rollingVerdicts(report.history ?? report.samples, request.rubric, where.closeAfter)
+  const recent = replayVerdicts(report.history ?? report.samples, where.closeAfter, request.rule)
   const step = nextIssueStep({
     verdict: report.verdict,
     recent,
     open: open && readState(open.body, gate),
     attribution: attributionKey(attributionOf(report)),
+    nearby: nearbyKeys(report),
     now: where.now
   })
   const title = issueTitle(report, where.workflow)

@@ -4,6 +4,7 @@
  */
 import { describeEnvironment } from '../core/history/environment.js'
 import type {
+  ChangePace,
   Sample,
   Environment,
   EnvironmentShift,
@@ -56,22 +57,31 @@ export function changesPhrase(changed: KeyChanges): string {
 /**
  * What changed at a shift besides the level, replacing the bare "same commit" note when the
  * environment is known around the shift; undefined when it is not (the caller says what it
- * said before). `sameCommit`: whether the runs either side ran one commit. The data shows
- * what changed together, never which of them caused the shift.
+ * said before). `sameCommit`: whether the runs either side ran one commit. The data show
+ * what changed together, never which of them caused the shift; `pace` says how often a split
+ * anywhere in this history would land as near an environment change.
  */
 export function shiftCause(
   shift: EnvironmentShift | undefined,
-  sameCommit: boolean
+  sameCommit: boolean,
+  pace?: ChangePace
 ): string | undefined {
   if (!shift || 'reason' in shift) return undefined
   const changes = Object.keys(shift.value).length ? changesPhrase(shift.value) : undefined
-  if (sameCommit && changes)
-    return `same commit before and after; the environment changed there: ${changes}`
-  if (sameCommit)
-    return 'same commit and recorded environment before and after: something not recorded changed (the runner, the cluster, the network)'
-  if (changes)
-    return `the environment changed there too (${changes}), as did the commit: either may be the cause`
+  const also = changes && `the environment also changed there: ${changes}${paceNote(pace)}`
+  if (sameCommit && also) return `same commit on either side; ${also}`
+  if (sameCommit) return 'same commit and recorded environment on either side'
+  if (also) return `${also}; so did the commit`
   return 'the commit changed there, the recorded environment did not'
+}
+
+/**
+ * `(by coincidence alone: 9 of the 25 places a split can fall in this history are as near a
+ * change)`: how often a split placed anywhere would land as near one; empty when unknown.
+ */
+function paceNote(pace: ChangePace | undefined): string {
+  if (!pace || pace.of === 0) return ''
+  return ` (by coincidence alone: ${pace.near} of the ${pace.of} places a split can fall in this history are as near a change)`
 }
 
 /** The reference environment, on the matched keys only. */
@@ -84,16 +94,21 @@ function matchedOn(match: MatchSummary): string {
 /**
  * How many samples `match` kept, e.g. `Like for like on image-version=20261122.1: 7 of 30
  * samples read match; 23 from other environments left out (2 with none recorded)`. With
- * too few to judge it also says what dropping each key would leave.
+ * too few to judge it also says what dropping each key would leave. `term` names an input
+ * as the reader gives it: the action's input, or the command's flag.
  */
-export function matchLine(match: MatchSummary, minRuns: number): string {
+export function matchLine(
+  match: MatchSummary,
+  minRuns: number,
+  term: (input: string) => string = input => input
+): string {
   const left = match.read - match.matched
   const unknown = match.unknown ? ` (${match.unknown} with none recorded)` : ''
   const base = `Like for like on ${matchedOn(match)}: ${match.matched} of ${plural(match.read, 'sample')} read match; ${left} from other environments left out${unknown}`
   if (match.matched >= minRuns) return base
   const dropped = match.dropped.map(d => `with ${d.key} dropped ${d.matched}`)
-  const without = [`${match.read} without match`, ...dropped].join(', ')
-  return `${base}. Too few to judge (min-runs ${minRuns}); ${without}. Other environments are never pooled in: wait for more runs like this one, or raise history (up to lookback)`
+  const without = [`${match.read} without ${term('match')}`, ...dropped].join(', ')
+  return `${base}. Too few to judge (${term('min-runs')} ${minRuns}); ${without}. Other environments are never pooled in: wait for more runs like this one, or raise ${term('history')} (up to ${term('lookback')})`
 }
 
 /** Log lines for samples whose environment is unknown, one per reason, naming the runs. */

@@ -1,12 +1,15 @@
 import { splitCommits } from '../core/history/attribution.js'
 import { AUTOCORRELATION_HIGH } from '../core/stats/independence.js'
 import { round } from '../core/verdict/rubric.js'
+import type { Backtest } from '../core/history/backtest.js'
+import { backtestMarkdown } from './backtest.js'
 import type { Change, Report, Sample } from '../core/types.js'
 import {
   SAME_COMMIT,
   changeLine,
   independenceLine,
   minShiftPhrase,
+  perCheckNote,
   quietLine,
   standingLine
 } from './change.js'
@@ -32,6 +35,8 @@ export interface SummaryOptions {
    * moves the median, so how it ranks is the comparison the reader came for.
    */
   standingFirst?: boolean
+  /** The `backtest` input's replay, shown after the runs; the verdict above is unchanged. */
+  backtest?: Backtest
 }
 
 /**
@@ -75,6 +80,7 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     history.length ? chart(report, history) : '',
     table(report.samples, environmentColumns(history, report.samples)),
     skippedBlock(report),
+    options.backtest ? backtestMarkdown(options.backtest) : '',
     `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'
@@ -102,7 +108,7 @@ function shiftLine(change: Change): string {
   const line = changeLine(change.result, after ? linkedRun(after) : undefined)
   const commits = splitCommits(change)
   if (!after || !commits) return line
-  const cause = shiftCause(change.environment, commits.same)
+  const cause = shiftCause(change.environment, commits.same, change.environmentPace)
   if (commits.same) return `${line} · ${cause ? md(cause, 600) : SAME_COMMIT}`
   const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
   const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
@@ -118,11 +124,13 @@ function historyNote(report: Report): string {
   const read = report.history?.length ?? 0
   const history = read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
   const values = (report.history ?? report.samples).map(s => s.value)
-  const threshold = report.change ? ` · ${minShiftPhrase(report.change, values)}` : ''
-  return `${history}${threshold}`
+  const change = report.change
+  const threshold = change ? ` · ${minShiftPhrase(change, values)}` : ''
+  const perCheck = change && change.result.kind !== 'too-few' ? ` · ${perCheckNote()}` : ''
+  return `${history}${threshold}${perCheck}`
 }
 
-/** Plain when low, a warning when the runs are too correlated for the measured rates to hold. */
+/** Plain when low, a hint when the runs may be too correlated for the measured rates to hold. */
 function independenceNote(change: Change): string {
   const line = independenceLine(change)
   if (!line) return ''

@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto'
 import type { PrCommentMode } from '../inputs/config.js'
-import { computeStats, decide } from '../verdict/rubric.js'
 import type { Report, Sample, Verdict } from '../types.js'
 
 /** What makes one gate: two gates in one repository get an issue and a comment each. */
@@ -98,19 +97,14 @@ export function attributionKey(sample: Sample | undefined): string | undefined {
 }
 
 /**
- * The rolling verdict at each of the newest `count` runs, newest first: each over the window
- * that ends at that run, recomputed from the history. Too short a history gives
- * `insufficient` there, which never closes an issue.
+ * The keys of the runs within one of the attributed one (the split may be a run off either
+ * way): a later check that names any of them names the same shift.
  */
-export function rollingVerdicts(
-  history: readonly Sample[],
-  rubric: { window: number; minRuns: number; budget: number },
-  count: number
-): Verdict[] {
-  return Array.from({ length: count }, (_, i) => {
-    const values = history.slice(i, i + rubric.window).map(s => s.value)
-    return decide(computeStats(values), rubric.budget, rubric.minRuns)
-  })
+export function nearbyKeys(report: Report): string[] {
+  const change = report.change
+  if (change?.result.kind !== 'shift') return []
+  const runs = [change.lastBefore, change.firstAfter, change.spanTo]
+  return runs.map(attributionKey).filter((key): key is string => key !== undefined)
 }
 
 export type IssueStep =
@@ -124,31 +118,39 @@ export const COMMENT_INTERVAL_MS = 86_400_000
 
 export interface IssueFacts {
   verdict: Verdict
-  /** `rollingVerdicts` at the newest `issue-close-after` runs. */
+  /** The verdicts at the newest `issue-close-after` runs (`replayVerdicts`), newest first. */
   recent: readonly Verdict[]
   /** The open issue's state, when there is one. */
   open?: TrackState
   attribution?: string
+  /** Keys of the runs within one of the attributed run (`nearbyKeys`): the same shift. */
+  nearby?: readonly string[]
   now: Date
 }
 
 /**
  * The lifecycle: a breach opens the issue or edits it; a comment only when a newly attributed
- * run has held for two consecutive checks, differs from the one last commented on, and a
- * day has passed since the last comment; a pass at every recent position closes it. Any
- * other verdict (insufficient, inconclusive) leaves it as it is.
+ * shift (more than a run from the one last commented on) has held for two consecutive checks
+ * and a day has passed since the last comment; a pass at every recent position closes it. Any
+ * other verdict (insufficient, inconclusive) leaves it as it is. The verdicts are those of the
+ * `decide` mode in use.
  */
 export function nextIssueStep(facts: IssueFacts): IssueStep {
   const { verdict, open, attribution } = facts
+  // A split that wobbles by one run between checks is the same shift.
+  const same = (key: string | undefined) =>
+    key !== undefined &&
+    attribution !== undefined &&
+    (key === attribution || (facts.nearby ?? []).includes(key))
   if (verdict === 'breach') {
     if (!open)
       return { kind: 'open', state: { attributed: attribution, held: 1, commented: attribution } }
-    const held = attribution && attribution === open.attributed ? open.held + 1 : 1
+    const held = same(open.attributed) ? open.held + 1 : 1
     const last = open.commentedAt ? Date.parse(open.commentedAt) : -Infinity
     const comment =
       attribution !== undefined &&
       held >= 2 &&
-      attribution !== open.commented &&
+      !same(open.commented) &&
       facts.now.getTime() - last >= COMMENT_INTERVAL_MS
     const state: TrackState = comment
       ? {
