@@ -85,7 +85,7 @@ export async function run(): Promise<void> {
     // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
     // holds it; the upload runs beside the issue and the comment.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
-    await notify(report, {
+    const issueNumber = await notify(report, {
       config,
       context,
       plan,
@@ -94,6 +94,10 @@ export async function run(): Promise<void> {
       match: config.match,
       timeoutMs: knobs.notifyTimeoutMs
     })
+    if (issueNumber !== undefined)
+      await optional('The issue-number output could not be written', 'GITHUB_OUTPUT', () =>
+        core.setOutput('issue-number', issueNumber)
+      )
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
