@@ -1,5 +1,9 @@
 import * as core from '@actions/core'
 import { readHistory } from './app/check.js'
+import { checkJobTimings } from './app/job-check.js'
+import type { Knobs } from './app/knobs.js'
+import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
+import { reachText } from './render/reach.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -59,6 +63,7 @@ export async function run(): Promise<void> {
     startUpload = () => (config.record ? record(config, context, current) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
+    if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
     const plan = checkPlan(config, branch, context.runId)
     const rule: GateRule = { rubric: plan.rubric, history: plan.history }
     const read = await readHistory(client, {
@@ -188,11 +193,13 @@ export async function record(
  * the default branch's entries, so pull-request scopes would only clutter the cache.
  */
 export async function saveBook(
-  book: SampleBook | undefined,
+  book: StoredBook | undefined,
   config: Config,
   context: RunnerContext,
   host: CacheHost,
-  limit?: number
+  limit?: number,
+  /** Job timings' own scope; undefined: the artifact samples' (from config). */
+  jobScope?: JobCacheScope
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -202,7 +209,7 @@ export async function saveBook(
     return
   }
   await saveSamples(book, {
-    scope: config,
+    scope: jobScope ?? config,
     lookback: config.lookback,
     runId: context.runId,
     runAttempt: context.runAttempt,
@@ -277,6 +284,7 @@ export async function publish(
   if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
   const span = spanLine(report.samples)
   if (span) core.info(escapeLog(span, 1500))
+  if (report.reach) core.info(escapeLog(reachText(report.reach), 800))
   for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)
@@ -300,4 +308,42 @@ export async function publish(
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}${matched}`)
     else core.warning(`Rolling median ${line}${matched}`)
   }
+}
+
+interface TimedRun {
+  config: Config
+  context: RunnerContext
+  branch: string
+  cacheHost: CacheHost
+  knobs: Knobs
+}
+
+/**
+ * The action with job timings (`job`, `steps`): the check reads this run's jobs too (which
+ * job is this step's, and its own span), then the verdict, the issue and comment, and the
+ * cache save, as for artifacts. Nothing is recorded: these inputs refuse `value` and `record`.
+ */
+async function runTimed(client: Client, run: TimedRun): Promise<void> {
+  const { config, context, cacheHost, knobs } = run
+  const timed = await checkJobTimings(client, {
+    config,
+    context,
+    plan: checkPlan(config, run.branch, context.runId),
+    // Job samples are keyed by run id and attempt, not an artifact digest: GHES uses it too.
+    cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
+    rereadMs: knobs.rereadMs
+  })
+  const { report } = timed
+  await publish(report, config, context.eventName)
+  await notify(report, {
+    config,
+    context,
+    plan: timed.plan,
+    current: report.samples.find(s => s.current),
+    client,
+    match: config.match,
+    timeoutMs: knobs.notifyTimeoutMs
+  })
+  core.info(describeUsage(client.usage))
+  await saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
 }

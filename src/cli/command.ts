@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util'
 import { readHistory } from '../app/check.js'
+import { readSpanHistory } from '../app/job-history.js'
+import { JobReader } from '../app/job-reader.js'
 import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { backtest } from '../core/history/backtest.js'
@@ -18,7 +20,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { backtestJson, renderBacktest, renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--min-runs N] [--decide rubric|confident] [--lookback N] [--history N] [--min-shift S] [--match KEYS] [--artifact-name NAME] [--file PATH] [--dir DIR] [--backtest [--positions K]] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--min-runs N] [--decide rubric|confident] [--lookback N] [--history N] [--min-shift S] [--match KEYS] [--artifact-name NAME] [--file PATH] [--job NAME [--steps SPAN]] [--dir DIR] [--backtest [--positions K]] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -46,6 +48,9 @@ inputs as flags.
   --artifact-name T   the artifact of each run, {run_id} its id
                       (default: helm-install-duration-{run_id})
   --file PATH         the file inside it (default: install_to_ready_seconds.txt)
+  --job NAME          read the samples from GitHub's job timings instead of artifacts:
+                      the job's name as GitHub shows it; * matches any text
+  --steps SPAN        with --job: NAME for one step, or FIRST .. LAST (default: the job)
   --dir DIR           read artifacts already downloaded, one sub-folder per run, instead
                       of the API; no token needed. Download them all with:
                       gh run download -R OWNER/NAME -p 'helm-install-duration-*' -D DIR
@@ -101,7 +106,9 @@ const SAME_NAME = [
   'min-shift',
   'match',
   'artifact-name',
-  'file'
+  'file',
+  'job',
+  'steps'
 ] as const
 
 type Flags = Record<string, string | boolean | undefined>
@@ -142,6 +149,11 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       '--branch does not apply to --dir: the folders are the runs you downloaded (choose them when downloading)'
     )
   if (flags.positions !== undefined && !flags.backtest) return usage('--positions needs --backtest')
+  if (dir !== undefined && (flags.job !== undefined || flags.steps !== undefined))
+    return usage('--job and --steps read the jobs API; --dir reads downloaded artifacts: give one')
+  // The command runs in no job of its own: the job is always named.
+  if (flags.steps !== undefined && flags.job === undefined)
+    return usage('--steps needs --job: the command runs in no job of its own to default to')
 
   // The flags are checked by the action's own input rules before anything else, offline
   // too. What a --dir report or an offline answer does not read gets a stand-in that passes.
@@ -235,5 +247,14 @@ async function fromApi(
 ): Promise<HistoryRead> {
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return readHistory(client, { ...checkPlan(config, branch), depth })
+  const plan = checkPlan(config, branch)
+  const job = config.jobs?.job
+  if (job === undefined) return readHistory(client, { ...plan, depth })
+  // The same history the action reads: the job's runs, each run's span from its jobs.
+  return readSpanHistory(client, {
+    plan,
+    span: Promise.resolve({ job: { text: job, exact: false }, steps: config.jobs?.steps }),
+    reader: new JobReader(client, { owner: config.owner, repo: config.repo }),
+    depth
+  })
 }
