@@ -1,8 +1,9 @@
-import { judgeHistory } from '../core/history/attribution.js'
+import { judgeHistory, judgeWatched } from '../core/history/attribution.js'
 import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
+import { DEFAULT_METRIC } from '../core/inputs/metrics.js'
 import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
-import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
+import { downloadArtifact, findArtifact, type Artifact, type RepoRef } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
 import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
@@ -12,12 +13,13 @@ import { readZipFiles } from '../github/zip.js'
 import {
   MAX_METADATA_BYTES,
   METADATA_FILE,
-  environmentFromMetadata
+  environmentFromMetadata,
+  type EnvironmentRead
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
-import { collectSamples } from '../core/history/samples.js'
-import type { Measured, Report, Sample } from '../core/types.js'
+import { collectSamples, sharedPages } from '../core/history/samples.js'
+import type { Measured, Report, Result, Sample, Skip } from '../core/types.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -35,6 +37,26 @@ export interface CheckOptions extends CheckPlan {
   currentRunNumber?: number
 }
 
+/** One metric read from a file of the runs' one artifact, and how it is judged. */
+export interface MetricRule {
+  name: string
+  /** The file inside the artifact. */
+  file: string
+  /** Seconds; undefined: watched (verdict `watched`, never a failure). */
+  budget?: number
+  /** Seconds; undefined: 5% of the budget, or of the metric's own median when watched. */
+  minShift?: number
+  match: readonly string[]
+  /** This run's own sample of the metric, counted as its newest. */
+  current?: Sample
+}
+
+/** One metric's name and report. */
+export interface MetricReport {
+  name: string
+  report: Report
+}
+
 /**
  * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
  * downloads bypass it, so twice that many runs keep both busy.
@@ -46,80 +68,182 @@ export const CONCURRENCY = 20
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
-  const { runs, artifact: wantedArtifact } = options
+  const only: MetricRule = {
+    name: DEFAULT_METRIC,
+    file: options.artifact.file,
+    budget: options.rubric.budget,
+    minShift: options.history.minShift,
+    match: options.history.match,
+    current: options.current
+  }
+  const [metric] = await checkMetrics(client, options, [only])
+  return metric.report
+}
+
+/**
+ * Several metrics in one check: the runs listing is read once and shared, and each run's
+ * artifact is located and downloaded at most once (all the metrics' files read from the one
+ * zip); then each metric collects its own newest samples and is judged on its own.
+ */
+export async function checkMetrics(
+  client: Client,
+  options: Omit<CheckOptions, 'current'>,
+  metrics: readonly MetricRule[]
+): Promise<MetricReport[]> {
+  const { runs } = options
   const ref = { owner: runs.owner, repo: runs.repo }
   const listingsSent = afterRequestsSent(requestsSent() + 2)
-  const wanted = options.history.size - (options.current ? 1 : 0)
   const index = new ArtifactIndex(client, {
     ref,
-    template: wantedArtifact.template,
+    template: options.artifact.template,
     lookback: runs.lookback
   })
   index.prefetch()
-  const pages = explained(
-    listRuns(client, runs),
-    `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
+  const pages = sharedPages(
+    explained(
+      listRuns(client, runs),
+      `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
+    )
   )
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
-
-  // The repository-wide listing answers for most runs; a run it cannot tell about (too
-  // recent, or the listing stopped) is asked on its own.
-  const locate = async (run: Run): Promise<Artifact> => {
-    const resolved = await index.resolve(run)
-    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
-    if (resolved) return resolved.value
-    const name = artifactNameFor(wantedArtifact.template, run.id)
-    return findArtifact(client, ref, run.id, name, run.head_repository?.id)
-  }
-
-  const fetchSample = async (run: Run): Promise<Measured> => {
-    try {
-      const artifact = await locate(run)
-      const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
-      const known =
-        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
-      if (known) return valueOf(known)
-      const zip = await downloadArtifact(client, ref, artifact)
-      const read = await readSample(zip, wantedArtifact.file)
-      if (artifact.digest) (await book)?.learn(artifact, run.id, read)
-      return valueOf(read)
-    } catch (error) {
-      throw skipOrFailure(error, run)
-    }
-  }
-
-  const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
-    excludeReason(run, runs)
+  const reader = new RunArtifacts(client, index, {
+    ref,
+    template: options.artifact.template,
+    files: metrics.map(m => m.file),
+    book: () => book,
+    newestUncached: (options.currentRunNumber ?? 0) - 1
+  })
+  const collecting = Promise.all(
+    metrics.map(metric =>
+      collectSamples(
+        pages(),
+        options.history.size - (metric.current ? 1 : 0),
+        run => reader.sample(run, metric.file),
+        CONCURRENCY,
+        run => excludeReason(run, runs)
+      )
+    )
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const restoreBook = options.restoreBook
   if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
-  const history = options.current ? [options.current, ...collected.samples] : collected.samples
   const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
-  return judgeHistory(history, collected.skipped, options.rubric, options.history, source)
+  return metrics.map((metric, i) => {
+    const { samples, skipped } = collected[i]
+    const history = metric.current ? [metric.current, ...samples] : samples
+    return { name: metric.name, report: judgeMetric(history, skipped, metric, options, source) }
+  })
+}
+
+/** A budgeted metric against its budget; a watched one by its numbers alone. */
+function judgeMetric(
+  history: Sample[],
+  skipped: Skip[],
+  metric: MetricRule,
+  options: Pick<CheckPlan, 'rubric'>,
+  source: string
+): Report {
+  const rule = { minShift: metric.minShift, match: metric.match }
+  if (metric.budget === undefined)
+    return judgeWatched(history, skipped, options.rubric, rule, source)
+  const rubric = { ...options.rubric, budget: metric.budget }
+  const minShift = metric.minShift ?? metric.budget * 0.05
+  return judgeHistory(history, skipped, rubric, { ...rule, minShift }, source)
+}
+
+interface RunArtifactsOptions {
+  ref: RepoRef
+  template: string
+  /** Every file the check's metrics read: all read from one download. */
+  files: readonly string[]
+  book: () => Promise<SampleBook | undefined>
+  /** The run just before this one: never in the cache (see `currentRunNumber`). */
+  newestUncached: number
 }
 
 /**
- * The sample in the artifact's zip with the environment its `metadata.json` records, or the
- * content reason it has no sample: all cacheable. A bad `metadata.json` never skips the run.
+ * Each run's artifact, located and read at most once for all the metrics: the first metric
+ * to ask starts the read, the others share it. A file the cache holds for every metric costs
+ * no download; otherwise one download reads every file.
  */
-async function readSample(zip: Buffer, file: string): Promise<Read> {
+class RunArtifacts {
+  private readonly reads = new Map<number, Promise<Map<string, Read>>>()
+
+  constructor(
+    private readonly client: Client,
+    private readonly index: ArtifactIndex,
+    private readonly options: RunArtifactsOptions
+  ) {}
+
+  async sample(run: Run, file: string): Promise<Measured> {
+    let reading = this.reads.get(run.id)
+    if (!reading) {
+      reading = this.read(run)
+      this.reads.set(run.id, reading)
+    }
+    const reads = await reading
+    return valueOf(reads.get(file) ?? { reason: `no ${file} read` })
+  }
+
+  private async read(run: Run): Promise<Map<string, Read>> {
+    const { files } = this.options
+    try {
+      const artifact = await this.locate(run)
+      const book =
+        run.run_number === this.options.newestUncached ? undefined : await this.options.book()
+      const known = files.map(file =>
+        artifact.digest ? book?.lookup(artifact, run.id, file) : undefined
+      )
+      if (known.every(read => read !== undefined))
+        return new Map(files.map((f, i) => [f, known[i] as Read]))
+      const zip = await downloadArtifact(this.client, this.options.ref, artifact)
+      const reads = await readSamples(zip, files)
+      const learning = artifact.digest ? await this.options.book() : undefined
+      for (const [file, read] of reads) learning?.learn(artifact, run.id, file, read)
+      return reads
+    } catch (error) {
+      throw skipOrFailure(error, run)
+    }
+  }
+
+  // The repository-wide listing answers for most runs; a run it cannot tell about (too
+  // recent, or the listing stopped) is asked on its own.
+  private async locate(run: Run): Promise<Artifact> {
+    const resolved = await this.index.resolve(run)
+    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
+    if (resolved) return resolved.value
+    const name = artifactNameFor(this.options.template, run.id)
+    return findArtifact(this.client, this.options.ref, run.id, name, run.head_repository?.id)
+  }
+}
+
+/**
+ * The files' samples in the artifact's zip, each with the environment `metadata.json` records,
+ * or the content reason a file has no sample: all cacheable. A bad `metadata.json` never
+ * skips the run; a zip that cannot be read at all is every file's reason.
+ */
+async function readSamples(zip: Buffer, files: readonly string[]): Promise<Map<string, Read>> {
+  let read: Record<string, Result<string>>
   try {
-    const files = await readZipFiles(zip, {
-      [file]: MAX_SAMPLE_BYTES,
+    read = await readZipFiles(zip, {
+      ...Object.fromEntries(files.map(file => [file, MAX_SAMPLE_BYTES])),
       [METADATA_FILE]: MAX_METADATA_BYTES
     })
-    const sample = files[file]
-    if ('reason' in sample) return sample
-    const parsed = parseSample(sample.value)
-    if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
-    return { value: parsed.value, ...environmentFromMetadata(files[METADATA_FILE]) }
   } catch (error) {
-    if (error instanceof SkipRun) return { reason: error.message }
-    throw error
+    if (!(error instanceof SkipRun)) throw error
+    return new Map(files.map(file => [file, { reason: error.message }]))
   }
+  const environment = environmentFromMetadata(read[METADATA_FILE])
+  return new Map(files.map(file => [file, sampleOf(file, read[file], environment)]))
+}
+
+function sampleOf(file: string, text: Result<string>, environment: EnvironmentRead): Read {
+  if ('reason' in text) return text
+  const parsed = parseSample(text.value)
+  if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
+  return { value: parsed.value, ...environment }
 }
 
 function valueOf(read: Read): Measured {

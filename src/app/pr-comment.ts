@@ -29,6 +29,9 @@ export async function stickyComment(
   request: CommentRequest
 ): Promise<void> {
   const { ref, gate, pr } = request
+  const { budget } = report
+  // Watched metrics only: no budget to compare the pull request with.
+  if (budget === null) return
   const current = report.samples.find(s => s.current)?.value
   // The default branch's own samples: this run's (a pull request's) is never among them.
   const base = (report.history ?? report.samples).filter(s => !s.current).slice(0, report.window)
@@ -38,7 +41,7 @@ export async function stickyComment(
   const existing = (await listComments(client, ref, pr.number)).find(c => isCommentOf(c.body, gate))
   const step = prCommentStep({
     mode: request.mode,
-    budget: report.budget,
+    budget,
     current,
     prMedian,
     exists: existing !== undefined
@@ -50,7 +53,7 @@ export async function stickyComment(
   const body = prCommentBody({
     marker: commentMarker(gate),
     workflow: request.workflow,
-    budget: report.budget,
+    budget,
     current,
     base: {
       branch: request.baseBranch,

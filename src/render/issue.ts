@@ -44,8 +44,12 @@ export function runRef(run: Sample): string {
   return `${name} (commit ${link(`\`${md(run.head_sha.slice(0, 7))}\``, `${base}/commit/${run.head_sha}`)})`
 }
 
+/** Over the budget; a watched metric (no budget) has nothing over. */
+const isOver = (value: number, report: Report): boolean =>
+  report.budget !== null && value > report.budget
+
 export function overCount(report: Report): string {
-  const over = report.samples.filter(s => s.value > report.budget).length
+  const over = report.samples.filter(s => isOver(s.value, report)).length
   return `${over} of ${report.samples.length} runs over the budget`
 }
 
@@ -81,7 +85,7 @@ function table(report: Report): string {
   const shown = report.samples.slice(0, MAX_ROWS)
   const rows = shown.map(
     s =>
-      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${s.value > report.budget ? ' ⬆' : ''} |`
+      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${isOver(s.value, report) ? ' ⬆' : ''} |`
   )
   const more = report.samples.length - shown.length
   return [

@@ -147,7 +147,7 @@ function chart(report: Report, history: readonly Sample[]): string {
   const { budget } = report
   const older = samples.length - report.samples.length
   const values = samples.map(s => round(s.value))
-  const top = Math.ceil(Math.max(budget, ...samples.map(s => s.value)) * 1.1)
+  const top = Math.max(1, Math.ceil(Math.max(budget ?? 0, ...samples.map(s => s.value)) * 1.1))
   const series: { color: string; line: string }[] = []
   const bar = (keep: (i: number) => boolean) =>
     `bar [${values.map((v, i) => (keep(i) ? v : -top)).join(', ')}]`
@@ -157,13 +157,12 @@ function chart(report: Report, history: readonly Sample[]): string {
   } else {
     series.push({ color: BLUE, line: `bar [${values.join(', ')}]` })
   }
-  series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
+  if (budget !== null)
+    series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
   const levels = levelSeries(report.change, samples.length)
   if (levels) series.push({ color: ORANGE, line: `line [${levels.join(', ')}]` })
   const plain = older === 0 && !levels
-  const title = plain
-    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
-    : `Seconds per run against the ${round(budget)} s budget`
+  const title = chartTitle(budget, plain)
   const diagram = [
     '```mermaid',
     // The palette is taken in plot order: one colour per series below.
@@ -178,12 +177,20 @@ function chart(report: Report, history: readonly Sample[]): string {
   return plain ? diagram : `${diagram}\n\n${legend(report, older, !!levels)}`
 }
 
+/** A watched metric has no budget: its bars stand alone. */
+function chartTitle(budget: number | null, plain: boolean): string {
+  if (budget === null) return 'Seconds per run'
+  return plain
+    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
+    : `Seconds per run against the ${round(budget)} s budget`
+}
+
 function legend(report: Report, older: number, levels: boolean): string {
   const parts = [
     older > 0
       ? `grey bars: ${plural(older, 'older run')}; blue bars: the window of the newest ${report.samples.length}`
       : 'bars: seconds per run',
-    `red line: the ${round(report.budget)} s budget`,
+    report.budget === null ? '' : `red line: the ${round(report.budget)} s budget`,
     levels ? 'orange line: the median before and after the shift' : ''
   ]
   return `<sub>${parts.filter(Boolean).join(' · ')}</sub>`

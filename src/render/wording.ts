@@ -7,7 +7,13 @@ import type { Report, Stats, Usage } from '../core/types.js'
  * is written once so the three never drift apart. Plain text: callers escape or mark it up.
  */
 
-export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️', inconclusive: '❔' } as const
+export const ICON = {
+  pass: '✅',
+  breach: '❌',
+  insufficient: '⚠️',
+  inconclusive: '❔',
+  watched: '👀'
+} as const
 const BARS = '▁▂▃▄▅▆▇█'
 
 /** `1 run`, `2 runs`. */
@@ -29,11 +35,13 @@ export function utcMinute(iso: string): string | undefined {
 /** The one-line rubric: what was decided, on which numbers. */
 export function headline(report: Report): string {
   const { verdict, budget, stats } = report
+  const runs = plural(stats.count, 'run')
+  // No budget: the numbers alone, never a comparison.
+  if (budget === null) return `watched: median ${seconds(stats.median)} over ${runs}, no budget`
   if (verdict === 'insufficient') {
     const median = stats.median === null ? 'no median yet' : `median ${seconds(stats.median)}`
     return `insufficient: need >= ${report.minRuns} runs, have ${stats.count} (${median}, budget ${seconds(budget)})`
   }
-  const runs = plural(stats.count, 'run')
   if (verdict === 'inconclusive')
     return `inconclusive: median ${seconds(stats.median)} vs ${seconds(budget)} budget over ${runs}`
   const sign = verdict === 'pass' ? '<=' : '>'
@@ -63,9 +71,10 @@ export function spreadLine(stats: Stats): string {
 /** `8 of 10 runs over the 300 s budget`: the count behind the median, compared as the verdict is. */
 export function overLine(report: Report): string | undefined {
   const values = report.samples.map(s => s.value)
-  if (values.length === 0) return undefined
-  const over = countOver(values, report.budget)
-  return `${over} of ${plural(values.length, 'run')} over the ${seconds(report.budget)} budget`
+  const { budget } = report
+  if (values.length === 0 || budget === null) return undefined
+  const over = countOver(values, budget)
+  return `${over} of ${plural(values.length, 'run')} over the ${seconds(budget)} budget`
 }
 
 /**
@@ -74,12 +83,12 @@ export function overLine(report: Report): string | undefined {
  * conclusive. Undefined when the interval lies wholly on one side, or nothing was judged.
  */
 export function certainty(report: Report): string | undefined {
-  const { stats } = report
-  if (report.verdict === 'insufficient' || stats.count === 0) return undefined
+  const { stats, budget } = report
+  if (report.verdict === 'insufficient' || stats.count === 0 || budget === null) return undefined
   const { ciLow, ciHigh, ciLevel } = stats
   if (ciLow === null || ciHigh === null || ciLevel === null)
     return `no interval below ${INTERVAL_MIN} samples: the verdict rests on ${plural(stats.count, 'run')}`
-  if (conclusive(stats, report.budget)) return undefined
+  if (conclusive(stats, budget)) return undefined
   const interval = `the ${Math.floor(ciLevel * 100)}% interval ${round(ciLow)}-${round(ciHigh)} s`
   return `not conclusive: ${interval} includes the budget`
 }

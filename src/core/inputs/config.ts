@@ -58,6 +58,8 @@ export interface Config {
   environment: Environment
   /** Environment keys a sample must share with this run to count; empty: all count. */
   match: string[]
+  /** The `metrics` input's YAML text, parsed on use (`parseMetrics`); undefined: one metric. */
+  metrics?: string
 }
 
 export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
@@ -115,11 +117,24 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     environment: checked('environment', parseEnvironmentLines(input('environment'))),
     match: checked('match', parseMatchKeys(input('match')))
   }
+  const metrics = input('metrics').trim()
+  if (metrics) {
+    config.metrics = metrics
+    const beside = PER_METRIC_INPUTS.find(name => input(name).trim() !== '')
+    if (beside)
+      throw new InputError(
+        beside,
+        "is given per metric when 'metrics' is set: move it into the entries of 'metrics'"
+      )
+  }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
   return config
 }
+
+/** Inputs that `metrics` gives per entry: beside it, which metric they meant is unknown. */
+export const PER_METRIC_INPUTS = ['job', 'steps', 'file', 'value', 'budget', 'min-shift', 'match']
 
 /** Samples read for attribution unless `history` says otherwise (within window..lookback). */
 export const DEFAULT_HISTORY = 30
@@ -241,7 +256,8 @@ function artifactName(text: string): string {
  */
 const ARTIFACT_OWN_NAMES = [METADATA_FILE]
 
-function filePath(text: string): string {
+/** A file inside the artifact; `name` is how an error names where it came from. */
+export function filePath(text: string, name = 'file'): string {
   const parts = text.split('/')
   // `file` equal to one of them, or a folder of that name, would have `record` write one path
   // twice (the sample lost), and every reader would then skip the artifact: no breach, ever.
@@ -249,7 +265,7 @@ function filePath(text: string): string {
   const taken = ARTIFACT_OWN_NAMES.find(name => name === first)
   if (taken) {
     throw new InputError(
-      'file',
+      name,
       `collides with ${taken}, which the action writes beside the sample in every artifact ` +
         `(compared without case): choose another name, got ${JSON.stringify(text)}`
     )
@@ -260,7 +276,7 @@ function filePath(text: string): string {
     parts.some(p => p === '' || p === '.' || p === '..')
   ) {
     throw new InputError(
-      'file',
+      name,
       `must be a relative path inside the artifact, got ${JSON.stringify(text)}`
     )
   }
@@ -288,7 +304,11 @@ function integer(
 
 function positive(input: InputReader, name: string, fallback: number): number {
   const text = input(name).trim()
-  if (text === '') return fallback
+  return text === '' ? fallback : positiveSeconds(text, name)
+}
+
+/** A budget in seconds: positive, at most the printed precision's decimals. */
+export function positiveSeconds(text: string, name: string): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
     throw new InputError(name, `must be a positive number of seconds, got ${JSON.stringify(text)}`)
@@ -301,7 +321,11 @@ function positive(input: InputReader, name: string, fallback: number): number {
 
 function nonNegative(input: InputReader, name: string, fallback: number): number {
   const text = input(name).trim()
-  if (text === '') return fallback
+  return text === '' ? fallback : nonNegativeSeconds(text, name)
+}
+
+/** A number of seconds >= 0 (a level shift). */
+export function nonNegativeSeconds(text: string, name: string): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
     throw new InputError(name, `must be a number of seconds >= 0, got ${JSON.stringify(text)}`)
