@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
-import type { CheckOptions } from '../src/app/check.js'
+import type { CheckOptions, MetricRule } from '../src/app/check.js'
 import type { Config } from '../src/core/inputs/config.js'
 import {
   ghesRecordWarning,
@@ -25,7 +25,11 @@ const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-jest.unstable_mockModule('../src/app/check.js', () => ({ check }))
+// run() checks its metrics; with the inputs' one metric, that is this one check.
+const checkMetrics = async (client: unknown, options: CheckOptions, rules: MetricRule[]) => [
+  { name: rules[0].name, report: await check(client, { ...options, current: rules[0].current }) }
+]
+jest.unstable_mockModule('../src/app/check.js', () => ({ check, checkMetrics }))
 // Only the upload is mocked; the wording beside it is the real one.
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,

@@ -1,5 +1,7 @@
 import * as core from '@actions/core'
-import { check } from './app/check.js'
+import { checkMetrics, type MetricRule } from './app/check.js'
+import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
+import { readMetrics } from './app/metrics-input.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -11,7 +13,7 @@ import {
 } from './core/inputs/config.js'
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
-import { blockingTarget, readValue } from './io/files.js'
+import { blockingTarget } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
@@ -20,11 +22,12 @@ import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
-import { outputStrings } from './render/outputs.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
-import type { Report, Sample } from './core/types.js'
+import type { NamedReport, Report, Sample } from './core/types.js'
+import { DEFAULT_METRIC } from './core/inputs/metrics.js'
+import { checkVerdict, metricLine, renderMetricsSummary, stepOutputs } from './render/metrics.js'
 
 /**
  * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
@@ -38,10 +41,12 @@ export async function run(): Promise<void> {
   let startUpload: (() => Promise<void> | undefined) | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
+    const specs = config.metrics ? await readMetrics(config.metrics) : undefined
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
     const client = createClient(config.token, knobs.client)
-    const current = currentSample(config, context)
+    const rules = metricRules(config, context, specs)
+    const current = rules[0].current
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
@@ -49,33 +54,39 @@ export async function run(): Promise<void> {
     // client would hold the event loop while the listings are due, and an artifact appearing
     // mid-listing makes the repository listing start over. It starts once the outputs and the
     // status are set (or the check has failed), and is given its grace from then.
-    startUpload = () => (config.record ? record(config, context, current) : undefined)
+    startUpload = () => (config.record ? record(config, context, rules) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     const plan = checkPlan(config, branch, context.runId)
-    const report = await check(client, {
-      ...plan,
-      currentRunNumber: context.runNumber,
-      current,
-      restoreBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
-        : undefined
-    })
-    await publish(report, config, context.eventName)
+    const metrics = await checkMetrics(
+      client,
+      {
+        ...plan,
+        currentRunNumber: context.runNumber,
+        restoreBook: sampleCacheWanted(config, context)
+          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+          : undefined
+      },
+      rules
+    )
+    const report = metrics[0].report
+    await publish(report, config, context.eventName, specs ? metrics : undefined)
     const recording = startUpload()
     startUpload = undefined
     // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
     // holds it; the upload runs beside the issue and the comment.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
-    await notify(report, {
-      config,
-      context,
-      plan,
-      current,
-      client,
-      match: config.match,
-      timeoutMs: knobs.notifyTimeoutMs
-    })
+    const gate = gateReport(metrics)
+    if (gate)
+      await notify(gate, {
+        config,
+        context,
+        plan,
+        current: specs ? gate.samples.find(s => s.current) : current,
+        client,
+        match: config.match,
+        timeoutMs: knobs.notifyTimeoutMs
+      })
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
@@ -107,31 +118,7 @@ async function uploadFinished(recording: Promise<void>, graceMs: number): Promis
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
-  if (!config.value) {
-    if (config.record)
-      core.warning(
-        "No sample for this run: 'record' needs a 'value'. Nothing recorded; checking the history alone."
-      )
-    return undefined
-  }
-  const read = readValue(config.value)
-  if ('reason' in read) {
-    const next = config.record ? 'Nothing recorded; checking' : 'Checking'
-    core.warning(`No sample for this run: ${escapeLog(read.reason)}. ${next} the history alone.`)
-    return undefined
-  }
-  const runId = context.runId ?? 0
-  return {
-    run_id: runId,
-    run_number: context.runNumber ?? 0,
-    value: read.value,
-    head_sha: context.sha,
-    created_at: new Date().toISOString(),
-    html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,
-    conclusion: 'in progress',
-    current: true,
-    environment: { ...context.runnerEnvironment, ...config.environment }
-  }
+  return currentOf(config.value, config, context, '')
 }
 
 /**
@@ -142,21 +129,26 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
 export async function record(
   config: Config,
   context: RunnerContext,
-  current: Sample | undefined
+  rules: readonly MetricRule[]
 ): Promise<void> {
-  if (!current || context.isGhes) return
+  const files = rules.flatMap(rule =>
+    rule.current ? [{ file: rule.file, value: rule.current.value, sample: rule.current }] : []
+  )
+  const [first, ...more] = files
+  if (!first || context.isGhes) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
     const recorded = await recordSample({
       ...config,
-      value: current.value,
-      environment: current.environment ?? {},
+      value: first.value,
+      file: first.file,
+      more: more.map(({ file, value }) => ({ file, value })),
+      environment: first.sample.environment ?? {},
       context,
       env: process.env
     })
-    core.info(
-      `Recorded ${current.value} s as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`
-    )
+    const what = files.map(f => `${f.value} s`).join(', ')
+    core.info(`Recorded ${what} as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`)
   } catch (error) {
     const note = uploadFailure(escapeLog(errorMessage(error)), name, context)
     if (note.level === 'info') core.info(note.message)
@@ -230,12 +222,58 @@ async function optional(what: string, variable: string, write: () => unknown): P
   }
 }
 
-/** Outputs, log lines, the job summary and the step's status, from the report. */
-export async function publish(report: Report, config: Config, eventName = ''): Promise<void> {
+/**
+ * Outputs, log lines, the job summary and the step's status, from the report. With `metrics`
+ * (the input's entries), the scalar outputs describe the first metric, `verdict` is the worst
+ * of the budgeted ones, and the log and the summary cover them all.
+ */
+export async function publish(
+  report: Report,
+  config: Config,
+  eventName = '',
+  metrics?: readonly NamedReport[]
+): Promise<void> {
+  const all = metrics ?? [{ name: DEFAULT_METRIC, report }]
   await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
-    for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
+    for (const [name, value] of Object.entries(stepOutputs(report, all)))
+      core.setOutput(name, value)
   })
+  if (metrics) await publishSeveral(metrics, config, eventName)
+  else await publishOne(report, config, eventName)
+}
 
+/** The log, the summary and the status of a check of several metrics. */
+async function publishSeveral(
+  metrics: readonly NamedReport[],
+  config: Config,
+  eventName: string
+): Promise<void> {
+  for (const metric of metrics) core.info(escapeLog(metricLine(metric), 600))
+  const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
+  if (config.summary)
+    await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
+      core.summary
+        .addRaw(renderMetricsSummary(metrics, { standingFirst }))
+        .write({ overwrite: false })
+    )
+  const verdict = checkVerdict(metrics)
+  const said = (wanted: string) =>
+    metrics
+      .filter(m => m.report.verdict === wanted)
+      .map(m => escapeLog(metricLine(m), 300))
+      .join('; ')
+  if (verdict === 'breach' && config.failOnBreach)
+    core.setFailed(`Rolling median over budget: ${said('breach')}`)
+  if (verdict === 'inconclusive') core.warning(`Rolling median ${said('inconclusive')}`)
+  if (verdict === 'insufficient') {
+    const line = `Rolling median ${said('insufficient')}`
+    if (config.failOnInsufficient) core.setFailed(line)
+    else core.warning(line)
+  }
+}
+
+/** The log, the summary and the status of a check of the inputs' one metric. */
+async function publishOne(report: Report, config: Config, eventName: string): Promise<void> {
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
   for (const text of unknownEnvironmentLines(report.history ?? report.samples))

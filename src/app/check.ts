@@ -19,7 +19,7 @@ import {
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
 import { collectSamples, sharedPages } from '../core/history/samples.js'
-import type { Measured, Report, Result, Sample, Skip } from '../core/types.js'
+import type { Measured, NamedReport, Report, Result, Sample, Skip } from '../core/types.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -52,10 +52,7 @@ export interface MetricRule {
 }
 
 /** One metric's name and report. */
-export interface MetricReport {
-  name: string
-  report: Report
-}
+export type MetricReport = NamedReport
 
 /**
  * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob

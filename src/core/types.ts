@@ -94,6 +94,12 @@ export interface Report {
   match?: MatchSummary
 }
 
+/** One metric of a check and its report: `default` when the check is the inputs' one metric. */
+export interface NamedReport {
+  name: string
+  report: Report
+}
+
 /** The change-point test over the history, with its split mapped back to runs. */
 export interface Change {
   result: ChangePoint

@@ -31,6 +31,13 @@ export interface SummaryOptions {
    * moves the median, so how it ranks is the comparison the reader came for.
    */
   standingFirst?: boolean
+  /** The banner's heading level (default 2); one metric's detail among several sits lower. */
+  heading?: number
+  /**
+   * Leave parts out to fit a share of the summary (one metric among many): `chart` keeps the
+   * lines and the chart without the tables of samples and skipped runs, `lines` the lines alone.
+   */
+  compact?: 'chart' | 'lines'
 }
 
 /**
@@ -59,8 +66,10 @@ function fullSummary(report: Report, options: SummaryOptions): string {
   const note = certainty(report)
   const standing = report.standing ? standingLine(report.standing) : ''
   const shift = report.change?.result.kind === 'shift' ? shiftLine(report.change) : ''
+  const tables = !options.compact
+  const charted = options.compact !== 'lines'
   const parts = [
-    `## ${ICON[report.verdict]} ${headline(report)}`,
+    `${'#'.repeat(options.heading ?? 2)} ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
     overLine(report) ?? '',
@@ -70,9 +79,9 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.change ? independenceNote(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
-    history.length ? chart(report, history) : '',
-    table(report.samples, environmentColumns(history, report.samples)),
-    skippedBlock(report),
+    history.length && charted ? chart(report, history) : '',
+    tables ? table(report.samples, environmentColumns(history, report.samples)) : '',
+    tables ? skippedBlock(report) : '',
     `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'

@@ -1,0 +1,148 @@
+import { describe, expect, it } from '@jest/globals'
+import type { RunSpec } from '../__fixtures__/history.js'
+import { useFakeGitHub } from '../__fixtures__/scenario.js'
+import { buildZip } from '../__fixtures__/zip.js'
+
+/** Several metrics in one check, end to end: the bundled dist/index.js against the fake API. */
+describe('several metrics through dist/index.js', () => {
+  const { fake, run } = useFakeGitHub()
+
+  /** A run whose one artifact holds one file per metric, beside metadata.json. */
+  const recorded = (files: Record<string, number>): RunSpec => ({
+    artifact: {
+      zip: buildZip([
+        ...Object.entries(files).map(([name, value]) => ({ name, data: `${value}\n` })),
+        { name: 'metadata.json', data: '{"environment":{"runner-os":"Linux"}}' }
+      ])
+    }
+  })
+
+  const METRICS = `
+- name: install-to-ready
+  file: install_to_ready_seconds.txt
+  budget: 300
+- name: image-pull
+  budget: 60
+- name: chart-lint
+`
+  /** Ten runs: install 150-240 s (pass), image pull 61-70 s (breach), lint 5-14 s (watched). */
+  const history = Array.from({ length: 10 }, (_, i) =>
+    recorded({
+      'install_to_ready_seconds.txt': 150 + i * 10,
+      'image-pull.txt': 61 + i,
+      'chart-lint.txt': 5 + i
+    })
+  )
+  const downloads = () => fake.requests.filter(r => r.path.startsWith('/blob/')).length
+  type Figures = Record<string, Record<string, number | string | null>>
+
+  it('judges each metric on its own budget, the worst as the verdict, one download per run', async () => {
+    const r = await run(history, { inputs: { metrics: METRICS } })
+    expect(r.outputs.verdict).toBe('breach')
+    expect(r.code).toBe(1)
+    const metrics = JSON.parse(r.outputs.metrics) as Figures
+    expect(Object.keys(metrics)).toEqual(['install-to-ready', 'image-pull', 'chart-lint'])
+    expect(metrics['install-to-ready']).toMatchObject({
+      verdict: 'pass',
+      median: 195,
+      count: 10,
+      budget: 300
+    })
+    expect(metrics['image-pull']).toMatchObject({ verdict: 'breach', median: 65.5, budget: 60 })
+    expect(metrics['chart-lint']).toMatchObject({ verdict: 'watched', median: 9.5, budget: null })
+    // The scalar outputs describe the first metric listed.
+    expect(r.outputs.median).toBe('195')
+    expect(r.outputs.budget).toBe('300')
+    // One listing of runs, one of artifacts, one download per run: never one per metric.
+    expect(downloads()).toBe(10)
+    expect(fake.apiCalls().filter(call => call.endsWith('/zip'))).toHaveLength(10)
+    expect(fake.apiCalls()).toHaveLength(12)
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      message: expect.stringMatching(
+        /^Rolling median over budget: image-pull: breach: median 65.5 s > 60 s/
+      )
+    })
+    expect(r.summary).toMatch(/^## ❌ breach: 3 metrics \(1 pass, 1 breach, 1 watched\)/)
+    expect(r.summary).toContain(
+      '| [install-to-ready](#metric-install-to-ready) | ✅ pass | 195 s | 300 s | 10 |'
+    )
+    expect(r.summary).toContain(
+      '| [chart-lint](#metric-chart-lint) | 👀 watched | 9.5 s | watched | 10 |'
+    )
+    // A watched metric's detail is folded.
+    expect(r.summary).toMatch(
+      /<details><summary><a id="metric-chart-lint"><\/a>` chart-lint `: watched: median 9.5 s/
+    )
+  })
+
+  it('a check of watched metrics only has verdict watched and never fails', async () => {
+    const r = await run(history, {
+      inputs: { metrics: '- name: image-pull\n- name: chart-lint\n' }
+    })
+    expect(r.code).toBe(0)
+    expect(r.outputs.verdict).toBe('watched')
+    const metrics = JSON.parse(r.outputs.metrics) as Figures
+    expect(metrics['image-pull']).toMatchObject({ verdict: 'watched', budget: null, count: 10 })
+  })
+
+  it('a bad list fails at once naming the entry and the key, before any request', async () => {
+    const cases: [string, RegExp][] = [
+      [
+        '- name: a\n  budgett: 3\n',
+        /Input 'metrics' entry 1 \(a\): key 'budgett' is not a metric key/
+      ],
+      ['- name: a\n  budget: abc\n', /entry 1 \(a\): key 'budget' must be a positive number/],
+      ['- name: a\n- name: a\n', /key 'name': two entries are named "a"/],
+      [
+        '- name: a\n  steps: Pull\n  value: x.txt\n',
+        /entry 1 \(a\): key 'value' does not apply with 'steps'/
+      ],
+      [
+        '- name: a\n  file: METADATA.json\n',
+        /entry 1 \(a\): key 'file' collides with metadata.json/
+      ],
+      [
+        '- name: a\n  file: x.txt\n- name: b\n  file: x.txt\n',
+        /key 'file': two metrics read "x.txt"/
+      ],
+      [
+        '- name: a\n  each-step: true\n  job: build\n  budget: 3\n',
+        /key 'budget' does not apply with each-step/
+      ],
+      ['- name: [a\n', /Input 'metrics' is not valid YAML/],
+      ['name: a\n', /Input 'metrics' must be a YAML list/]
+    ]
+    for (const [metrics, message] of cases) {
+      const r = await run(history, { inputs: { metrics } })
+      expect(r.code).toBe(1)
+      expect(r.annotations).toContainEqual({
+        level: 'error',
+        message: expect.stringMatching(message)
+      })
+      expect(fake.apiCalls()).toHaveLength(0)
+    }
+  })
+
+  it('a per-metric input beside metrics is an input error naming it', async () => {
+    const r = await run(history, { inputs: { metrics: METRICS, budget: '200' } })
+    expect(r.code).toBe(1)
+    expect(r.annotations).toContainEqual({
+      level: 'error',
+      message: expect.stringContaining("Input 'budget' is given per metric when 'metrics' is set")
+    })
+  })
+
+  it('without metrics, the outputs are as before, and metrics holds the one named default', async () => {
+    const plain = await run(history)
+    const single = await run(history, {
+      inputs: { metrics: '- name: install\n  file: install_to_ready_seconds.txt\n  budget: 300\n' }
+    })
+    const { metrics: one, ...outputs } = plain.outputs
+    const { metrics: listed, ...same } = single.outputs
+    expect(same).toEqual(outputs)
+    expect(Object.keys(JSON.parse(one) as Figures)).toEqual(['default'])
+    expect((JSON.parse(one) as Figures).default).toEqual((JSON.parse(listed) as Figures).install)
+    expect(plain.summary).toMatch(/^## ✅ pass: median 195 s <= 300 s budget over 10 runs/)
+  })
+})
