@@ -52,14 +52,19 @@ export function renderMermaid(diagram: string, png: string): Promise<string> {
  * Renders a whole job summary as a person sees it: the Mermaid chart to SVG with mmdc, the
  * Markdown to HTML with marked (GitHub-flavoured), then a screenshot in headless Chromium.
  */
-export async function renderSummaryPage(markdown: string, png: string): Promise<void> {
+export async function renderSummaryPage(
+  markdown: string,
+  png: string,
+  height = 1900
+): Promise<void> {
   const { marked } = await import('marked')
   const dir = mkdtempSync(join(tmpdir(), 'summary-'))
-  const diagram = mermaidBlock(markdown)
+  // Every diagram, in order (a summary of several metrics has one per metric).
+  const diagrams = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map(m => m[1])
   let body = markdown
-  if (diagram) {
-    await renderMermaid(diagram, join(dir, 'chart.svg'))
-    body = markdown.replace(/```mermaid\n[\s\S]*?\n```/, '<img src="chart.svg" width="800">')
+  for (const [i, diagram] of diagrams.entries()) {
+    await renderMermaid(diagram, join(dir, `chart-${i}.svg`))
+    body = body.replace(/```mermaid\n[\s\S]*?\n```/, `<img src="chart-${i}.svg" width="800">`)
   }
   const html = `<!doctype html><meta charset="utf-8"><style>
 body { font: 14px -apple-system, 'Segoe UI', Helvetica, Arial, sans-serif; margin: 24px; width: 950px; color: #1f2328 }
@@ -79,7 +84,7 @@ code { background: #eff1f3; padding: 1px 4px; border-radius: 4px } blockquote { 
         '--disable-background-networking',
         `--user-data-dir=${join(dir, 'profile')}`,
         `--screenshot=${png}`,
-        '--window-size=1000,1900',
+        `--window-size=1000,${height}`,
         `file://${join(dir, 'index.html')}`
       ],
       { timeout: 120_000 },

@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
 import type { RunSpec } from '../__fixtures__/history.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
@@ -37,7 +41,9 @@ describe('several metrics through dist/index.js', () => {
   type Figures = Record<string, Record<string, number | string | null>>
 
   it('judges each metric on its own budget, the worst as the verdict, one download per run', async () => {
-    const r = await run(history, { inputs: { metrics: METRICS } })
+    // The runner passes action.yml's defaults as if given: they are no per-metric input.
+    const inputs = { metrics: METRICS, budget: '300', file: 'install_to_ready_seconds.txt' }
+    const r = await run(history, { inputs })
     expect(r.outputs.verdict).toBe('breach')
     expect(r.code).toBe(1)
     const metrics = JSON.parse(r.outputs.metrics) as Figures
@@ -144,5 +150,61 @@ describe('several metrics through dist/index.js', () => {
     expect(Object.keys(JSON.parse(one) as Figures)).toEqual(['default'])
     expect((JSON.parse(one) as Figures).default).toEqual((JSON.parse(listed) as Figures).install)
     expect(plain.summary).toMatch(/^## ✅ pass: median 195 s <= 300 s budget over 10 runs/)
+  })
+})
+
+describe('helm-rolling-report --metrics', () => {
+  const REPORT = resolve(import.meta.dirname, '..', 'dist', 'report.js')
+  const report = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>(done => {
+      execFile(
+        process.env.E2E_NODE ?? process.execPath,
+        [REPORT, ...args],
+        { env: { PATH: process.env.PATH ?? '' }, timeout: 15_000 },
+        (error, stdout, stderr) => done({ code: error ? Number(error.code) : 0, stdout, stderr })
+      )
+    })
+
+  /** Downloaded artifacts, one folder per run, each holding both metrics' files. */
+  const dir = mkdtempSync(join(tmpdir(), 'report-metrics-'))
+  for (let i = 0; i < 3; i++) {
+    const folder = join(dir, `helm-install-duration-${5000 - i}`)
+    mkdirSync(folder)
+    writeFileSync(
+      join(folder, 'metadata.json'),
+      JSON.stringify({ run_id: 5000 - i, run_number: 300 - i })
+    )
+    writeFileSync(join(folder, 'install_to_ready_seconds.txt'), `${200 + i}\n`)
+    writeFileSync(join(folder, 'image-pull.txt'), `${70 + i}\n`)
+  }
+  const file = join(dir, 'metrics.yml')
+  writeFileSync(
+    file,
+    '- name: install-to-ready\n  file: install_to_ready_seconds.txt\n  budget: 300\n- name: image-pull\n  budget: 60\n'
+  )
+
+  it('prints one line per metric and exits 1 when the worst breached', async () => {
+    const r = await report(['--dir', dir, '--metrics', file, '--window', '3'])
+    expect(r.code).toBe(1)
+    expect(r.stdout.split('\n')).toEqual([
+      '❌ breach: 2 metrics',
+      '✅ install-to-ready  pass         median 201 s · budget 300 s · 3 runs',
+      '❌ image-pull        breach       median 71 s · budget 60 s · 3 runs',
+      ''
+    ])
+    const json = await report(['--dir', dir, '--metrics', file, '--window', '3', '--json'])
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      verdict: 'breach',
+      metrics: { 'image-pull': { verdict: 'breach', median: 71, count: 3, budget: 60 } }
+    })
+  })
+
+  it('a bad list or an unreadable file is bad usage (exit 2)', async () => {
+    const bad = join(dir, 'bad.yml')
+    writeFileSync(bad, '- name: a\n  budget: soon\n')
+    const r = await report(['--dir', dir, '--metrics', bad])
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain("--metrics entry 1 (a): key 'budget' must be a positive number")
+    expect((await report(['--dir', dir, '--metrics', join(dir, 'none.yml')])).code).toBe(2)
   })
 })

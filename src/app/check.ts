@@ -135,7 +135,7 @@ export async function checkMetrics(
 }
 
 /** A budgeted metric against its budget; a watched one by its numbers alone. */
-function judgeMetric(
+export function judgeMetric(
   history: Sample[],
   skipped: Skip[],
   metric: MetricRule,

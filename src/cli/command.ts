@@ -1,5 +1,11 @@
 import { parseArgs } from 'node:util'
-import { check } from '../app/check.js'
+import { check, checkMetrics, judgeMetric, type MetricRule } from '../app/check.js'
+import { parse } from 'yaml'
+import { readMetrics } from '../app/metrics-input.js'
+import { metricRules } from '../app/metrics-run.js'
+import { readRunnerContext } from '../io/context.js'
+import { readSmallFile } from '../io/files.js'
+import { checkVerdict, metricsOutput } from '../render/metrics.js'
 import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { judgeHistory } from '../core/history/attribution.js'
@@ -7,12 +13,12 @@ import { createClient } from '../github/client.js'
 import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import type { Report } from '../core/types.js'
+import type { NamedReport, Report } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
-import { renderText } from './text.js'
+import { renderMetricsText, renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--metrics FILE] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -28,6 +34,8 @@ judged against a budget: the same check as the helm-rolling-action step.
                       when the median's interval is wholly on one side, else inconclusive)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
+  --metrics FILE      several metrics: FILE holds the YAML list of the action's 'metrics'
+                      input; prints one line per metric
   --dir DIR           read artifacts already downloaded, one sub-folder per run
                       (gh run download -D DIR), instead of the API; no token needed
   --json              print the action's outputs as JSON instead of the report
@@ -73,6 +81,7 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         budget: { type: 'string' },
         decide: { type: 'string' },
         match: { type: 'string' },
+        metrics: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' }
@@ -99,9 +108,11 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       window: (flags.window as string | undefined) ?? env.N,
       budget: flags.budget as string | undefined,
       decide: flags.decide as string | undefined,
-      match: flags.match as string | undefined
+      match: flags.match as string | undefined,
+      metrics: metricsFile(flags.metrics)
     }
     const config = readConfig(name => inputs[name] ?? '', {})
+    if (config.metrics) return await several(config, dir, env, flags.json === true)
     const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config, env)
     const stdout = flags.json
       ? `${JSON.stringify(outputValues(report), null, 2)}\n`
@@ -135,4 +146,58 @@ async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> 
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
   return check(client, checkPlan(config, branch))
+}
+
+/** The `--metrics` file's YAML text; a file that cannot be read is bad usage (exit 2). */
+function metricsFile(path: string | boolean | undefined): string | undefined {
+  if (typeof path !== 'string') return undefined
+  const text = readSmallFile(path, 64 * 1024, '--metrics')
+  if (text === undefined) throw new InputError('metrics', `cannot read ${JSON.stringify(path)}`)
+  return text
+}
+
+/** dist/report.js is one file, with no chunk to load the library from: imported with it. */
+const yaml = () => Promise.resolve({ parse })
+
+/** A check of several metrics: one line each (or the outputs as JSON); 1 when the worst breached. */
+async function several(
+  config: Config,
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv,
+  json: boolean
+): Promise<CliResult> {
+  // A terminal is no workflow run: no run of its own, so an entry's `value` is not this run's.
+  const rules = metricRules(
+    config,
+    readRunnerContext({}),
+    await readMetrics(config.metrics ?? '', yaml)
+  )
+  const metrics =
+    dir !== undefined
+      ? await Promise.all(rules.map(async rule => fromDirMetric(dir, config, rule)))
+      : await fromApiMetrics(config, env, rules)
+  const verdict = checkVerdict(metrics)
+  const stdout = json
+    ? `${JSON.stringify({ verdict, metrics: metricsOutput(metrics) }, null, 2)}\n`
+    : renderMetricsText(metrics)
+  return { code: verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
+}
+
+async function fromDirMetric(dir: string, config: Config, rule: MetricRule): Promise<NamedReport> {
+  const collected = await readLocalSamples(dir, rule.file, config.history)
+  const { rubric } = checkPlan(config, '')
+  return {
+    name: rule.name,
+    report: judgeMetric(collected.samples, collected.skipped, rule, { rubric }, dir)
+  }
+}
+
+async function fromApiMetrics(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  rules: MetricRule[]
+): Promise<NamedReport[]> {
+  const client = createClient(config.token, testKnobs(env).client)
+  const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
+  return checkMetrics(client, checkPlan(config, branch), rules)
 }

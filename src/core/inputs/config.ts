@@ -120,7 +120,10 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
   const metrics = input('metrics').trim()
   if (metrics) {
     config.metrics = metrics
-    const beside = PER_METRIC_INPUTS.find(name => input(name).trim() !== '')
+    const beside = PER_METRIC_INPUTS.find(name => {
+      const text = input(name).trim()
+      return text !== '' && text !== RUNNER_DEFAULTS[name]
+    })
     if (beside)
       throw new InputError(
         beside,
@@ -135,6 +138,15 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
 
 /** Inputs that `metrics` gives per entry: beside it, which metric they meant is unknown. */
 export const PER_METRIC_INPUTS = ['job', 'steps', 'file', 'value', 'budget', 'min-shift', 'match']
+
+/**
+ * action.yml's defaults of those inputs: the runner passes them as if given, so only another
+ * value is one the user set.
+ */
+const RUNNER_DEFAULTS: Readonly<Record<string, string>> = {
+  budget: '300',
+  file: 'install_to_ready_seconds.txt'
+}
 
 /** Samples read for attribution unless `history` says otherwise (within window..lookback). */
 export const DEFAULT_HISTORY = 30
