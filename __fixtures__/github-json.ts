@@ -340,3 +340,63 @@ export function issueComment(hosts: Hosts, c: CommentFacts) {
     author_association: 'NONE'
   }
 }
+
+/** One step of a job: `completed_at` and `started_at` null until it starts or ends. */
+export interface StepFacts {
+  name: string
+  number: number
+  status: 'queued' | 'in_progress' | 'completed'
+  conclusion: string | null
+  started_at: string | null
+  completed_at: string | null
+}
+
+export interface JobFacts {
+  id: number
+  run_id: number
+  run_attempt: number
+  name: string
+  status: 'queued' | 'in_progress' | 'completed' | 'waiting' | 'requested' | 'pending'
+  conclusion: string | null
+  created_at: string
+  started_at: string
+  completed_at: string | null
+  head_sha: string
+  head_branch: string | null
+  labels: string[]
+  runner_name: string | null
+  runner_group_name: string | null
+  steps: StepFacts[]
+  repository: RepoFacts
+}
+
+/** `job`: one item of `GET …/actions/runs/{run_id}/jobs` (and of an attempt's jobs). */
+export function job(hosts: Hosts, j: JobFacts) {
+  const full = `${j.repository.owner}/${j.repository.name}`
+  const api = `${hosts.api}/repos/${full}`
+  return {
+    id: j.id,
+    run_id: j.run_id,
+    run_url: `${api}/actions/runs/${j.run_id}`,
+    run_attempt: j.run_attempt,
+    node_id: `CR_${j.id}`,
+    head_sha: j.head_sha,
+    url: `${api}/actions/jobs/${j.id}`,
+    html_url: `${hosts.web}/${full}/actions/runs/${j.run_id}/job/${j.id}`,
+    status: j.status,
+    conclusion: j.conclusion,
+    created_at: j.created_at,
+    started_at: j.started_at,
+    completed_at: j.completed_at,
+    name: j.name,
+    steps: j.steps,
+    check_run_url: `${api}/check-runs/${j.id}`,
+    labels: j.labels,
+    runner_id: j.runner_name === null ? null : 7,
+    runner_name: j.runner_name,
+    runner_group_id: j.runner_group_name === null ? null : 1,
+    runner_group_name: j.runner_group_name,
+    workflow_name: 'chart',
+    head_branch: j.head_branch
+  }
+}

@@ -3,6 +3,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from 'node:net'
 import { FakeCacheService } from './cache-service.js'
 import * as shapes from './github-json.js'
+import type { FakeJob } from './jobs.js'
 
 /**
  * A fake of the slice of GitHub's REST API the action uses, on loopback, with the shapes of
@@ -54,6 +55,8 @@ export interface FakeRun {
   /** Head repository: ours (default), another (a fork), or null (deleted fork). */
   head?: 'own' | 'fork' | 'null'
   artifacts: FakeArtifact[]
+  /** Its jobs with their steps' times (`GET …/runs/{run_id}/jobs`); none by default. */
+  jobs?: FakeJob[]
 }
 
 export interface Fault {
@@ -368,6 +371,10 @@ export class FakeGitHub {
         return [404, { message: 'Not Found' }]
       return this.listRuns(url)
     }
+    match = /^\/actions\/runs\/(\d+)\/jobs$/.exec(rest)
+    if (match) return this.listJobs(Number(match[1]), url)
+    match = /^\/actions\/runs\/(\d+)\/attempts\/(\d+)\/jobs$/.exec(rest)
+    if (match) return this.listJobs(Number(match[1]), url, Number(match[2]))
     match = /^\/actions\/runs\/(\d+)\/artifacts$/.exec(rest)
     if (match) return this.listArtifacts(Number(match[1]), url)
     if (rest === '/actions/artifacts') return this.listRepoArtifacts(url)
@@ -540,6 +547,91 @@ export class FakeGitHub {
       workflowPath: `.github/workflows/${this.workflow}`,
       repository: this.own,
       headRepository: head
+    })
+  }
+
+  /**
+   * A run's jobs: `filter=latest` (the default) gives each job of the latest attempt, or of the
+   * earlier one that a partial re-run did not repeat; `filter=all` every attempt's; an attempt's
+   * own listing only the jobs that attempt ran. Paged like every listing.
+   */
+  private listJobs(
+    runId: number,
+    url: URL,
+    attempt?: number
+  ): [number, unknown, Record<string, string>?] {
+    const run = this.runs.find(r => r.id === runId)
+    const latest = run?.run_attempt ?? 1
+    if (!run || (attempt !== undefined && (attempt < 1 || attempt > latest)))
+      return [404, { message: 'Not Found' }]
+    const q = url.searchParams
+    const perPage = Math.min(100, Number(q.get('per_page') ?? 30))
+    const page = Math.max(1, Number(q.get('page') ?? 1))
+    const all = (run.jobs ?? []).map((job, index) => ({
+      job,
+      index,
+      attempt: job.attempt ?? latest
+    }))
+    const newest = new Map<string, number>()
+    for (const j of all) newest.set(j.job.name, Math.max(newest.get(j.job.name) ?? 0, j.attempt))
+    const matching = all.filter(j =>
+      attempt !== undefined
+        ? j.attempt === attempt
+        : q.get('filter') === 'all' || newest.get(j.job.name) === j.attempt
+    )
+    const items = matching
+      .slice((page - 1) * perPage, page * perPage)
+      .map(j => this.jobJson(run, j.job, j.index, j.attempt))
+    return [
+      200,
+      { total_count: matching.length, jobs: items },
+      pageLinks(url, page, perPage, matching.length)
+    ]
+  }
+
+  /** A job's JSON: its steps' seconds counted from a minute after the run was created. */
+  private jobJson(run: FakeRun, job: FakeJob, index: number, attempt: number) {
+    const base = Date.parse(run.created_at) + 60_000 + (attempt - 1) * 3_600_000
+    const at = (seconds: number | null | undefined) =>
+      seconds === null || seconds === undefined
+        ? null
+        : new Date(base + seconds * 1000).toISOString().replace('.000', '')
+    const status = job.status ?? 'completed'
+    const steps = job.steps.map((step, i) => {
+      const stepStatus = step.status ?? 'completed'
+      return {
+        name: step.name,
+        number: i + 1,
+        status: stepStatus,
+        conclusion:
+          step.conclusion === undefined
+            ? stepStatus === 'completed'
+              ? 'success'
+              : null
+            : step.conclusion,
+        started_at: at(step.start),
+        completed_at: at(step.end)
+      }
+    })
+    const ends = job.steps.map(step => step.end ?? 0)
+    return shapes.job(this.hosts, {
+      id: run.id * 1000 + index,
+      run_id: run.id,
+      run_attempt: attempt,
+      name: job.name,
+      status,
+      conclusion:
+        job.conclusion === undefined ? (status === 'completed' ? 'success' : null) : job.conclusion,
+      created_at: at(0) ?? run.created_at,
+      started_at: at(0) ?? run.created_at,
+      completed_at: status === 'completed' ? at(Math.max(0, ...ends)) : null,
+      head_sha: run.head_sha,
+      head_branch: run.head_branch,
+      labels: job.labels ?? ['ubuntu-latest'],
+      runner_name: job.runnerName === undefined ? 'GitHub Actions 7' : job.runnerName,
+      runner_group_name: job.runnerGroup === undefined ? 'GitHub Actions' : job.runnerGroup,
+      steps,
+      repository: this.own
     })
   }
 

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { FakeArtifact, FakeRun } from './github-server.js'
+import { installJob, type FakeJob } from './jobs.js'
 import { buildZip, sampleZip } from './zip.js'
 
 /** One run of the history; a bare number is a successful main-branch run with that sample. */
@@ -19,6 +20,12 @@ export interface RunSpec {
   environment?: Record<string, string>
   /** metadata.json's content as is, instead of the one built from the fields above. */
   metadata?: string
+  /** Job timings: the seed's install job, this many seconds from install to Ready. */
+  span?: number
+  /** The run's jobs as given (instead of the one `span` builds). */
+  jobs?: FakeJob[]
+  /** The run's latest attempt (1 unless re-run). */
+  attempt?: number
 }
 
 export const NEWEST_RUN_ID = 9000
@@ -63,7 +70,11 @@ export function makeRuns(
       conclusion: spec.conclusion === undefined ? 'success' : spec.conclusion,
       created_at: new Date(Date.UTC(2026, 10, 1) - i * 3_600_000).toISOString().replace('.000', ''),
       head: spec.head ?? 'own',
-      artifacts
+      artifacts,
+      ...(spec.attempt ? { run_attempt: spec.attempt } : {}),
+      ...(spec.jobs || spec.span !== undefined
+        ? { jobs: spec.jobs ?? [installJob(spec.span ?? 0)] }
+        : {})
     }
   })
 }
@@ -114,4 +125,27 @@ export function withNewRun(runs: FakeRun[], name?: string): FakeRun[] {
   const [run] = makeRuns([{ value: 150, ...(name ? { artifact: { name } } : {}) }], newest + 1)
   run.created_at = run.updated_at = '2026-11-01T01:00:00Z'
   return [run, ...runs]
+}
+
+/**
+ * The bench's history of job timings: `runs` completed runs with no artifact anywhere, of
+ * every 5 of which 3 ran the install and the wait, 1 failed the install (its wait skipped, so
+ * the run is skipped), and 1 was cancelled (not counted).
+ */
+export function timedHistory(runs = 500): FakeRun[] {
+  return makeRuns(
+    Array.from({ length: runs }, (_, i): RunSpec => {
+      const span = 120 + ((i * 37) % 90)
+      if (i % 5 === 3) return { jobs: [skippedWait(span)], conclusion: 'failure' }
+      if (i % 5 === 4) return { span, conclusion: 'cancelled' }
+      return { span }
+    })
+  )
+}
+
+/** The install job of a run whose install failed: its wait was skipped. */
+function skippedWait(seconds: number): FakeJob {
+  const job = installJob(seconds)
+  job.steps[3] = { ...job.steps[3], conclusion: 'skipped', start: null, end: null }
+  return { ...job, conclusion: 'failure' }
 }

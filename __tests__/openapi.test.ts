@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
 import { FakeGitHub, type FakeOptions } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
+import { WAIT, installJob, runningJob } from '../__fixtures__/jobs.js'
 import {
   documentedResponse,
   loadDescription,
@@ -23,7 +24,9 @@ const ROUTES = {
   runs: `${REPO}/actions/workflows/{workflow_id}/runs`,
   runArtifacts: `${REPO}/actions/runs/{run_id}/artifacts`,
   repoArtifacts: `${REPO}/actions/artifacts`,
-  download: `${REPO}/actions/artifacts/{artifact_id}/{archive_format}`
+  download: `${REPO}/actions/artifacts/{artifact_id}/{archive_format}`,
+  jobs: `${REPO}/actions/runs/{run_id}/jobs`,
+  attemptJobs: `${REPO}/actions/runs/{run_id}/attempts/{attempt_number}/jobs`
 }
 
 /** The issues API the tracking issue and the pull request comment use, with their methods. */
@@ -49,6 +52,20 @@ function history() {
   ])
   runs[1].head_branch = null
   runs[0].run_attempt = 2
+  // Job timings: a finished job, one that attempt 2 did not repeat, one in progress (its later
+  // steps not started, no times), a skipped step without times and one with equal times.
+  const skipped = installJob(120, { name: 'install (c)' })
+  skipped.steps[3] = { ...skipped.steps[3], conclusion: 'skipped', start: null, end: null }
+  skipped.steps[4] = { ...skipped.steps[4], conclusion: 'skipped', end: skipped.steps[4].start }
+  runs[0].jobs = [
+    installJob(150, { attempt: 1 }),
+    { ...installJob(5, { name: 'lint' }), labels: [], runnerGroup: null },
+    runningJob(installJob(150, { name: 'install (b)' }), WAIT),
+    skipped
+  ]
+  runs[7].jobs = [
+    { ...runningJob(installJob(1), 'Set up job'), runnerName: null, runnerGroup: null }
+  ]
   return runs
 }
 
@@ -160,6 +177,31 @@ describe.each(targets)('the fake GitHub against the description of %s', (_name, 
     const gone = await get(`${repo}/actions/artifacts/${old.id}/zip`)
     expect(gone.status).toBe(410)
     expect(problems(ROUTES.download, gone)).toEqual([])
+  })
+
+  it('serves the jobs of a run, page by page, and of an attempt, as the description says', async () => {
+    const [run] = fake.runs
+    let path: string | undefined = `${repo}/actions/runs/${run.id}/jobs?filter=latest&per_page=2`
+    const names: string[] = []
+    let pages = 0
+    while (path) {
+      const served = await get(path)
+      expect(served.status).toBe(200)
+      expect(problems(ROUTES.jobs, served)).toEqual([])
+      names.push(...(served.body as { jobs: { name: string }[] }).jobs.map(j => j.name))
+      const next = /<([^>]+)>; rel="next"/.exec(served.headers.get('link') ?? '')?.[1]
+      path = next?.slice(fake.apiUrl.length)
+      pages++
+    }
+    expect(pages).toBe(2)
+    expect(names).toEqual(['install', 'lint', 'install (b)', 'install (c)'])
+    const first = await get(`${repo}/actions/runs/${run.id}/attempts/1/jobs`)
+    expect(problems(ROUTES.attemptJobs, first)).toEqual([])
+    expect((first.body as { jobs: unknown[] }).jobs).toHaveLength(1)
+    const queued = await get(`${repo}/actions/runs/${fake.runs[7].id}/jobs`)
+    expect(problems(ROUTES.jobs, queued)).toEqual([])
+    const [job] = (queued.body as { jobs: Record<string, unknown>[] }).jobs
+    expect(job).toMatchObject({ status: 'in_progress', completed_at: null, runner_name: null })
   })
 
   it('serves the issues, labels and comments calls as the description says, faults included', async () => {

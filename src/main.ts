@@ -1,5 +1,6 @@
 import * as core from '@actions/core'
 import { checkMetrics, type MetricRule } from './app/check.js'
+import { checkJobTimings } from './app/job-check.js'
 import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
 import { readMetrics } from './app/metrics-input.js'
 import { testKnobs } from './app/knobs.js'
@@ -16,12 +17,19 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
+import {
+  restoreSamples,
+  saveSamples,
+  type CacheHost,
+  type JobCacheScope,
+  type StoredBook
+} from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
+import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
@@ -57,18 +65,31 @@ export async function run(): Promise<void> {
     startUpload = () => (config.record ? record(config, context, rules) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
-    const plan = checkPlan(config, branch, context.runId)
-    const metrics = await checkMetrics(
-      client,
-      {
-        ...plan,
-        currentRunNumber: context.runNumber,
-        restoreBook: sampleCacheWanted(config, context)
-          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
-          : undefined
-      },
-      rules
-    )
+    const planned = checkPlan(config, branch, context.runId)
+    // Job timings: a source of their own (app/job-check.ts), which also resolves this step's job.
+    const timed = config.jobs
+      ? await checkJobTimings(client, {
+          config,
+          context,
+          plan: planned,
+          cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
+          rereadMs: knobs.rereadMs
+        })
+      : undefined
+    const plan = timed?.plan ?? planned
+    const metrics = timed
+      ? [{ name: DEFAULT_METRIC, report: timed.report }]
+      : await checkMetrics(
+          client,
+          {
+            ...plan,
+            currentRunNumber: context.runNumber,
+            restoreBook: sampleCacheWanted(config, context)
+              ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+              : undefined
+          },
+          rules
+        )
     const report = metrics[0].report
     await publish(report, config, context.eventName, specs ? metrics : undefined)
     const recording = startUpload()
@@ -82,7 +103,9 @@ export async function run(): Promise<void> {
         config,
         context,
         plan,
-        current: specs ? gate.samples.find(s => s.current) : current,
+        current: specs
+          ? gate.samples.find(s => s.current)
+          : (current ?? report.samples.find(s => s.current)),
         client,
         match: config.match,
         timeoutMs: knobs.notifyTimeoutMs
@@ -90,7 +113,9 @@ export async function run(): Promise<void> {
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
-      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+      timed
+        ? saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
+        : saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
@@ -161,11 +186,13 @@ export async function record(
  * the default branch's entries, so pull-request scopes would only clutter the cache.
  */
 export async function saveBook(
-  book: SampleBook | undefined,
+  book: StoredBook | undefined,
   config: Config,
   context: RunnerContext,
   host: CacheHost,
-  limit?: number
+  limit?: number,
+  /** Job timings' own scope; undefined: the artifact samples' (from config). */
+  jobScope?: JobCacheScope
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -175,7 +202,7 @@ export async function saveBook(
     return
   }
   await saveSamples(book, {
-    scope: config,
+    scope: jobScope ?? config,
     lookback: config.lookback,
     runId: context.runId,
     runAttempt: context.runAttempt,
@@ -285,6 +312,7 @@ async function publishOne(report: Report, config: Config, eventName: string): Pr
   if (report.match) core.info(escapeLog(matchLine(report.match, report.minRuns), 1200))
   const span = spanLine(report.samples)
   if (span) core.info(escapeLog(span, 1500))
+  if (report.reach) core.info(escapeLog(reachText(report.reach), 800))
   for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)

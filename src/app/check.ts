@@ -7,8 +7,7 @@ import { downloadArtifact, findArtifact, type Artifact, type RepoRef } from '../
 import type { Client } from '../github/client.js'
 import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
-import { explained } from '../github/listing.js'
-import { excludeReason, listRuns, type Run } from '../github/runs.js'
+import type { Run } from '../github/runs.js'
 import { readZipFiles } from '../github/zip.js'
 import {
   MAX_METADATA_BYTES,
@@ -18,8 +17,8 @@ import {
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
-import { collectSamples, sharedPages } from '../core/history/samples.js'
 import type { Measured, NamedReport, Report, Result, Sample, Skip } from '../core/types.js'
+import { collectEach, measuredOf, type SampleSource } from './source.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -55,12 +54,6 @@ export interface MetricRule {
 export type MetricReport = NamedReport
 
 /**
- * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
- * downloads bypass it, so twice that many runs keep both busy.
- */
-export const CONCURRENCY = 20
-
-/**
  * Lists the history, reads the newest samples, and judges their median against the budget.
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
@@ -88,45 +81,28 @@ export async function checkMetrics(
   metrics: readonly MetricRule[]
 ): Promise<MetricReport[]> {
   const { runs } = options
-  const ref = { owner: runs.owner, repo: runs.repo }
   const listingsSent = afterRequestsSent(requestsSent() + 2)
-  const index = new ArtifactIndex(client, {
-    ref,
-    template: options.artifact.template,
-    lookback: runs.lookback
-  })
-  index.prefetch()
-  const pages = sharedPages(
-    explained(
-      listRuns(client, runs),
-      `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
-    )
-  )
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
-  const reader = new RunArtifacts(client, index, {
-    ref,
-    template: options.artifact.template,
+  const artifacts = new ArtifactSource(client, {
+    plan: options,
     files: metrics.map(m => m.file),
     book: () => book,
     newestUncached: (options.currentRunNumber ?? 0) - 1
   })
-  const collecting = Promise.all(
-    metrics.map(metric =>
-      collectSamples(
-        pages(),
-        options.history.size - (metric.current ? 1 : 0),
-        run => reader.sample(run, metric.file),
-        CONCURRENCY,
-        run => excludeReason(run, runs)
-      )
-    )
+  const collecting = collectEach(
+    client,
+    options,
+    metrics.map(metric => ({
+      source: artifacts.of(metric.file),
+      wanted: options.history.size - (metric.current ? 1 : 0)
+    }))
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const restoreBook = options.restoreBook
   if (restoreBook) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
-  const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
+  const source = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
   return metrics.map((metric, i) => {
     const { samples, skipped } = collected[i]
     const history = metric.current ? [metric.current, ...samples] : samples
@@ -150,52 +126,76 @@ export function judgeMetric(
   return judgeHistory(history, skipped, rubric, { ...rule, minShift }, source)
 }
 
-interface RunArtifactsOptions {
-  ref: RepoRef
-  template: string
-  /** Every file the check's metrics read: all read from one download. */
-  files: readonly string[]
+export interface ArtifactSourceOptions {
+  /** The runs (their repository and lookback) and which artifact and file hold the sample. */
+  plan: Pick<CheckPlan, 'runs' | 'artifact'>
+  /** Every file the check's metrics read, all from one download; default the plan's file. */
+  files?: readonly string[]
+  /** The samples earlier checks read (the Actions cache), once restored; undefined: none. */
   book: () => Promise<SampleBook | undefined>
-  /** The run just before this one: never in the cache (see `currentRunNumber`). */
-  newestUncached: number
+  /** The run just before this one: never in the cache, so downloaded beside the restore. */
+  newestUncached?: number
 }
 
 /**
- * Each run's artifact, located and read at most once for all the metrics: the first metric
- * to ask starts the read, the others share it. A file the cache holds for every metric costs
- * no download; otherwise one download reads every file.
+ * A run's sample from its artifact: found in the repository-wide listing (or the run's own),
+ * taken from the cache when the artifact's digest is known there, else downloaded and read.
+ * With several metrics, each run's artifact is located and read at most once for all of
+ * them: the first to ask starts the read, the others share it; a run the cache holds for
+ * every file costs no download, otherwise one download reads every file.
  */
-class RunArtifacts {
+export class ArtifactSource implements SampleSource {
+  private readonly index: ArtifactIndex
+  private readonly ref: RepoRef
+  private readonly files: readonly string[]
   private readonly reads = new Map<number, Promise<Map<string, Read>>>()
 
   constructor(
     private readonly client: Client,
-    private readonly index: ArtifactIndex,
-    private readonly options: RunArtifactsOptions
-  ) {}
+    private readonly options: ArtifactSourceOptions
+  ) {
+    const { runs, artifact } = options.plan
+    this.ref = { owner: runs.owner, repo: runs.repo }
+    this.files = options.files ?? [artifact.file]
+    this.index = new ArtifactIndex(client, {
+      ref: this.ref,
+      template: artifact.template,
+      lookback: runs.lookback
+    })
+    // Its first page travels with the runs listing.
+    this.index.prefetch()
+  }
 
-  async sample(run: Run, file: string): Promise<Measured> {
+  /** The plan's own file. */
+  read(run: Run): Promise<Measured> {
+    return this.sample(run, this.options.plan.artifact.file)
+  }
+
+  /** One metric's file, as a source of its own. */
+  of(file: string): SampleSource {
+    return { read: run => this.sample(run, file) }
+  }
+
+  private async sample(run: Run, file: string): Promise<Measured> {
     let reading = this.reads.get(run.id)
     if (!reading) {
-      reading = this.read(run)
+      reading = this.readAll(run)
       this.reads.set(run.id, reading)
     }
     const reads = await reading
-    return valueOf(reads.get(file) ?? { reason: `no ${file} read` })
+    return measuredOf(reads.get(file) ?? { reason: `no ${file} read` })
   }
 
-  private async read(run: Run): Promise<Map<string, Read>> {
-    const { files } = this.options
+  private async readAll(run: Run): Promise<Map<string, Read>> {
+    const { files } = this
     try {
       const artifact = await this.locate(run)
-      const book =
-        run.run_number === this.options.newestUncached ? undefined : await this.options.book()
-      const known = files.map(file =>
-        artifact.digest ? book?.lookup(artifact, run.id, file) : undefined
-      )
+      const uncached = run.run_number === this.options.newestUncached
+      const book = uncached || !artifact.digest ? undefined : await this.options.book()
+      const known = files.map(file => book?.lookup(artifact, run.id, file))
       if (known.every(read => read !== undefined))
-        return new Map(files.map((f, i) => [f, known[i] as Read]))
-      const zip = await downloadArtifact(this.client, this.options.ref, artifact)
+        return new Map(files.map((file, i) => [file, known[i] as Read]))
+      const zip = await downloadArtifact(this.client, this.ref, artifact)
       const reads = await readSamples(zip, files)
       const learning = artifact.digest ? await this.options.book() : undefined
       for (const [file, read] of reads) learning?.learn(artifact, run.id, file, read)
@@ -205,14 +205,16 @@ class RunArtifacts {
     }
   }
 
-  // The repository-wide listing answers for most runs; a run it cannot tell about (too
-  // recent, or the listing stopped) is asked on its own.
+  /**
+   * The repository-wide listing answers for most runs; a run it cannot tell about (too
+   * recent, or the listing stopped) is asked on its own.
+   */
   private async locate(run: Run): Promise<Artifact> {
     const resolved = await this.index.resolve(run)
     if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
     if (resolved) return resolved.value
-    const name = artifactNameFor(this.options.template, run.id)
-    return findArtifact(this.client, this.options.ref, run.id, name, run.head_repository?.id)
+    const name = artifactNameFor(this.options.plan.artifact.template, run.id)
+    return findArtifact(this.client, this.ref, run.id, name, run.head_repository?.id)
   }
 }
 
@@ -241,13 +243,6 @@ function sampleOf(file: string, text: Result<string>, environment: EnvironmentRe
   const parsed = parseSample(text.value)
   if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
   return { value: parsed.value, ...environment }
-}
-
-function valueOf(read: Read): Measured {
-  if ('reason' in read) throw new SkipRun(read.reason)
-  return 'environment' in read
-    ? { value: read.value, environment: read.environment }
-    : { value: read.value, environmentProblem: read.unknown }
 }
 
 /**

@@ -11,6 +11,8 @@ export interface Knobs {
   cacheTimeoutMs?: number
   /** The bound of the issue and the comment together. */
   notifyTimeoutMs?: number
+  /** How long apart this run's jobs are read again while a step of the span shows running. */
+  rereadMs?: number
 }
 
 /**
@@ -28,6 +30,7 @@ export function testKnobs(env: NodeJS.ProcessEnv): Knobs {
     },
     uploadGraceMs: knob('HELM_ROLLING_UPLOAD_GRACE_MS', UPLOAD_GRACE_MS),
     cacheTimeoutMs: Number(env.HELM_ROLLING_CACHE_TIMEOUT_MS) || undefined,
-    notifyTimeoutMs: Number(env.HELM_ROLLING_NOTIFY_TIMEOUT_MS) || undefined
+    notifyTimeoutMs: Number(env.HELM_ROLLING_NOTIFY_TIMEOUT_MS) || undefined,
+    rereadMs: Number(env.HELM_ROLLING_REREAD_MS) || undefined
   }
 }

@@ -6,6 +6,9 @@
  */
 import * as core from '@actions/core'
 import { check } from './check.js'
+import { checkSpan } from './job-history.js'
+import { JobReader } from './job-reader.js'
+import { spanIdentity } from '../core/history/job-span.js'
 import { pullRequestPlan, type CheckPlan, type Config } from '../core/inputs/config.js'
 import type { RunnerContext } from '../io/context.js'
 import { errorMessage } from '../core/errors.js'
@@ -48,7 +51,8 @@ export async function notify(report: Report, request: NotifyRequest): Promise<vo
   const gate = gateId({
     workflow: config.workflow,
     artifactName: config.artifactName,
-    match: request.match ?? []
+    match: request.match ?? [],
+    ...(request.plan.span ? { span: spanIdentity(request.plan.span) } : {})
   })
   const failed = (what: string, permission: string, input: string) => (error: unknown) =>
     core.warning(
@@ -134,8 +138,7 @@ async function commentStep(
     pr,
     workflow: config.workflow,
     baseBranch: plan.runs.branch,
-    readOwn: () =>
-      check(client, { ...pullRequestPlan(plan, pr.headRef), current: request.current }),
+    readOwn: () => readOwnSamples(client, pullRequestPlan(plan, pr.headRef), request.current),
     now: new Date()
   })
 }
@@ -156,4 +159,20 @@ export function writeFailure(
   if (status === 422)
     return `${what}: GitHub refused the content (422 ${errorMessage(error)}); ${stands}`
   return `${explain(error, what)}; ${stands}`
+}
+
+/** The pull request's own samples, from the same source as the check (artifacts or job timings). */
+function readOwnSamples(
+  client: Client,
+  plan: CheckPlan,
+  current: Sample | undefined
+): Promise<Report> {
+  if (!plan.span) return check(client, { ...plan, current })
+  const reader = new JobReader(client, { owner: plan.runs.owner, repo: plan.runs.repo })
+  return checkSpan(client, {
+    plan,
+    span: Promise.resolve(plan.span),
+    current: Promise.resolve(current),
+    reader
+  })
 }

@@ -6,7 +6,8 @@ import { errorMessage, SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
 import { SAMPLE_READER_VERSION } from '../core/untrusted/parse.js'
 import { escapeLog } from '../core/untrusted/escape.js'
-import { MAX_BOOK_BYTES, parseBook, SampleBook, type Outcome } from '../core/history/sample-book.js'
+import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/history/sample-book.js'
+import { JobBook, parseJobBook } from '../core/history/job-book.js'
 import type { Result } from '../core/types.js'
 
 /**
@@ -20,6 +21,8 @@ export const BOOK_PATH = '.helm-rolling-action/samples.json'
  * outcome per file of the artifact, so every metric recorded in a run shares one entry).
  */
 const KEY_PREFIX = 'helm-rolling-samples-v2-'
+/** Job-timing samples: another format, so entries of their own. */
+const JOB_KEY_PREFIX = 'helm-rolling-jobs-v1-'
 
 /**
  * What one cache entry is for: the repository, workflow and artifact name. The files read are
@@ -32,17 +35,62 @@ export interface CacheScope {
   artifactName: string
 }
 
+/**
+ * What one entry of job-timing samples is for: the repository, workflow, the job as resolved
+ * (a matrix leg's own name) and the span, so two legs or two spans never share an entry.
+ */
+export interface JobCacheScope {
+  owner: string
+  repo: string
+  workflow: string
+  /** `spanIdentity`: the job as resolved and the steps as given. */
+  span: string
+}
+
 /** The scope as stored in the file, checked on every restore. */
-export function scopeText(scope: CacheScope): string {
+export function scopeText(scope: CacheScope | JobCacheScope): string {
   const repository = `${scope.owner}/${scope.repo}`.toLowerCase()
+  if ('span' in scope) return [repository, scope.workflow, 'job timings', scope.span].join('\n')
   const reader = `reader ${SAMPLE_READER_VERSION}`
   return [repository, scope.workflow, scope.artifactName, reader].join('\n')
 }
 
 /** Entries of one scope share this prefix; restore takes the newest of them. */
-export function keyPrefix(scope: CacheScope): string {
+export function keyPrefix(scope: CacheScope | JobCacheScope): string {
   const hash = createHash('sha256').update(scopeText(scope)).digest('hex').slice(0, 16)
-  return `${KEY_PREFIX}${hash}-`
+  return `${'span' in scope ? JOB_KEY_PREFIX : KEY_PREFIX}${hash}-`
+}
+
+/** What the cache stores of either source: outcomes read anew, and the file to save. */
+export interface StoredBook {
+  readonly learned: number
+  serialize(scope: string, lookback: number): string
+}
+
+/** How one kind of book is read back from its file. */
+interface BookFormat<B> {
+  parse(text: string, scope: string): Result<{ book: B; count: number }>
+  empty(): B
+}
+
+const ARTIFACT_BOOKS: BookFormat<SampleBook> = {
+  parse: (text, scope) => {
+    const parsed = parseBook(text, scope)
+    return 'reason' in parsed
+      ? parsed
+      : { value: { book: new SampleBook(parsed.value), count: parsed.value.length } }
+  },
+  empty: () => new SampleBook()
+}
+
+const JOB_BOOKS: BookFormat<JobBook> = {
+  parse: (text, scope) => {
+    const parsed = parseJobBook(text, scope)
+    return 'reason' in parsed
+      ? parsed
+      : { value: { book: new JobBook(parsed.value), count: parsed.value.length } }
+  },
+  empty: () => new JobBook()
 }
 
 /** The longest a restore may hold up the check; past it the check reads every artifact. */
@@ -65,6 +113,14 @@ async function cacheModule(): Promise<CacheModule> {
     return module
   })
   return loaded
+}
+
+/**
+ * Starts loading the cache client where the restore's key is not known yet (job timings wait
+ * for this run's jobs to name the job), so that its load overlaps that round trip.
+ */
+export function preloadCacheClient(): void {
+  if (cacheAvailable(process.env)) void cacheModule().catch(() => undefined)
 }
 
 /**
@@ -99,23 +155,45 @@ export async function restoreSamples(
   host: CacheHost,
   limit = RESTORE_TIMEOUT_MS
 ): Promise<SampleBook | undefined> {
+  return restoreBook(scope, ARTIFACT_BOOKS, host, limit, 'every artifact is downloaded')
+}
+
+/** The newest saved book of job-timing samples of this job and span, as `restoreSamples`. */
+export async function restoreJobSamples(
+  scope: JobCacheScope,
+  host: CacheHost,
+  limit = RESTORE_TIMEOUT_MS
+): Promise<JobBook | undefined> {
+  return restoreBook(scope, JOB_BOOKS, host, limit, "every run's jobs are read")
+}
+
+async function restoreBook<B>(
+  scope: CacheScope | JobCacheScope,
+  format: BookFormat<B>,
+  host: CacheHost,
+  limit: number,
+  cold: string
+): Promise<B | undefined> {
   if (!cacheAvailable(process.env)) {
-    core.info('Sample cache: no Actions cache service here; every artifact is downloaded')
+    core.info(`Sample cache: no Actions cache service here; ${cold}`)
     return undefined
   }
   try {
-    const outcome = await withinDeadline(restore(scope, host), limit)
+    const outcome = await withinDeadline(restore(scope, format, host, cold), limit)
     if (outcome !== 'timeout') return outcome
-    core.info(`Sample cache: no answer in ${limit / 1000} s; reading every artifact`)
+    core.info(`Sample cache: no answer in ${limit / 1000} s; ${cold}`)
   } catch (error) {
-    core.info(
-      `Sample cache: restore failed (${escapeLog(errorMessage(error))}); reading every artifact`
-    )
+    core.info(`Sample cache: restore failed (${escapeLog(errorMessage(error))}); ${cold}`)
   }
-  return new SampleBook()
+  return format.empty()
 }
 
-async function restore(scope: CacheScope, host: CacheHost): Promise<SampleBook> {
+async function restore<B>(
+  scope: CacheScope | JobCacheScope,
+  format: BookFormat<B>,
+  host: CacheHost,
+  cold: string
+): Promise<B> {
   const cache = await cacheModule()
   const root = host.folder()
   const prefix = keyPrefix(scope)
@@ -124,20 +202,21 @@ async function restore(scope: CacheScope, host: CacheHost): Promise<SampleBook> 
     segmentTimeoutInMs: RESTORE_TIMEOUT_MS
   })
   if (!key) {
-    core.info('Sample cache: no entry yet; every artifact is downloaded')
-    return new SampleBook()
+    core.info(`Sample cache: no entry yet; ${cold}`)
+    return format.empty()
   }
-  const parsed = readBookFile(join(root, BOOK_PATH), scopeText(scope))
+  const text = readBookFile(join(root, BOOK_PATH))
+  const parsed = 'reason' in text ? text : format.parse(text.value, scopeText(scope))
   if ('reason' in parsed) {
     core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.reason}`)
-    return new SampleBook()
+    return format.empty()
   }
-  core.info(`Sample cache: ${parsed.value.length} samples known from ${escapeLog(key, 200)}`)
-  return new SampleBook(parsed.value)
+  core.info(`Sample cache: ${parsed.value.count} samples known from ${escapeLog(key, 200)}`)
+  return parsed.value.book
 }
 
-/** The restored file's entries, or why they cannot be used. */
-function readBookFile(path: string, scope: string): Result<Outcome[]> {
+/** The restored file's text, or why it cannot be used. */
+function readBookFile(path: string): Result<string> {
   let text: string | undefined
   try {
     text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
@@ -146,7 +225,7 @@ function readBookFile(path: string, scope: string): Result<Outcome[]> {
     throw error
   }
   if (text === undefined) return { reason: `it holds no ${BOOK_PATH}` }
-  return parseBook(text, scope)
+  return { value: text }
 }
 
 /**
@@ -166,7 +245,7 @@ async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | '
 }
 
 export interface SaveRequest {
-  scope: CacheScope
+  scope: CacheScope | JobCacheScope
   lookback: number
   runId: number
   runAttempt: number
@@ -179,7 +258,7 @@ export interface SaveRequest {
  * Saves the book under a key of its own (keys are immutable): the scope's prefix, this run's
  * id and attempt. Never throws: a save that fails costs the next check some downloads.
  */
-export async function saveSamples(book: SampleBook, request: SaveRequest): Promise<void> {
+export async function saveSamples(book: StoredBook, request: SaveRequest): Promise<void> {
   const limit = request.limit ?? SAVE_TIMEOUT_MS
   try {
     const saved = await withinDeadline(save(book, request), limit)
@@ -189,7 +268,7 @@ export async function saveSamples(book: SampleBook, request: SaveRequest): Promi
   }
 }
 
-async function save(book: SampleBook, request: SaveRequest): Promise<void> {
+async function save(book: StoredBook, request: SaveRequest): Promise<void> {
   const cache = await cacheModule()
   const root = request.host.folder()
   const path = join(root, BOOK_PATH)

@@ -6,6 +6,8 @@ import { metricRules } from '../app/metrics-run.js'
 import { readRunnerContext } from '../io/context.js'
 import { readSmallFile } from '../io/files.js'
 import { checkVerdict, metricsOutput } from '../render/metrics.js'
+import { checkSpan } from '../app/job-history.js'
+import { JobReader } from '../app/job-reader.js'
 import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { judgeHistory } from '../core/history/attribution.js'
@@ -18,7 +20,7 @@ import { EmptyDirError, readLocalSamples } from './dir.js'
 import { renderMetricsText, renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--metrics FILE] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--job NAME [--steps SPAN]] [--metrics FILE] [--dir DIR] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -34,6 +36,11 @@ judged against a budget: the same check as the helm-rolling-action step.
                       when the median's interval is wholly on one side, else inconclusive)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
+  --job NAME          read the samples from GitHub's job timings instead of artifacts:
+                      the job's name as GitHub shows it (install (1.29, ubuntu) for a
+                      matrix leg); * matches any text
+  --steps SPAN        with --job: NAME for one step, or FIRST .. LAST for the span from
+                      the first's start to the last's end (default: the whole job)
   --metrics FILE      several metrics: FILE holds the YAML list of the action's 'metrics'
                       input; prints one line per metric
   --dir DIR           read artifacts already downloaded, one sub-folder per run
@@ -81,6 +88,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
         budget: { type: 'string' },
         decide: { type: 'string' },
         match: { type: 'string' },
+        job: { type: 'string' },
+        steps: { type: 'string' },
         metrics: { type: 'string' },
         dir: { type: 'string' },
         json: { type: 'boolean' },
@@ -94,6 +103,11 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
   const token = env.GH_TOKEN || env.GITHUB_TOKEN || ''
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined
   if (!token && dir === undefined) return { code: 0, stdout: OFFLINE, stderr: '' }
+  if (dir !== undefined && (flags.job !== undefined || flags.steps !== undefined))
+    return usage('--job and --steps read the jobs API; --dir reads downloaded artifacts: give one')
+  // The command runs in no job of its own: the job is always named.
+  if (flags.steps !== undefined && flags.job === undefined)
+    return usage('--steps needs --job: the command runs in no job of its own to default to')
 
   try {
     // The action's input rules check the flags too. A --dir report reads no repository and
@@ -109,6 +123,8 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
       budget: flags.budget as string | undefined,
       decide: flags.decide as string | undefined,
       match: flags.match as string | undefined,
+      job: flags.job as string | undefined,
+      steps: flags.steps as string | undefined,
       metrics: metricsFile(flags.metrics)
     }
     const config = readConfig(name => inputs[name] ?? '', {})
@@ -145,7 +161,15 @@ async function fromDir(dir: string, config: Config): Promise<Report> {
 async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return check(client, checkPlan(config, branch))
+  const plan = checkPlan(config, branch)
+  const job = config.jobs?.job
+  if (job === undefined) return check(client, plan)
+  // The same history the action reads: the job's runs, each run's span from its jobs.
+  return checkSpan(client, {
+    plan,
+    span: Promise.resolve({ job: { text: job, exact: false }, steps: config.jobs?.steps }),
+    reader: new JobReader(client, { owner: config.owner, repo: config.repo })
+  })
 }
 
 /** The `--metrics` file's YAML text; a file that cannot be read is bad usage (exit 2). */

@@ -92,6 +92,17 @@ export interface Report {
   standing?: Standing
   /** With `match`: what matching left of the samples read. */
   match?: MatchSummary
+  /** With job timings: how far back the history reaches, and where it stops. */
+  reach?: Reach
+}
+
+/** How far back the job timings reach: the oldest sample read, and the newest run whose job or step was not found. */
+export interface Reach {
+  /** Samples read, this run's included. */
+  read: number
+  oldest?: Sample
+  /** The newest run skipped for a job or step not found: where a rename shows. */
+  stop?: Skip
 }
 
 /** One metric of a check and its report: `default` when the check is the inputs' one metric. */

@@ -13,7 +13,7 @@ export interface Listing<T> {
   route: string
   params: Record<string, string | number | boolean | undefined>
   /** The array that holds the page's items: `workflow_runs` or `artifacts`. */
-  key: 'workflow_runs' | 'artifacts'
+  key: 'workflow_runs' | 'artifacts' | 'jobs'
   /** Checks one untrusted item and keeps the fields the action reads; throws `ResponseShapeError`. */
   parse: (raw: unknown) => T
   id: (item: T) => number
@@ -27,6 +27,11 @@ export interface Listing<T> {
    * as many distinct items as `total_count` promised have been read.
    */
   onComplete?: () => void
+  /**
+   * Items are not newest first (a run's jobs come in the order they were made): after a restart
+   * a higher id is not a newcomer, so it is kept.
+   */
+  unordered?: boolean
   /**
    * Called when the listing shrinks again while it is read a second time, so an item may have
    * slipped past a page boundary unseen. Without it, that fails the listing.
@@ -94,7 +99,7 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
         const id = listing.id(item)
         if (seen.has(id)) continue
         seen.add(id)
-        if (restarted && lastId !== undefined && id > lastId) {
+        if (restarted && !listing.unordered && lastId !== undefined && id > lastId) {
           core.info(`${listing.what}: ${id} appeared after the listing began; not counted`)
           continue
         }

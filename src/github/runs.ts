@@ -21,6 +21,8 @@ export type Run = Pick<
   'id' | 'run_number' | 'head_sha' | 'event' | 'created_at' | 'updated_at' | 'html_url'
 > & {
   head_branch: string | null
+  /** The latest attempt (1 unless re-run): a completed attempt's jobs never change. */
+  run_attempt?: number
   status: string | null
   conclusion: string | null
   repository: RepositoryRef
@@ -85,6 +87,8 @@ function toRun(raw: unknown): Run {
     id: run.id,
     run_number: run.run_number,
     head_branch: typeof run.head_branch === 'string' ? run.head_branch : null,
+    run_attempt:
+      Number.isSafeInteger(run.run_attempt) && Number(run.run_attempt) > 0 ? run.run_attempt : 1,
     head_sha: cleanSha(run.head_sha),
     event: String(run.event ?? ''),
     status: typeof run.status === 'string' ? run.status : null,

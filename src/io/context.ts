@@ -18,6 +18,8 @@ export interface RunnerContext {
   /** GitHub Enterprise Server: no v4 artifact service, so `record` cannot upload there. */
   isGhes: boolean
   runnerOs: string
+  /** `RUNNER_NAME`: finds this step's own job among the run's jobs (job timings). */
+  runnerName: string
   /** The built-in environment keys the runner sets (`runner-os`, `image-version`...). */
   runnerEnvironment: Environment
   runnerTemp?: string
@@ -54,6 +56,7 @@ export function readRunnerContext(env: NodeJS.ProcessEnv): RunnerContext {
     serverUrl,
     isGhes: isGhesServer(serverUrl),
     runnerOs: env.RUNNER_OS ?? '',
+    runnerName: env.RUNNER_NAME ?? '',
     runnerEnvironment: runnerEnvironment(env),
     runnerTemp: env.RUNNER_TEMP || undefined,
     eventName: env.GITHUB_EVENT_NAME ?? '',

@@ -13,6 +13,7 @@ import {
 import { keyValue } from '../core/history/environment.js'
 import { keysWithinBudget, varyingKeys } from '../core/history/variation.js'
 import { matchLine, shiftCause, spanLine } from './environment.js'
+import { reachText } from './reach.js'
 import { codeSpan, escapeMarkdown as md, link } from '../core/untrusted/escape.js'
 import {
   ICON,
@@ -76,6 +77,7 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     report.match ? md(matchLine(report.match, report.minRuns), 1200) : '',
     spreadLine(report.stats),
     spanText(report.samples),
+    report.reach ? md(reachText(report.reach), 800) : '',
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.change ? independenceNote(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',

@@ -154,7 +154,7 @@ export function parseBook(text: string, scope: string): Result<Outcome[]> {
 }
 
 /** The distinct environments, each checked as a run's own: at most one per entry. */
-function environmentTable(raw: unknown, entries: number): Result<Environment[]> {
+export function environmentTable(raw: unknown, entries: number): Result<Environment[]> {
   if (!Array.isArray(raw)) return { reason: "no 'environments' array" }
   if (raw.length > entries) return { reason: 'more environments than entries' }
   const table: Environment[] = []
@@ -188,7 +188,7 @@ function toOutcome(raw: unknown, environments: readonly Environment[]): Outcome 
   return environment ? { ...base, value: o.value, environment } : undefined
 }
 
-const isReason = (value: unknown): value is string =>
+export const isReason = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= MAX_REASON_LENGTH
 
 /** A relative path as the `file` input accepts one (the reader never uses it as a path). */
@@ -199,8 +199,9 @@ const isFileName = (value: unknown): value is string =>
   // eslint-disable-next-line no-control-regex
   !/[\u0000-\u001f\\]/.test(value)
 
-const isId = (value: unknown): value is number => Number.isSafeInteger(value) && Number(value) > 0
+export const isId = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && Number(value) > 0
 
 /** The same domain `parseSample` gives: finite, non-negative, at most the documented maximum. */
-const isSampleValue = (value: unknown): value is number =>
+export const isSampleValue = (value: unknown): value is number =>
   typeof value === 'number' && Number.isFinite(value) && value >= 0 && value <= MAX_SAMPLE_SECONDS

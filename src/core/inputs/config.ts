@@ -1,6 +1,7 @@
 import type { HistoryRule } from '../history/attribution.js'
 import { METADATA_FILE, parseEnvironmentLines, parseMatchKeys } from '../history/environment.js'
 import { InputError } from '../errors.js'
+import { parseSteps, type SpanSpec, type StepSpan } from '../history/job-span.js'
 import { INTERVAL_MIN } from '../stats/summary.js'
 import { DECIDE_MODES, DECIMALS, type DecideMode, type Rubric } from '../verdict/rubric.js'
 import type { Result, Environment } from '../types.js'
@@ -58,6 +59,13 @@ export interface Config {
   environment: Environment
   /** Environment keys a sample must share with this run to count; empty: all count. */
   match: string[]
+  /**
+   * With `job` and/or `steps`: samples from GitHub's job timings instead of an artifact. `job`
+   * undefined: the job this step runs in.
+   */
+  jobs?: { job?: string; steps?: StepSpan }
+  /** `workflow` or `repository` names another workflow than the one running this step. */
+  otherWorkflow?: boolean
   /** The `metrics` input's YAML text, parsed on use (`parseMetrics`); undefined: one metric. */
   metrics?: string
 }
@@ -84,8 +92,8 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     branch: input('branch') || undefined,
     event: optionalName(input, 'event'),
     conclusions: conclusions(input('conclusions') || 'success,failure'),
-    artifactName: artifactName(input('artifact-name') || 'helm-install-duration-{run_id}'),
-    file: filePath(input('file') || 'install_to_ready_seconds.txt'),
+    artifactName: artifactName(input('artifact-name') || DEFAULT_ARTIFACT_NAME),
+    file: filePath(input('file') || DEFAULT_FILE),
     window,
     minRuns,
     budget,
@@ -115,8 +123,15 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     issueCloseAfter: integer(input, 'issue-close-after', 3, 1, 100),
     prComment: prComment(input('pr-comment') || 'off'),
     environment: checked('environment', parseEnvironmentLines(input('environment'))),
-    match: checked('match', parseMatchKeys(input('match')))
+    match: checked('match', parseMatchKeys(input('match'))),
+    jobs: jobTimings(input),
+    otherWorkflow: otherWorkflow(input, env)
   }
+  if (config.jobs && !config.jobs.job && config.otherWorkflow)
+    throw new InputError(
+      'job',
+      "is required with 'steps' when 'workflow' or 'repository' names another workflow: its jobs are not this step's"
+    )
   const metrics = input('metrics').trim()
   if (metrics) {
     config.metrics = metrics
@@ -136,6 +151,50 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
   return config
 }
 
+/**
+ * Inputs that belong to the artifact source, with the value that leaves them unused: the
+ * runner passes action.yml's defaults as if given, so only another value is a conflict.
+ */
+const ARTIFACT_INPUTS: Record<string, (text: string) => boolean> = {
+  value: text => text === '',
+  record: text => text === '' || /^(false|False|FALSE)$/.test(text),
+  file: text => text === '' || text === DEFAULT_FILE,
+  'artifact-name': text => text === '' || text === DEFAULT_ARTIFACT_NAME
+}
+const DEFAULT_FILE = 'install_to_ready_seconds.txt'
+const DEFAULT_ARTIFACT_NAME = 'helm-install-duration-{run_id}'
+
+/** `job` and `steps`: the job timings source, refused beside an artifact input. */
+function jobTimings(input: InputReader): Config['jobs'] {
+  const job = input('job').trim()
+  const stepsText = input('steps').trim()
+  if (!job && !stepsText) return undefined
+  const given = job ? 'job' : 'steps'
+  const artifact = Object.keys(ARTIFACT_INPUTS).find(
+    name => !ARTIFACT_INPUTS[name](input(name).trim())
+  )
+  if (artifact)
+    throw new InputError(
+      given,
+      `cannot be given with '${artifact}': '${given}' reads the sample from GitHub's job timings, '${artifact}' belongs to a recorded artifact; give one of them`
+    )
+  if (job.length > 1000) throw new InputError('job', 'is longer than 1000 characters')
+  const steps = stepsText ? checked('steps', parseSteps(stepsText)) : undefined
+  return { ...(job ? { job } : {}), ...(steps ? { steps } : {}) }
+}
+
+/** Whether the inputs point at another workflow than the one this step runs in. */
+function otherWorkflow(input: InputReader, env: NodeJS.ProcessEnv): boolean {
+  const own = env.GITHUB_WORKFLOW_REF?.split('@')[0].split('/').pop() ?? ''
+  const workflowInput = input('workflow').trim()
+  const repositoryInput = input('repository').trim().toLowerCase()
+  const ownRepository = (env.GITHUB_REPOSITORY ?? '').toLowerCase()
+  return (
+    (workflowInput !== '' && workflowInput !== own) ||
+    (repositoryInput !== '' && repositoryInput !== ownRepository)
+  )
+}
+
 /** Inputs that `metrics` gives per entry: beside it, which metric they meant is unknown. */
 export const PER_METRIC_INPUTS = ['job', 'steps', 'file', 'value', 'budget', 'min-shift', 'match']
 
@@ -145,7 +204,7 @@ export const PER_METRIC_INPUTS = ['job', 'steps', 'file', 'value', 'budget', 'mi
  */
 const RUNNER_DEFAULTS: Readonly<Record<string, string>> = {
   budget: '300',
-  file: 'install_to_ready_seconds.txt'
+  file: DEFAULT_FILE
 }
 
 /** Samples read for attribution unless `history` says otherwise (within window..lookback). */
@@ -397,6 +456,11 @@ export interface CheckPlan {
   artifact: { template: string; file: string }
   rubric: Rubric
   history: HistoryRule
+  /**
+   * Job timings instead of an artifact: the job as resolved (this step's own job, found among
+   * this run's jobs, or the `job` input) and the steps. Set once the job is resolved.
+   */
+  span?: SpanSpec
 }
 
 /** The check's parts as the inputs give them; `branch` is resolved (the input or the default). */

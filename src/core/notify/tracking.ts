@@ -16,11 +16,15 @@ export interface Gate {
   artifactName: string
   /** The `match` environment keys: the same workflow judged like for like per environment. */
   match: readonly string[]
+  /** With job timings: the job as resolved and the steps (`spanIdentity`), so two matrix legs or two spans are two gates. */
+  span?: string
 }
 
 /** A short, stable name of the gate for the markers: its fields hashed. */
 export function gateId(gate: Gate): string {
-  const key = JSON.stringify([gate.workflow, gate.artifactName, [...gate.match].sort()])
+  // Without a span, the key is the one every earlier version wrote: their issues are found again.
+  const fields = [gate.workflow, gate.artifactName, [...gate.match].sort()]
+  const key = JSON.stringify(gate.span === undefined ? fields : [...fields, gate.span])
   return createHash('sha256').update(key).digest('hex').slice(0, 16)
 }
 
