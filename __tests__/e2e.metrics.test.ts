@@ -3,7 +3,17 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
+import type { FakeRun } from '../__fixtures__/github-server.js'
 import type { RunSpec } from '../__fixtures__/history.js'
+import {
+  GATE,
+  INSTALL,
+  RUNNER,
+  WAIT,
+  currentRun,
+  runningJob,
+  type FakeJob
+} from '../__fixtures__/jobs.js'
 import { useFakeGitHub } from '../__fixtures__/scenario.js'
 import { buildZip } from '../__fixtures__/zip.js'
 
@@ -206,5 +216,107 @@ describe('helm-rolling-report --metrics', () => {
     expect(r.code).toBe(2)
     expect(r.stderr).toContain("--metrics entry 1 (a): key 'budget' must be a positive number")
     expect((await report(['--dir', dir, '--metrics', join(dir, 'none.yml')])).code).toBe(2)
+  })
+})
+
+describe('metrics from job timings and artifacts in one check', () => {
+  const { fake, run } = useFakeGitHub()
+
+  /** A job of 6 working steps (and the ones each-step leaves out); seconds per step given. */
+  const sixSteps = (pull: number, install: number): FakeJob => {
+    const work: [string, number][] = [
+      ['Check out', 5],
+      ['Set up kind', 40],
+      ['Pull images', pull],
+      [INSTALL, install],
+      [WAIT, 30],
+      ['Run smoke tests', 20]
+    ]
+    let at = 5
+    const steps = [{ name: 'Set up job', start: 0, end: 5 }]
+    for (const [name, seconds] of work) {
+      steps.push({ name, start: at, end: at + seconds })
+      at += seconds
+    }
+    steps.push({ name: GATE, start: at, end: at + 2 })
+    steps.push({ name: 'Post Check out', start: at + 2, end: at + 3 })
+    steps.push({ name: 'Complete job', start: at + 3, end: at + 5 })
+    return { name: 'install', labels: ['ubuntu-latest'], runnerName: RUNNER, steps }
+  }
+
+  /** 16 runs, newest first: the image pull 35 s slower in the newest 6; lint recorded. */
+  const history: RunSpec[] = Array.from({ length: 16 }, (_, i) => ({
+    jobs: [sixSteps((i < 6 ? 50 : 15) + (i % 3), 60 + ((i * 7) % 5))],
+    artifact: {
+      zip: buildZip([
+        { name: 'chart-lint.txt', data: `${8 + (i % 4)}\n` },
+        { name: 'metadata.json', data: '{"environment":{"runner-os":"Linux"}}' }
+      ])
+    }
+  }))
+  const check = (metrics: string) =>
+    run(history, {
+      inputs: { metrics, cache: 'false', window: '10', history: '16' },
+      env: { RUNNER_NAME: RUNNER },
+      amend: runs => {
+        runs.unshift(currentRun([runningJob(sixSteps(51, 61), GATE)]) as FakeRun)
+      }
+    })
+
+  it('judges two step spans and one recorded value, each on its own budget, the worst as verdict', async () => {
+    const r = await check(`
+- name: install-to-ready
+  steps: ${INSTALL} .. ${WAIT}
+  budget: 100
+- name: image-pull
+  steps: Pull images
+  budget: 40
+- name: chart-lint
+  budget: 30
+`)
+    const metrics = JSON.parse(r.outputs.metrics) as Record<string, Record<string, unknown>>
+    expect(metrics['install-to-ready']).toMatchObject({ verdict: 'pass', count: 10, budget: 100 })
+    expect(metrics['image-pull']).toMatchObject({ verdict: 'breach', budget: 40 })
+    expect(metrics['chart-lint']).toMatchObject({ verdict: 'pass', count: 10, budget: 30 })
+    expect(r.outputs.verdict).toBe('breach')
+    expect(r.code).toBe(1)
+    // This run's own spans count, newest: its steps before the action's ended.
+    expect(metrics['image-pull'].median).toBe(50.5)
+    // One runs listing; each run's jobs read once for both spans; this run's jobs once.
+    const calls = fake.apiCalls()
+    expect(calls.filter(c => /\/actions\/workflows\/.*\/runs/.test(c))).toHaveLength(1)
+    const jobReads = calls.filter(c => /\/runs\/\d+\/(attempts\/\d+\/)?jobs/.test(c))
+    expect(new Set(jobReads).size).toBe(jobReads.length)
+  })
+
+  it('each-step names the one step whose time shifted, first among the job’s steps', async () => {
+    const r = await check(`
+- name: install-to-ready
+  steps: ${INSTALL} .. ${WAIT}
+  budget: 200
+- name: install-steps
+  job: install
+  each-step: true
+`)
+    expect(r.code).toBe(0)
+    const metrics = JSON.parse(r.outputs.metrics) as Record<string, Record<string, unknown>>
+    // Six working steps: not Set up job, Complete job, Post ..., nor the action's own step.
+    expect(Object.keys(metrics)).toEqual([
+      'install-to-ready',
+      'pull-images',
+      'check-out',
+      'set-up-kind',
+      'install-chart',
+      'wait-for-daemonset-ready',
+      'run-smoke-tests'
+    ])
+    expect(metrics['pull-images']).toMatchObject({ verdict: 'watched', budget: null })
+    expect(metrics['pull-images']['change-shift']).toBeGreaterThan(30)
+    for (const step of ['check-out', 'set-up-kind', 'wait-for-daemonset-ready'])
+      expect(metrics[step]['change-shift']).toBeNull()
+    expect(r.outputs.verdict).toBe('pass')
+    expect(r.summary).toMatch(
+      /\| \[pull-images\]\(#metric-pull-images\) \| 👀 watched \| .* \| \+3\d s since/
+    )
   })
 })

@@ -3,6 +3,7 @@ import { checkMetrics, type MetricRule } from './app/check.js'
 import { checkJobTimings } from './app/job-check.js'
 import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
 import { readMetrics } from './app/metrics-input.js'
+import type { OwnRun } from './app/metric-spans.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -84,6 +85,7 @@ export async function run(): Promise<void> {
           {
             ...plan,
             currentRunNumber: context.runNumber,
+            own: ownRun(config, context),
             restoreBook: sampleCacheWanted(config, context)
               ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
               : undefined
@@ -125,6 +127,18 @@ export async function run(): Promise<void> {
   }
 }
 
+/** This run, for the metrics read from job timings: its own jobs are read once. */
+function ownRun(config: Config, context: RunnerContext): OwnRun | undefined {
+  if (!context.runId || config.otherWorkflow) return undefined
+  return {
+    runId: context.runId,
+    runNumber: context.runNumber ?? 0,
+    sha: context.sha,
+    htmlUrl: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${context.runId}`,
+    runnerName: context.runnerName
+  }
+}
+
 /**
  * Waits for the upload at most `graceMs` from now, the verdict being out. `@actions/artifact`
  * sets no socket timeout, so a service that never answers is given up on here.
@@ -156,8 +170,11 @@ export async function record(
   context: RunnerContext,
   rules: readonly MetricRule[]
 ): Promise<void> {
+  // Only recorded metrics: a span's sample is in GitHub's job timings already.
   const files = rules.flatMap(rule =>
-    rule.current ? [{ file: rule.file, value: rule.current.value, sample: rule.current }] : []
+    rule.current && rule.file !== undefined
+      ? [{ file: rule.file, value: rule.current.value, sample: rule.current }]
+      : []
   )
   const [first, ...more] = files
   if (!first || context.isGhes) return

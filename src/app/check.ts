@@ -19,6 +19,18 @@ import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
 import type { Measured, NamedReport, Report, Result, Sample, Skip } from '../core/types.js'
 import { collectEach, measuredOf, type SampleSource } from './source.js'
+import { JobReader } from './job-reader.js'
+import { JobSource } from './job-source.js'
+import {
+  jobOf,
+  oneStep,
+  ownSample,
+  runningStep,
+  stepNames,
+  watchedSteps,
+  type OwnRun
+} from './metric-spans.js'
+import type { JobTiming, SpanSpec, StepSpan } from '../core/history/job-span.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -36,11 +48,16 @@ export interface CheckOptions extends CheckPlan {
   currentRunNumber?: number
 }
 
-/** One metric read from a file of the runs' one artifact, and how it is judged. */
+/**
+ * One metric and how it is judged: read from a file of the runs' one artifact (`file`), or
+ * from GitHub's job timings (`span`).
+ */
 export interface MetricRule {
   name: string
   /** The file inside the artifact. */
-  file: string
+  file?: string
+  /** Job timings: the job (undefined: this step's own), the steps, or every step of it. */
+  span?: { job?: string; steps?: StepSpan; eachStep?: boolean }
   /** Seconds; undefined: watched (verdict `watched`, never a failure). */
   budget?: number
   /** Seconds; undefined: 5% of the budget, or of the metric's own median when watched. */
@@ -77,37 +94,142 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
  */
 export async function checkMetrics(
   client: Client,
-  options: Omit<CheckOptions, 'current'>,
+  options: Omit<CheckOptions, 'current'> & { own?: OwnRun },
   metrics: readonly MetricRule[]
 ): Promise<MetricReport[]> {
   const { runs } = options
   const listingsSent = afterRequestsSent(requestsSent() + 2)
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
-  const artifacts = new ArtifactSource(client, {
-    plan: options,
-    files: metrics.map(m => m.file),
-    book: () => book,
-    newestUncached: (options.currentRunNumber ?? 0) - 1
-  })
+  const files = metrics.flatMap(m => (m.file === undefined ? [] : [m.file]))
+  const artifacts =
+    files.length > 0
+      ? new ArtifactSource(client, {
+          plan: options,
+          files,
+          book: () => book,
+          newestUncached: (options.currentRunNumber ?? 0) - 1
+        })
+      : undefined
+  const timed = await spanMetrics(client, options, metrics)
+  const label = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
+  const read = timed.rules.map(metric => readOf(metric, artifacts, timed.reader, label))
   const collecting = collectEach(
     client,
     options,
-    metrics.map(metric => ({
-      source: artifacts.of(metric.file),
-      wanted: options.history.size - (metric.current ? 1 : 0)
+    read.map(({ source, current }) => ({
+      source,
+      wanted: options.history.size - (current ? 1 : 0)
     }))
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
   // tens of ms) overlaps their round trip instead of delaying it.
   const restoreBook = options.restoreBook
-  if (restoreBook) book = listingsSent.then(() => restoreBook())
+  if (restoreBook && artifacts) book = listingsSent.then(() => restoreBook())
   const collected = await collecting
-  const source = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
-  return metrics.map((metric, i) => {
+  const reports = timed.rules.map((metric, i) => {
     const { samples, skipped } = collected[i]
-    const history = metric.current ? [metric.current, ...samples] : samples
-    return { name: metric.name, report: judgeMetric(history, skipped, metric, options, source) }
+    const { current, source } = read[i]
+    const history = current ? [current, ...samples] : samples
+    const report = judgeMetric(history, skipped, metric, options, source.label)
+    return { name: metric.name, report, group: timed.groups[i] }
   })
+  return byShiftWithinGroups(reports)
+}
+
+/** Where a metric's samples come from, with the label its summary names it by. */
+function readOf(
+  metric: ResolvedRule,
+  artifacts: ArtifactSource | undefined,
+  reader: JobReader | undefined,
+  label: string
+): { source: SampleSource & { label: string }; current?: Sample } {
+  if (metric.spec && reader) {
+    const { spec } = metric
+    const steps = spec.steps ? ` · steps ${spec.steps.text}` : ' · whole job'
+    const source = new JobSource({ reader, span: Promise.resolve(spec) })
+    return {
+      source: { read: run => source.read(run), label: `${label} · job ${spec.job.text}${steps}` },
+      current: metric.current
+    }
+  }
+  if (!artifacts || metric.file === undefined) throw new Error(`metric ${metric.name}: no source`)
+  return { source: { ...artifacts.of(metric.file), label }, current: metric.current }
+}
+
+/** A rule with its span resolved (this step's own job named, `each-step` expanded). */
+type ResolvedRule = MetricRule & { spec?: SpanSpec }
+
+/**
+ * The span metrics resolved: this run's jobs read once (which job is this step's, and this
+ * run's own span of each metric), `each-step` expanded into one watched metric per step of
+ * the job as this run, the newest, names it. Groups number the entries they came from.
+ */
+async function spanMetrics(
+  client: Client,
+  options: { runs: CheckPlan['runs']; own?: OwnRun },
+  metrics: readonly MetricRule[]
+): Promise<{ rules: ResolvedRule[]; groups: number[]; reader?: JobReader }> {
+  if (!metrics.some(m => m.span)) return { rules: [...metrics], groups: metrics.map((_, i) => i) }
+  const { runs, own } = options
+  const reader = new JobReader(client, { owner: runs.owner, repo: runs.repo })
+  const jobs = own ? await reader.current(own.runId) : undefined
+  const taken = new Set(metrics.map(m => m.name))
+  const rules: ResolvedRule[] = []
+  const groups: number[] = []
+  metrics.forEach((metric, group) => {
+    const add = (rule: ResolvedRule) => {
+      rules.push(rule)
+      groups.push(group)
+    }
+    if (!metric.span) return add(metric)
+    const job = jobOf({ name: metric.name, job: metric.span.job }, jobs, own?.runnerName ?? '')
+    if (!metric.span.eachStep) {
+      const spec = { job, steps: metric.span.steps }
+      return add({ ...metric, spec, current: ownSample(jobs, spec, own) })
+    }
+    const ownStep = own ? ownRunningStep(jobs, own) : undefined
+    const steps = watchedSteps(jobs ?? [], job, ownStep)
+    const names = stepNames(steps, taken)
+    steps.forEach((step, i) => {
+      taken.add(names[i])
+      const spec = { job, steps: oneStep(step) }
+      // Watched: a step's metric has no budget; its smallest shift is 5% of its own median.
+      add({
+        name: names[i],
+        span: metric.span,
+        spec,
+        match: metric.match,
+        current: ownSample(jobs, spec, own)
+      })
+    })
+  })
+  return { rules, groups, reader }
+}
+
+/** The action's own step, running in this step's own job: left out of `each-step`. */
+function ownRunningStep(jobs: readonly JobTiming[] | undefined, own: OwnRun): string | undefined {
+  try {
+    return runningStep(jobs, jobOf({ name: '' }, jobs, own.runnerName))
+  } catch {
+    return undefined // this step's job cannot be told: steps named after the action still are
+  }
+}
+
+/**
+ * Each entry's metrics in the order listed; an `each-step` entry's steps by the size of the
+ * shift found, largest first, so the step that moved leads.
+ */
+function byShiftWithinGroups(
+  reports: readonly (MetricReport & { group: number })[]
+): MetricReport[] {
+  const size = (m: MetricReport) => {
+    const result = m.report.change?.result
+    return result?.kind === 'shift' ? Math.abs(result.shift) : 0
+  }
+  return [...reports]
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => a.m.group - b.m.group || size(b.m) - size(a.m) || a.i - b.i)
+    .map(({ m }) => ({ name: m.name, report: m.report }))
 }
 
 /** A budgeted metric against its budget; a watched one by its numbers alone. */

@@ -10,6 +10,7 @@ import { escapeLog } from '../core/untrusted/escape.js'
 import type { NamedReport, Report, Sample } from '../core/types.js'
 import { worstVerdict } from '../core/verdict/rubric.js'
 import type { RunnerContext } from '../io/context.js'
+import { parseSteps } from '../core/history/job-span.js'
 import { readValue } from '../io/files.js'
 import type { MetricRule } from './check.js'
 
@@ -33,7 +34,7 @@ export function metricRules(
     ]
   }
   const rules = specs.map(spec => ruleOf(spec, config, context))
-  if (config.record && !rules.some(rule => rule.current))
+  if (config.record && !rules.some(rule => rule.current && rule.file !== undefined))
     core.warning(
       "No sample for this run: 'record' needs a 'value' in at least one entry of 'metrics'. Nothing recorded; checking the history alone."
     )
@@ -42,11 +43,22 @@ export function metricRules(
 
 function ruleOf(spec: MetricSpec, config: Config, context: RunnerContext): MetricRule {
   const { source } = spec
-  if (source.kind !== 'artifact')
-    throw new InputError(
-      'metrics',
-      `entry ${spec.name}: key '${source.eachStep ? 'each-step' : source.steps ? 'steps' : 'job'}' reads GitHub's job timings, which this build does not read yet`
-    )
+  if (source.kind !== 'artifact') {
+    const steps = source.steps === undefined ? undefined : parseSteps(source.steps)
+    if (steps && 'reason' in steps)
+      throw new InputError('metrics', `entry ${spec.name}: key 'steps' ${steps.reason}`)
+    return {
+      name: spec.name,
+      span: {
+        ...(source.job === undefined ? {} : { job: source.job }),
+        ...(steps ? { steps: steps.value } : {}),
+        eachStep: source.eachStep
+      },
+      ...(spec.budget === undefined ? {} : { budget: spec.budget }),
+      ...(spec.minShift === undefined ? {} : { minShift: spec.minShift }),
+      match: spec.match
+    }
+  }
   const current = currentOf(source.value, config, context, spec.name)
   return {
     name: spec.name,

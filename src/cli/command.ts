@@ -208,6 +208,8 @@ async function several(
 }
 
 async function fromDirMetric(dir: string, config: Config, rule: MetricRule): Promise<NamedReport> {
+  if (rule.file === undefined)
+    throw new InputError('metrics', `entry ${rule.name}: --dir holds artifacts, not job timings`)
   const collected = await readLocalSamples(dir, rule.file, config.history)
   const { rubric } = checkPlan(config, '')
   return {
