@@ -141,7 +141,7 @@ const report = [
   '',
   `${new Date().toISOString().slice(0, 10)}; \`npm run bench\` (scripts/bench-metrics.ts). Window ${WINDOW} (history ${WINDOW}), ${HISTORY_RUNS} completed runs, each with one artifact holding every metric's file beside metadata.json; \`record: true\` with every metric's value, the sample cache on, on the default branch. **Cold**: no cache entry. **Steady state**: the previous run's check recorded every metric in its one artifact and saved the cache; that run, completed since, is the one new run.`,
   '',
-  '- **API requests** are REST calls: the runs listing, the repository-wide artifact listing, and the 302 of each artifact download. Blob downloads and cache-service calls (restore, save, and the artifact upload of `record`) are counted apart.',
+  '- **API requests** are REST calls: the runs listing, the repository-wide artifact listing, and the 302 of each artifact download. Blob downloads and cache-service calls (the restore: lookup and download; the save: create, upload, finalize) are counted apart; the artifact upload of `record` is in neither.',
   '- The runs listing is read once, and each run\u2019s artifact downloaded at most once, whatever the number of metrics: the steady state does not grow with them.',
   '',
   '| metrics | check | samples (first metric) | verdict | API requests | blob downloads | cache-service calls |',
