@@ -330,6 +330,38 @@ describe('durations GitHub already keeps', () => {
     )
   })
 
+  it("comments on a pull request with the pull request's own spans, read the same way", async () => {
+    fake.resetIssues()
+    fake.addPullRequest(7)
+    const history: RunSpec[] = [
+      { span: 500, branch: 'feature', event: 'pull_request' },
+      { span: 510, branch: 'feature', event: 'pull_request' },
+      ...spans(SPANS)
+    ]
+    const r = await check(
+      history,
+      afterWait(250),
+      { steps: SPAN, 'pr-comment': 'always' },
+      {
+        env: { GITHUB_EVENT_NAME: 'pull_request', GITHUB_REF: 'refs/pull/7/merge' },
+        payload: {
+          pull_request: {
+            number: 7,
+            head: {
+              ref: 'feature',
+              sha: 'b'.repeat(40),
+              repo: { full_name: 'tracecore/tracecore' }
+            }
+          }
+        }
+      }
+    )
+    expect(samplesOf(r)).toEqual([250, ...SPANS.slice(0, 9)])
+    const [comment] = fake.commentsOn(7)
+    expect(comment.body).toContain('This run: **250 s**')
+    expect(comment.body).toContain('(3, newest first): 250 s, 500 s, 510 s')
+  })
+
   it('--job and --steps give the command the same history', async () => {
     fake.runs = makeRuns(spans(SPANS))
     const env = { GH_TOKEN: fake.token, GITHUB_API_URL: fake.url }
