@@ -33,6 +33,27 @@ describe('check path through dist/index.js', () => {
     )
   })
 
+  it('backtest: the strip and table in the summary, the outputs and status unchanged, one read', async () => {
+    // Oldest first: 14 runs near 100 s, then 10 near 200 s; newest first to the fake.
+    const oldestFirst = Array.from({ length: 24 }, (_, i) => (i < 14 ? 100 : 200) + (i % 4))
+    const history = [...oldestFirst].reverse()
+    const inputs = { window: '5', budget: '150', history: '10', cache: 'false' }
+    const plain = await runWith(history, inputs)
+    const deep = await runWith(history, { ...inputs, history: '16' })
+    const deepCalls = fake.apiCalls()
+    const r = await runWith(history, { ...inputs, backtest: '12' })
+    expect(r.code).toBe(plain.code)
+    expect(r.outputs).toEqual(plain.outputs)
+    // 12 positions of window 5 read 16 samples: the requests of a check with history 16.
+    expect(fake.apiCalls().sort()).toEqual(deepCalls.sort())
+    expect(deep.outputs.verdict).toBe('breach')
+    expect(r.summary).toContain('### Backtest')
+    expect(r.summary).toMatch(/```text\n#989 +ppppBBBBBBBB\n/)
+    expect(r.summary).toContain('4 pass, 8 breach, 0 insufficient, 0 inconclusive')
+    expect(r.summary).toMatch(/\| 150 s \| rubric \| 4 \| 8 \| 0 \| 0 \| 1 \| ← given \|/)
+    expect(r.stdout).toContain('Backtest: 12 positions from 16 samples read')
+  })
+
   it('passes when the median equals the budget exactly', async () => {
     const r = await runWith([300, 300, 300, 300, 300, 299, 301, 250, 350, 300])
     expect(r.outputs.median).toBe('300')

@@ -62,7 +62,7 @@ describe('helm-rolling-report --dir (no network)', () => {
     const r = await report(['--dir', downloads([140, 100, 300]), '--window', '3'])
     expect(r.code).toBe(0)
     expect(r.stdout).toMatch(/^✅ pass: median 140 s <= 300 s budget over 3 runs/)
-    expect(r.stdout).toMatch(/#300 +ababab/)
+    expect(r.stdout).toMatch(/#300 +5000 +ababab/)
   })
 
   it('averages the two middle values of an even count', async () => {
@@ -124,7 +124,7 @@ describe('helm-rolling-report --dir (no network)', () => {
     const few = await report(['--dir', dir, '--window', '10', '--match', 'image-version'])
     expect(few.stdout).toMatch(/^⚠️ insufficient: need >= 10 runs, have 4/)
     expect(few.stdout).toContain(
-      'Like for like on image-version=20261122.1: 4 of 10 samples read match; 6 from other environments left out. Too few to judge (min-runs 10); 10 without match'
+      'Like for like on image-version=20261122.1: 4 of 10 samples read match; 6 from other environments left out. Too few to judge (--min-runs 10); 10 without --match'
     )
   })
 
@@ -182,6 +182,96 @@ describe('helm-rolling-report --dir (no network)', () => {
     expect(json(await report(['--dir', dir, '--json', '--window', '5'], { N: '20' })).count).toBe(5)
   })
 
+  it('shows a run number only when metadata.json gives one, and no made-up conclusion', async () => {
+    const dir = downloads([100, 110, 120])
+    unlinkSync(join(dir, 'helm-install-duration-4999', 'metadata.json'))
+    const r = await report(['--dir', dir, '--window', '3', '--json'])
+    expect((json(r).samples as { run_number: number | null }[]).map(s => s.run_number)).toEqual([
+      300,
+      null,
+      298
+    ])
+    const text = (await report(['--dir', dir, '--window', '3'])).stdout
+    expect(text).not.toMatch(/#0\b/)
+    expect(text).not.toContain('downloaded')
+    expect(text).toMatch(/\n {6}4999 {4}- /)
+  })
+
+  it('reads the folders --artifact-name names, the --file in them, at most --lookback', async () => {
+    const dir = downloads([100, 110, 120])
+    for (const [id, value] of [
+      [7002, 300],
+      [7001, 310],
+      [7000, 320]
+    ]) {
+      mkdirSync(join(dir, `timing-${id}`))
+      writeFileSync(join(dir, `timing-${id}`, 'seconds.txt'), `${value}\n`)
+    }
+    const own = json(await report(['--dir', dir, '--window', '3', '--json']))
+    expect(own).toMatchObject({ median: 110, count: 3 })
+    const other = json(
+      await report([
+        '--dir',
+        dir,
+        '--window',
+        '3',
+        '--artifact-name',
+        'timing-{run_id}',
+        '--file',
+        'seconds.txt',
+        '--json'
+      ])
+    )
+    expect(other).toMatchObject({ median: 310, count: 3 })
+    expect((other.samples as { run_id: number }[]).map(s => s.run_id)).toEqual([7002, 7001, 7000])
+    const short = json(
+      await report(['--dir', dir, '--window', '3', '--min-runs', '2', '--lookback', '2', '--json'])
+    )
+    expect(short).toMatchObject({ verdict: 'pass', count: 2, median: 105 })
+  })
+
+  it('--backtest: the strip, counts, flips and the slow-down a hand count gives; exit as the newest', async () => {
+    // Oldest first: 12 runs near 100 s, then 8 near 200 s from the 13th; newest first below.
+    const oldestFirst = Array.from({ length: 20 }, (_, i) => (i < 12 ? 100 : 200) + (i % 3))
+    const dir = downloads([...oldestFirst].reverse())
+    const args = ['--dir', dir, '--window', '5', '--budget', '150', '--history', '12']
+    const r = await report([...args, '--backtest'])
+    expect(r.code).toBe(1)
+    // Positions: runs #285 to #300 (16 with a full window of 5); a window breaches from its
+    // third slow run, #295 (the step is at #293).
+    expect(r.stdout).toContain('16 positions from 20 samples read · window 5')
+    expect(r.stdout).toMatch(/\n {2}#285 +ppppppppppBBBBBB\n/)
+    expect(r.stdout).toContain(
+      '10 pass, 6 breach, 0 insufficient, 0 inconclusive; the failed-or-not status flipped 1 time'
+    )
+    expect(r.stdout).toMatch(
+      /Slower since #293 \(abababa\): \+(99|100|101) s; reported at \d+ of 16 positions/
+    )
+    expect(r.stdout).toContain('the gate first failed at the 3rd slow run')
+    expect(r.stdout).toContain('not fresh trials')
+    expect(r.stdout).toContain('Consecutive positions share all but one run')
+    expect(r.stdout).toMatch(/150 s +rubric +10 +6 +0 +0 +1 +<- given/)
+    expect(r.stdout).toMatch(/Newest position: ❌ breach: median 20\d s > 150 s/)
+
+    const data = json(await report([...args, '--backtest', '--positions', '4', '--json']))
+    const plain = json(await report([...args, '--json']))
+    const { backtest, ...outputs } = data as { backtest: Record<string, unknown> }
+    expect(outputs).toEqual(plain)
+    expect(backtest).toMatchObject({
+      positions: 4,
+      asked: 4,
+      strip: 'BBBB',
+      counts: { pass: 0, breach: 4, insufficient: 0, inconclusive: 0 },
+      flips: 0,
+      newest: 'breach',
+      settings: { window: 5, 'min-runs': 5, budget: 150, decide: 'rubric', history: 12 }
+    })
+    expect((backtest.verdicts as { run_number: number }[]).map(v => v.run_number)).toEqual([
+      297, 298, 299, 300
+    ])
+    expect((backtest.variants as unknown[]).length).toBe(10)
+  })
+
   it.each([
     [
       'a missing --dir',
@@ -191,7 +281,18 @@ describe('helm-rolling-report --dir (no network)', () => {
     ['an empty --dir', ['--dir', mkdtempSync(join(tmpdir(), 'empty-'))], /holds no run folders/],
     ['an unknown flag', ['--bogus'], /Unknown option '--bogus'/],
     ['a bad --window', ['--dir', '.', '--window', '0'], /--window must be a whole number from 1/],
-    ['a bad --budget', ['--dir', '.', '--budget', 'abc'], /--budget must be a positive number/]
+    ['a bad --budget', ['--dir', '.', '--budget', 'abc'], /--budget must be a positive number/],
+    ['a bad --window offline', ['--window', '0'], /--window must be a whole number from 1/],
+    ['a bad --repo offline', ['--repo', 'nope'], /--repo must be owner\/name/],
+    ['--branch with --dir', ['--dir', '.', '--branch', 'main'], /--branch does not apply to --dir/],
+    ['--positions without --backtest', ['--dir', '.', '--positions', '3'], /--positions needs/],
+    ['a bad --positions', ['--dir', '.', '--backtest', '--positions', '0'], /--positions must be/],
+    ['a bad --min-runs', ['--dir', '.', '--window', '5', '--min-runs', '6'], /--min-runs must be/],
+    ['a bad --lookback', ['--dir', '.', '--lookback', 'x'], /--lookback must be/],
+    ['a bad --history', ['--dir', '.', '--history', '0'], /--history must be/],
+    ['a bad --min-shift', ['--dir', '.', '--min-shift', 'big'], /--min-shift must be/],
+    ['a bad --file', ['--dir', '.', '--file', '../x'], /--file must be a relative path/],
+    ['a bad --artifact-name', ['--dir', '.', '--artifact-name', 'a/b'], /--artifact-name holds/]
   ])('exits 2 with a usage line on %s', async (_label, args, message) => {
     const r = await report(args)
     expect(r.code).toBe(2)
@@ -233,6 +334,41 @@ describe('helm-rolling-report against the API', () => {
     ])
     // No --branch: the repository's default branch, read from the API.
     expect(fake.requests[0].path).toBe('/repos/tracecore/tracecore')
+  })
+
+  it('names how to give --repo when it is missing', async () => {
+    const r = await report(['--json'], { GH_TOKEN: fake.token, GITHUB_API_URL: fake.url })
+    expect(r.code).toBe(2)
+    expect(r.stderr).toContain('give --repo OWNER/NAME (or set GITHUB_REPOSITORY)')
+  })
+
+  it('--backtest costs the requests of one check with a history of the same depth', async () => {
+    const oldestFirst = Array.from({ length: 24 }, (_, i) => (i < 14 ? 100 : 200) + (i % 4))
+    fake.runs = makeRuns([...oldestFirst].reverse())
+    const env = { GH_TOKEN: fake.token, GITHUB_API_URL: fake.url }
+    const base = ['--repo', 'tracecore/tracecore', '--window', '5', '--budget', '150', '--json']
+    fake.requests.length = 0
+    // 12 positions of window 5 read 16 samples; the check itself attributes over 10.
+    const replayed = json(
+      await report([...base, '--history', '10', '--backtest', '--positions', '12'], env)
+    )
+    const replayCalls = fake.apiCalls()
+    fake.requests.length = 0
+    const plain = json(await report([...base, '--history', '16'], env))
+    const plainCalls = fake.apiCalls()
+    expect(replayCalls.length).toBe(plainCalls.length)
+    expect(replayCalls.sort()).toEqual(plainCalls.sort())
+    const backtest = replayed.backtest as { read: number; strip: string; newest: string }
+    expect(backtest.read).toBe(16)
+    // Positions: runs 8989 to 9000. The step is at run 8991 (the 15th oldest); a window of 5
+    // breaches from its third slow run, 8993.
+    expect(backtest.strip).toBe('ppppBBBBBBBB')
+    expect(backtest.newest).toBe(replayed.verdict)
+    const outputs = { ...replayed }
+    delete outputs.backtest
+    const alone = json(await report([...base, '--history', '10'], env))
+    expect(outputs).toEqual(alone)
+    expect(plain.verdict).toBe(alone.verdict)
   })
 
   it('passes --workflow and --branch to the listing', async () => {

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
 import type { CheckOptions, MetricRule } from '../src/app/check.js'
+import { judgeRead } from '../src/core/history/replay.js'
 import type { Config } from '../src/core/inputs/config.js'
 import {
   ghesRecordWarning,
@@ -17,19 +18,32 @@ import {
   type Recorded
 } from '../src/github/record.js'
 import { judge } from '../src/core/verdict/rubric.js'
-import type { Report, Sample } from '../src/core/types.js'
+import type { HistoryRead, Report, Sample } from '../src/core/types.js'
 import { makeSample } from '../__fixtures__/run.js'
 
-const check = jest.fn<(client: unknown, options: CheckOptions) => Promise<Report>>()
+const readHistory =
+  jest.fn<(client: unknown, options: CheckOptions & { depth?: number }) => Promise<HistoryRead>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-// run() checks its metrics; with the inputs' one metric, that is this one check.
-const checkMetrics = async (client: unknown, options: CheckOptions, rules: MetricRule[]) => [
-  { name: rules[0].name, report: await check(client, { ...options, current: rules[0].current }) }
-]
-jest.unstable_mockModule('../src/app/check.js', () => ({ check, checkMetrics }))
+// run() checks its metrics; with the inputs' one metric, that is one read of its history,
+// judged as the real checkMetrics judges it. notify.ts reads a pull request's own samples
+// with check(); not called here.
+const checkMetrics = async (
+  client: unknown,
+  options: CheckOptions & { depth?: number },
+  rules: MetricRule[]
+) => {
+  const read = await readHistory(client, { ...options, current: rules[0].current })
+  const report = judgeRead(read, { rubric: options.rubric, history: options.history })
+  return [{ name: rules[0].name, report, read }]
+}
+jest.unstable_mockModule('../src/app/check.js', () => ({
+  readHistory,
+  checkMetrics,
+  check: jest.fn()
+}))
 // Only the upload is mocked; the wording beside it is the real one.
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,
@@ -55,6 +69,13 @@ const reportOf = (...values: number[]): Report =>
     rubric,
     'o/r · chart.yml · main'
   )
+
+/** What the one read of the history gives: the runs newest first. */
+const readOf = (...values: number[]): HistoryRead => ({
+  samples: values.map((v, i) => sample(100 - i, v)),
+  skipped: [{ run_id: 7, reason: 'artifact expired' }],
+  source: 'o/r · chart.yml · main'
+})
 
 const config = (change: Partial<Config> = {}): Config => ({
   token: 't',
@@ -193,7 +214,7 @@ describe('run', () => {
 
   beforeEach(() => {
     core.resetCore()
-    check.mockReset()
+    readHistory.mockReset()
     recordSample.mockReset()
     defaultBranch.mockReset()
     // The runner's variables of the machine running the tests must not leak in.
@@ -207,7 +228,13 @@ describe('run', () => {
   })
 
   const inputs = (table: Record<string, string>) =>
-    core.useInputs({ 'github-token': 't', workflow: 'chart.yml', branch: 'main', ...table })
+    core.useInputs({
+      'github-token': 't',
+      workflow: 'chart.yml',
+      branch: 'main',
+      window: '3',
+      ...table
+    })
 
   it('records after the check, the outputs not waiting for it; the value is the newest sample', async () => {
     inputs({ value: '123', record: 'true' })
@@ -220,19 +247,19 @@ describe('run', () => {
       verdictAtUpload = outputs().verdict
       return { name: 'helm-install-duration-555', id: 1 }
     })
-    check.mockImplementation(async (_client, options) => {
+    readHistory.mockImplementation(async (_client, options) => {
       checking = true
       await new Promise(resolve => setImmediate(resolve))
       expect(recordSample).not.toHaveBeenCalled()
       checking = false
-      return judge([options.current as Sample], [], rubric, 'o/r')
+      return { samples: [options.current as Sample], skipped: [], source: 'o/r' }
     })
     await run()
-    expect(verdictAtUpload).toBe('insufficient') // one sample of a window of 10: written first
+    expect(verdictAtUpload).toBe('insufficient') // one sample of a window of 3: written first
     const request = recordSample.mock.calls[0][0]
     expect(request).toMatchObject({ value: 123, artifactName: 'helm-install-duration-{run_id}' })
     expect(request.context).toMatchObject({ runId: 555, runNumber: 42 })
-    const options = check.mock.calls[0][1]
+    const options = readHistory.mock.calls[0][1]
     expect(options.current).toMatchObject({ run_id: 555, run_number: 42, value: 123 })
     expect(options.runs.currentRunId).toBe(555)
     expect(options.currentRunNumber).toBe(42)
@@ -244,7 +271,7 @@ describe('run', () => {
   it('a failed upload warns; the verdict still stands', async () => {
     inputs({ value: '123', record: 'true' })
     recordSample.mockRejectedValue(new Error('service down'))
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(core.warning).toHaveBeenCalledWith("Recording this run's sample failed: service down")
     expect(outputs().verdict).toBe('pass')
@@ -253,31 +280,31 @@ describe('run', () => {
 
   it('record without a value warns and records nothing', async () => {
     inputs({ record: 'true' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(recordSample).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining("'record' needs a 'value'"))
-    expect(check.mock.calls[0][1].current).toBeUndefined()
+    expect(readHistory.mock.calls[0][1].current).toBeUndefined()
   })
 
   it('a value file with no number checks the history alone', async () => {
     const file = join(dir, 'bad.txt')
     writeFileSync(file, 'Error: timed out\n')
     inputs({ value: file, record: 'true' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(recordSample).not.toHaveBeenCalled()
     expect(core.warning).toHaveBeenCalledWith(
       expect.stringContaining('Nothing recorded; checking the history alone')
     )
-    expect(check.mock.calls[0][1].current).toBeUndefined()
+    expect(readHistory.mock.calls[0][1].current).toBeUndefined()
   })
 
   it('a malformed input fails the step naming the input, before any check', async () => {
     inputs({ window: '0' })
     await run()
     expect(core.setFailed).toHaveBeenCalledWith(expect.stringContaining("Input 'window'"))
-    expect(check).not.toHaveBeenCalled()
+    expect(readHistory).not.toHaveBeenCalled()
   })
 
   it('a garbled event payload warns once and asks the API for the default branch', async () => {
@@ -286,11 +313,11 @@ describe('run', () => {
     setEnv({ GITHUB_EVENT_PATH: payload })
     inputs({ branch: '' })
     defaultBranch.mockResolvedValue('trunk')
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(core.warning).toHaveBeenCalledTimes(1)
     expect(core.warning).toHaveBeenCalledWith(expect.stringContaining('GITHUB_EVENT_PATH'))
-    expect(check.mock.calls[0][1].runs.branch).toBe('trunk')
+    expect(readHistory.mock.calls[0][1].runs.branch).toBe('trunk')
   })
 
   it('the payload names the default branch for free when it is this repository', async () => {
@@ -301,9 +328,31 @@ describe('run', () => {
     )
     setEnv({ GITHUB_EVENT_PATH: payload })
     inputs({ branch: '' })
-    check.mockResolvedValue(reportOf(100, 120, 110))
+    readHistory.mockResolvedValue(readOf(100, 120, 110))
     await run()
     expect(defaultBranch).not.toHaveBeenCalled()
-    expect(check.mock.calls[0][1].runs.branch).toBe('dev')
+    expect(readHistory.mock.calls[0][1].runs.branch).toBe('dev')
+  })
+
+  it('backtest: one deeper read, the strip in the summary, the verdict and outputs unchanged', async () => {
+    // Newest first: 12 runs at 100 s, window 3: 10 positions, every one a pass.
+    const values = Array.from({ length: 12 }, () => 100)
+    readHistory.mockResolvedValue(readOf(...values))
+    inputs({ window: '3', history: '3', budget: '300' })
+    await run()
+    const plain = outputs()
+    expect(readHistory.mock.calls[0][1].depth).toBeUndefined()
+    core.resetCore()
+    readHistory.mockReset()
+    readHistory.mockResolvedValue(readOf(...values))
+    inputs({ window: '3', history: '3', budget: '300', backtest: '5' })
+    await run()
+    expect(core.setFailed.mock.calls).toEqual([])
+    expect(readHistory).toHaveBeenCalledTimes(1)
+    expect(readHistory.mock.calls[0][1].depth).toBe(7)
+    expect(outputs()).toEqual(plain)
+    expect(core.summaryText()).toContain('### Backtest')
+    expect(core.summaryText()).toMatch(/```text\n#96 +ppppp\n/)
+    expect(core.info).toHaveBeenCalledWith(expect.stringMatching(/^5 pass, 0 breach/))
   })
 })

@@ -13,7 +13,6 @@ import {
   nextIssueStep,
   prCommentStep,
   readState,
-  rollingVerdicts,
   type TrackState
 } from '../src/core/notify/tracking.js'
 import type { Verdict } from '../src/core/types.js'
@@ -126,16 +125,6 @@ describe('the lifecycle', () => {
     })
     expect(step('insufficient', open())).toEqual({ kind: 'none' })
     expect(step('pass', undefined)).toEqual({ kind: 'none' })
-  })
-
-  it('recomputes the verdict at each position over the window ending there', () => {
-    const history = [100, 100, 400, 400, 400].map((v, i) => sample(10 - i, v))
-    expect(rollingVerdicts(history, rubric, 4)).toEqual([
-      'pass',
-      'breach',
-      'breach',
-      'insufficient'
-    ])
   })
 
   it('keeps the oldest of duplicates', () => {

@@ -60,6 +60,8 @@ mutate "re-run 409 made a warning" src/github/record.ts "CONFLICT.test(message) 
 mutate "timed-out wait records nothing" .github/workflows/example-chart.yml 'seconds=$READY_TIMEOUT' 'exit 1'
 mutate "helm failure records a sample" .github/workflows/example-chart.yml 'no sample recorded (a broken chart is not a timing)"' 'no sample recorded (a broken chart is not a timing)"; echo 0 > "$SAMPLE_FILE"'
 mutate "verdict judged over the whole history" src/core/history/attribution.ts "judge(history.slice(0, rubric.window)," "judge([...history],"
+mutate "backtest position reads later runs" src/core/history/replay.ts "const seen = read.slice(at, at + rule.history.size)" "const seen = read.slice(0, at + rule.history.size)"
+mutate "early stop of the shuffles too early" src/core/stats/changepoint.ts "++hits >= enough) break" "++hits >= enough / 10) break"
 mutate "summary escaping removed" src/core/untrusted/escape.ts "const fence = '\`'.repeat(longest + 1)" "const fence = '\`'.repeat(1 + 0 * longest)"
 mutate "summary table pipes not escaped" src/core/untrusted/escape.ts "replaceAll('|', '\\\\|')" "replaceAll('|', '|')"
 mutate "listing de-duplication removed" src/github/listing.ts "if (seen.has(id)) continue" "if (false) continue"

@@ -37,6 +37,9 @@ import type { SampleBook } from './core/history/sample-book.js'
 import type { NamedReport, Report, Sample } from './core/types.js'
 import { DEFAULT_METRIC } from './core/inputs/metrics.js'
 import { checkVerdict, metricLine, renderMetricsSummary, stepOutputs } from './render/metrics.js'
+import { backtest, type Backtest } from './core/history/backtest.js'
+import { backtestDepth, fullWindowPositions, type GateRule } from './core/history/replay.js'
+import { backtestText } from './render/backtest.js'
 
 /**
  * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
@@ -78,12 +81,17 @@ export async function run(): Promise<void> {
         })
       : undefined
     const plan = timed?.plan ?? planned
+    const rule: GateRule = { rubric: plan.rubric, history: plan.history }
     const metrics = timed
       ? [{ name: DEFAULT_METRIC, report: timed.report }]
       : await checkMetrics(
           client,
           {
             ...plan,
+            // A backtest reads deeper in the same one read; the check judges its own newest part.
+            depth: config.backtest
+              ? backtestDepth(config.backtest, rule, config.lookback)
+              : undefined,
             currentRunNumber: context.runNumber,
             own: ownRun(config, context),
             restoreBook: sampleCacheWanted(config, context)
@@ -93,7 +101,15 @@ export async function run(): Promise<void> {
           rules
         )
     const report = metrics[0].report
-    await publish(report, config, context.eventName, specs ? metrics : undefined)
+    const first = metrics[0]
+    // The backtest replays the inputs' one metric; with `metrics`, each entry has rules of its own.
+    if (config.backtest && specs)
+      core.info('Backtest: not with metrics; give the inputs one metric')
+    const replayed =
+      config.backtest && !specs && 'read' in first
+        ? backtestOf(first.read.samples, rule, config.backtest)
+        : undefined
+    await publish(report, config, context.eventName, replayed, specs ? metrics : undefined)
     const recording = startUpload()
     startUpload = undefined
     // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
@@ -266,6 +282,12 @@ async function optional(what: string, variable: string, write: () => unknown): P
   }
 }
 
+/** The `backtest` input: at most K positions, those with a full window among the samples read. */
+function backtestOf(read: readonly Sample[], rule: GateRule, asked: number): Backtest {
+  const positions = Math.min(asked, fullWindowPositions(read.length, rule.rubric.window))
+  return backtest(read, positions, rule, asked)
+}
+
 /**
  * Outputs, log lines, the job summary and the step's status, from the report. With `metrics`
  * (the input's entries), the scalar outputs describe the first metric, `verdict` is the worst
@@ -275,6 +297,7 @@ export async function publish(
   report: Report,
   config: Config,
   eventName = '',
+  replayed?: Backtest,
   metrics?: readonly NamedReport[]
 ): Promise<void> {
   const all = metrics ?? [{ name: DEFAULT_METRIC, report }]
@@ -283,7 +306,7 @@ export async function publish(
       core.setOutput(name, value)
   })
   if (metrics) await publishSeveral(metrics, config, eventName)
-  else await publishOne(report, config, eventName)
+  else await publishOne(report, config, eventName, replayed)
 }
 
 /** The log, the summary and the status of a check of several metrics. */
@@ -317,7 +340,12 @@ async function publishSeveral(
 }
 
 /** The log, the summary and the status of a check of the inputs' one metric. */
-async function publishOne(report: Report, config: Config, eventName: string): Promise<void> {
+async function publishOne(
+  report: Report,
+  config: Config,
+  eventName: string,
+  replayed?: Backtest
+): Promise<void> {
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
   for (const text of unknownEnvironmentLines(report.history ?? report.samples))
@@ -333,10 +361,13 @@ async function publishOne(report: Report, config: Config, eventName: string): Pr
   for (const text of changeLines(report)) core.info(escapeLog(text, 600))
   const note = certainty(report)
   if (note) core.notice(note)
+  if (replayed) for (const text of backtestText(replayed)) core.info(escapeLog(text, 1000))
   const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
   if (config.summary)
     await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
-      core.summary.addRaw(renderSummary(report, { standingFirst })).write({ overwrite: false })
+      core.summary
+        .addRaw(renderSummary(report, { standingFirst, backtest: replayed }))
+        .write({ overwrite: false })
     )
 
   if (report.verdict === 'breach' && config.failOnBreach) core.setFailed(failureMessage(report))

@@ -1,4 +1,5 @@
-import { judgeHistory, judgeWatched } from '../core/history/attribution.js'
+import { judgeWatched } from '../core/history/attribution.js'
+import { judgeRead } from '../core/history/replay.js'
 import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
 import { DEFAULT_METRIC } from '../core/inputs/metrics.js'
 import { SkipRun } from '../core/errors.js'
@@ -17,7 +18,15 @@ import {
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
-import type { Measured, NamedReport, Report, Result, Sample, Skip } from '../core/types.js'
+import type {
+  HistoryRead,
+  Measured,
+  NamedReport,
+  Report,
+  Result,
+  Sample,
+  Skip
+} from '../core/types.js'
 import { collectEach, measuredOf, type SampleSource } from './source.js'
 import { JobReader } from './job-reader.js'
 import { JobSource } from './job-source.js'
@@ -67,14 +76,26 @@ export interface MetricRule {
   current?: Sample
 }
 
-/** One metric's name and report. */
-export type MetricReport = NamedReport
+/** One metric's name and report, and what was read for it (a backtest replays it). */
+export type MetricReport = NamedReport & { read: HistoryRead }
 
 /**
  * Lists the history, reads the newest samples, and judges their median against the budget.
  * Reads up to `history` samples: the newest `window` are judged, all of them attributed.
  */
 export async function check(client: Client, options: CheckOptions): Promise<Report> {
+  return judgeRead(await readHistory(client, options), options)
+}
+
+/**
+ * The one read of the history of the inputs' one metric: up to `depth` samples (default
+ * `history.size`; a backtest reads deeper), this run's own first, with the runs examined and
+ * not counted.
+ */
+export async function readHistory(
+  client: Client,
+  options: CheckOptions & { depth?: number }
+): Promise<HistoryRead> {
   const only: MetricRule = {
     name: DEFAULT_METRIC,
     file: options.artifact.file,
@@ -84,7 +105,7 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
     current: options.current
   }
   const [metric] = await checkMetrics(client, options, [only])
-  return metric.report
+  return metric.read
 }
 
 /**
@@ -94,9 +115,11 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
  */
 export async function checkMetrics(
   client: Client,
-  options: Omit<CheckOptions, 'current'> & { own?: OwnRun },
+  options: Omit<CheckOptions, 'current'> & { own?: OwnRun; depth?: number },
   metrics: readonly MetricRule[]
 ): Promise<MetricReport[]> {
+  // A backtest reads deeper in the same one read; each metric is judged on its newest part.
+  const depth = Math.max(options.depth ?? 0, options.history.size)
   const { runs } = options
   const listingsSent = afterRequestsSent(requestsSent() + 2)
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
@@ -118,7 +141,7 @@ export async function checkMetrics(
     options,
     read.map(({ source, current }) => ({
       source,
-      wanted: options.history.size - (current ? 1 : 0)
+      wanted: depth - (current ? 1 : 0)
     }))
   )
   // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
@@ -129,9 +152,17 @@ export async function checkMetrics(
   const reports = timed.rules.map((metric, i) => {
     const { samples, skipped } = collected[i]
     const { current, source } = read[i]
-    const history = current ? [current, ...samples] : samples
-    const report = judgeMetric(history, skipped, metric, options, source.label)
-    return { name: metric.name, report, group: timed.groups[i] }
+    const what = {
+      samples: current ? [current, ...samples] : samples,
+      skipped,
+      source: source.label
+    }
+    return {
+      name: metric.name,
+      report: judgeMetricRead(what, metric, options),
+      read: what,
+      group: timed.groups[i]
+    }
   })
   return byShiftWithinGroups(reports)
 }
@@ -229,7 +260,7 @@ function byShiftWithinGroups(
   return [...reports]
     .map((m, i) => ({ m, i }))
     .sort((a, b) => a.m.group - b.m.group || size(b.m) - size(a.m) || a.i - b.i)
-    .map(({ m }) => ({ name: m.name, report: m.report }))
+    .map(({ m }) => ({ name: m.name, report: m.report, read: m.read }))
 }
 
 /** A budgeted metric against its budget; a watched one by its numbers alone. */
@@ -237,15 +268,30 @@ export function judgeMetric(
   history: Sample[],
   skipped: Skip[],
   metric: MetricRule,
-  options: Pick<CheckPlan, 'rubric'>,
+  options: Pick<CheckPlan, 'rubric' | 'history'>,
   source: string
 ): Report {
+  return judgeMetricRead({ samples: history, skipped, source }, metric, options)
+}
+
+/** As `judgeMetric`, on what was read (the newest `history.size` samples are judged). */
+function judgeMetricRead(
+  read: HistoryRead,
+  metric: MetricRule,
+  options: Pick<CheckPlan, 'rubric' | 'history'>
+): Report {
+  const history = { ...options.history, match: metric.match }
+  if (metric.budget !== undefined) {
+    const minShift = metric.minShift ?? metric.budget * 0.05
+    const rubric = { ...options.rubric, budget: metric.budget }
+    return judgeRead(read, { rubric, history: { ...history, minShift } })
+  }
+  const seen = read.samples.slice(0, history.size)
+  const oldest = seen.at(-1)?.run_id ?? 0
+  const skipped =
+    read.samples.length > seen.length ? read.skipped.filter(s => s.run_id > oldest) : read.skipped
   const rule = { minShift: metric.minShift, match: metric.match }
-  if (metric.budget === undefined)
-    return judgeWatched(history, skipped, options.rubric, rule, source)
-  const rubric = { ...options.rubric, budget: metric.budget }
-  const minShift = metric.minShift ?? metric.budget * 0.05
-  return judgeHistory(history, skipped, rubric, { ...rule, minShift }, source)
+  return judgeWatched(seen, skipped, options.rubric, rule, read.source)
 }
 
 export interface ArtifactSourceOptions {

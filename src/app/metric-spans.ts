@@ -15,7 +15,6 @@ import {
   type StepSpan
 } from '../core/history/job-span.js'
 import type { Sample } from '../core/types.js'
-import type { MetricRule } from './check.js'
 
 /** This run, when the check runs inside one: its id, number, commit, link and runner. */
 export interface OwnRun {
@@ -33,7 +32,7 @@ const OWN_ACTION = /helm-rolling-action/
 
 /** The job a span rule names, or this step's own job (the in-progress one on this runner). */
 export function jobOf(
-  rule: Pick<MetricRule, 'name'> & { job?: string },
+  rule: { name: string; job?: string },
   own: readonly JobTiming[] | undefined,
   runnerName: string
 ): JobName {

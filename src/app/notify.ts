@@ -102,7 +102,7 @@ async function issueStep(
     ref: { owner: config.owner, repo: config.repo },
     gate,
     labels: config.issueLabels,
-    rubric: { window: config.window, minRuns: config.minRuns, budget: config.budget },
+    rule: { rubric: request.plan.rubric, history: request.plan.history },
     where: {
       workflow: config.workflow,
       runUrl: `${context.serverUrl}/${context.repository}/actions/runs/${context.runId ?? 0}`,

@@ -25,16 +25,17 @@ import {
   issueMarker,
   keepOldest,
   nextIssueStep,
-  readState,
-  rollingVerdicts
+  readState
 } from '../core/notify/tracking.js'
+import { replayVerdicts, type GateRule } from '../core/history/replay.js'
 import type { Report } from '../core/types.js'
 
 export interface IssueRequest {
   ref: RepoRef
   gate: string
   labels: string[]
-  rubric: { window: number; minRuns: number; budget: number }
+  /** The check's settings: the look back over recent runs replays the gate with them. */
+  rule: GateRule
   where: Where
 }
 
@@ -46,7 +47,7 @@ export async function trackIssue(
 ): Promise<number | undefined> {
   const { ref, gate, where } = request
   const open = await findIssue(client, request)
-  const recent = rollingVerdicts(report.history ?? report.samples, request.rubric, where.closeAfter)
+  const recent = replayVerdicts(report.history ?? report.samples, where.closeAfter, request.rule)
   const step = nextIssueStep({
     verdict: report.verdict,
     recent,

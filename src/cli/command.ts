@@ -1,41 +1,57 @@
 import { parseArgs } from 'node:util'
-import { check, checkMetrics, judgeMetric, type MetricRule } from '../app/check.js'
 import { parse } from 'yaml'
+import { checkMetrics, judgeMetric, readHistory, type MetricRule } from '../app/check.js'
+import { checkSpan } from '../app/job-history.js'
+import { JobReader } from '../app/job-reader.js'
 import { readMetrics } from '../app/metrics-input.js'
 import { metricRules } from '../app/metrics-run.js'
 import { readRunnerContext } from '../io/context.js'
 import { readSmallFile } from '../io/files.js'
 import { checkVerdict, metricsOutput } from '../render/metrics.js'
-import { checkSpan } from '../app/job-history.js'
-import { JobReader } from '../app/job-reader.js'
 import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
-import { judgeHistory } from '../core/history/attribution.js'
+import { backtest } from '../core/history/backtest.js'
+import {
+  backtestDepth,
+  fullWindowPositions,
+  judgeRead,
+  type GateRule
+} from '../core/history/replay.js'
 import { createClient } from '../github/client.js'
 import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import type { NamedReport, Report } from '../core/types.js'
+import type { HistoryRead, NamedReport, Report } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
-import { renderMetricsText, renderText } from './text.js'
+import { backtestJson, renderBacktest, renderMetricsText, renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--decide rubric|confident] [--match KEYS] [--job NAME [--steps SPAN]] [--metrics FILE] [--dir DIR] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--min-runs N] [--decide rubric|confident] [--lookback N] [--history N] [--min-shift S] [--match KEYS] [--artifact-name NAME] [--file PATH] [--job NAME [--steps SPAN]] [--metrics FILE] [--dir DIR] [--backtest [--positions K]] [--json] [--help]'
 
 const HELP = `${USAGE}
 
 Rolling median of "helm install to DaemonSet Ready" seconds across recent workflow runs,
-judged against a budget: the same check as the helm-rolling-action step.
+judged against a budget: the same check as the helm-rolling-action step, with the same
+inputs as flags.
 
   --repo OWNER/NAME   repository whose runs are read (default: $GITHUB_REPOSITORY)
   --workflow FILE     workflow file name or id (default: chart.yml)
-  --branch NAME       only runs on this branch (default: the repository's default branch)
+  --branch NAME       only runs on this branch (default: the repository's default branch);
+                      not with --dir
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
+  --min-runs N        fewer samples than this is insufficient (default: the window)
   --decide MODE       rubric (median against budget) or confident (pass or breach only
-                      when the median's interval is wholly on one side, else inconclusive)
+                      when the runs say so at the stated error rate, else inconclusive)
+  --lookback N        most runs examined (default: 50); with --dir, most folders read
+  --history N         samples read for change-point attribution (default: the window, or
+                      up to 30 within lookback)
+  --min-shift S       seconds; the smallest level shift reported (default: 5% of budget)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
+  --artifact-name T   the artifact of each run, {run_id} its id
+                      (default: helm-install-duration-{run_id})
+  --file PATH         the file inside it (default: install_to_ready_seconds.txt)
   --job NAME          read the samples from GitHub's job timings instead of artifacts:
                       the job's name as GitHub shows it (install (1.29, ubuntu) for a
                       matrix leg); * matches any text
@@ -43,23 +59,32 @@ judged against a budget: the same check as the helm-rolling-action step.
                       the first's start to the last's end (default: the whole job)
   --metrics FILE      several metrics: FILE holds the YAML list of the action's 'metrics'
                       input; prints one line per metric
-  --dir DIR           read artifacts already downloaded, one sub-folder per run
-                      (gh run download -D DIR), instead of the API; no token needed
-  --json              print the action's outputs as JSON instead of the report
+  --dir DIR           read artifacts already downloaded, one sub-folder per run, instead
+                      of the API; no token needed. Download them all with:
+                      gh run download -R OWNER/NAME -p 'helm-install-duration-*' -D DIR
+  --backtest          replay the gate at each position of the history: what it would have
+                      said then, with these settings and with nearby budgets and modes
+  --positions K       with --backtest: the newest K positions (default: every position
+                      with a full window within lookback)
+  --json              print the action's outputs (and the backtest) as JSON
   --help              this text
 
 The token comes from GH_TOKEN or GITHUB_TOKEN (for example GH_TOKEN=$(gh auth token)).
 Exit status: 0 pass, insufficient or inconclusive, 1 breach, 2 bad usage or an empty or
 missing --dir, 3 the check could not run (token refused, workflow not found, network), with
-the reason on stderr and nothing on stdout.
+the reason on stderr and nothing on stdout. With --backtest, the newest position's verdict.
 `
 
 const OFFLINE = `helm-rolling-report: offline: no GH_TOKEN or GITHUB_TOKEN, and no --dir.
 Give a token to read the runs through the GitHub API:
   GH_TOKEN=$(gh auth token) helm-rolling-report --repo OWNER/NAME
-or read artifacts you downloaded already:
-  gh run download --repo OWNER/NAME -D runs <run-id> ... && helm-rolling-report --dir runs
+or read artifacts you downloaded already (every run's, into one folder each):
+  gh run download -R OWNER/NAME -p 'helm-install-duration-*' -D runs
+  helm-rolling-report --dir runs
 `
+
+const NO_REPOSITORY =
+  'no repository to read: give --repo OWNER/NAME (or set GITHUB_REPOSITORY), or --dir DIR for downloaded artifacts'
 
 /** The exit status when the check could not run: the API refused, found nothing, or was unreachable. */
 export const COULD_NOT_CHECK = 3
@@ -70,73 +95,96 @@ export interface CliResult {
   stderr: string
 }
 
-const FLAG_OF: Record<string, string> = { repository: 'repo', 'github-token': 'token (GH_TOKEN)' }
+/** Inputs whose flag is not their name. */
+const FLAG_OF: Record<string, string> = {
+  repository: 'repo',
+  'github-token': 'token (GH_TOKEN)',
+  backtest: 'positions'
+}
+
+/** The inputs the command takes as flags of the same name. */
+const SAME_NAME = [
+  'workflow',
+  'branch',
+  'budget',
+  'min-runs',
+  'decide',
+  'lookback',
+  'history',
+  'min-shift',
+  'match',
+  'artifact-name',
+  'file',
+  'job',
+  'steps'
+] as const
+
+type Flags = Record<string, string | boolean | undefined>
+
+function parseFlags(argv: string[]): Flags {
+  const text = { type: 'string' } as const
+  return parseArgs({
+    args: argv,
+    strict: true,
+    allowPositionals: false,
+    options: {
+      ...Object.fromEntries(SAME_NAME.map(name => [name, text])),
+      repo: text,
+      window: text,
+      dir: text,
+      positions: text,
+      metrics: text,
+      backtest: { type: 'boolean' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' }
+    }
+  }).values
+}
 
 /** Runs the command and returns what to print and the exit status; never exits by itself. */
 export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliResult> {
-  let flags: Record<string, string | boolean | undefined>
+  let flags: Flags
   try {
-    flags = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        repo: { type: 'string' },
-        workflow: { type: 'string' },
-        branch: { type: 'string' },
-        window: { type: 'string' },
-        budget: { type: 'string' },
-        decide: { type: 'string' },
-        match: { type: 'string' },
-        job: { type: 'string' },
-        steps: { type: 'string' },
-        metrics: { type: 'string' },
-        dir: { type: 'string' },
-        json: { type: 'boolean' },
-        help: { type: 'boolean', short: 'h' }
-      }
-    }).values
+    flags = parseFlags(argv)
   } catch (error) {
     return usage(errorMessage(error))
   }
   if (flags.help) return { code: 0, stdout: HELP, stderr: '' }
   const token = env.GH_TOKEN || env.GITHUB_TOKEN || ''
   const dir = typeof flags.dir === 'string' ? flags.dir : undefined
-  if (!token && dir === undefined) return { code: 0, stdout: OFFLINE, stderr: '' }
+  const repository = (flags.repo as string | undefined) ?? env.GITHUB_REPOSITORY
+  if (dir !== undefined && flags.branch !== undefined)
+    return usage(
+      '--branch does not apply to --dir: the folders are the runs you downloaded (choose them when downloading)'
+    )
+  if (flags.positions !== undefined && !flags.backtest) return usage('--positions needs --backtest')
   if (dir !== undefined && (flags.job !== undefined || flags.steps !== undefined))
     return usage('--job and --steps read the jobs API; --dir reads downloaded artifacts: give one')
   // The command runs in no job of its own: the job is always named.
   if (flags.steps !== undefined && flags.job === undefined)
     return usage('--steps needs --job: the command runs in no job of its own to default to')
+  if (flags.backtest && flags.job !== undefined)
+    return usage('--backtest replays artifacts; with --job, leave it out')
 
+  // The flags are checked by the action's own input rules before anything else, offline
+  // too. What a --dir report or an offline answer does not read gets a stand-in that passes.
+  let config: Config
   try {
-    // The action's input rules check the flags too. A --dir report reads no repository and
-    // needs no token, so it gets stand-ins that pass them.
-    const inputs: Record<string, string | undefined> = {
-      'github-token': token || 'not-needed-for---dir',
-      repository:
-        (flags.repo as string | undefined) ??
-        (dir !== undefined ? 'local/dir' : env.GITHUB_REPOSITORY),
-      workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
-      branch: flags.branch as string | undefined,
-      window: (flags.window as string | undefined) ?? env.N,
-      budget: flags.budget as string | undefined,
-      decide: flags.decide as string | undefined,
-      match: flags.match as string | undefined,
-      job: flags.job as string | undefined,
-      steps: flags.steps as string | undefined,
-      metrics: metricsFile(flags.metrics)
-    }
-    const config = readConfig(name => inputs[name] ?? '', {})
-    if (config.metrics) return await several(config, dir, env, flags.json === true)
-    const report = dir !== undefined ? await fromDir(dir, config) : await fromApi(config, env)
-    const stdout = flags.json
-      ? `${JSON.stringify(outputValues(report), null, 2)}\n`
-      : renderText(report)
-    return { code: report.verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
+    config = readConfig(
+      inputReader(flags, env, token || 'not-needed', repository || 'not/given'),
+      {}
+    )
   } catch (error) {
     if (error instanceof InputError)
       return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
+    throw error
+  }
+  if (!token && dir === undefined) return { code: 0, stdout: OFFLINE, stderr: '' }
+  if (dir === undefined && !repository) return usage(NO_REPOSITORY)
+
+  try {
+    return await answer(config, flags, env, dir)
+  } catch (error) {
     if (error instanceof EmptyDirError) return usage(error.message)
     // Exit 1 says breach: a check that could not run has its own code, so that a script
     // never reads a refused token or a mistyped workflow as a verdict.
@@ -148,25 +196,85 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
   }
 }
 
+function inputReader(
+  flags: Flags,
+  env: NodeJS.ProcessEnv,
+  token: string,
+  repository: string
+): (name: string) => string {
+  const inputs: Record<string, string | undefined> = {
+    ...Object.fromEntries(SAME_NAME.map(name => [name, flags[name] as string | undefined])),
+    'github-token': token,
+    repository,
+    workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
+    window: (flags.window as string | undefined) ?? env.N,
+    backtest: flags.positions as string | undefined,
+    metrics: metricsFile(flags.metrics)
+  }
+  return name => inputs[name] ?? ''
+}
+
+/** Reads the history once, judges its newest position, and replays the rest when asked. */
+async function answer(
+  config: Config,
+  flags: Flags,
+  env: NodeJS.ProcessEnv,
+  dir: string | undefined
+): Promise<CliResult> {
+  if (config.metrics) return several(config, dir, env, flags.json === true)
+  if (config.jobs?.job !== undefined) {
+    const report = await fromSpans(config, env)
+    const stdout = flags.json ? json(outputValues(report)) : renderText(report)
+    return { code: report.verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
+  }
+  // The rubric and the history rule do not depend on the branch.
+  const plan = checkPlan(config, '')
+  const rule: GateRule = { rubric: plan.rubric, history: plan.history }
+  const depth = flags.backtest
+    ? backtestDepth(config.backtest, rule, config.lookback)
+    : rule.history.size
+  const read =
+    dir !== undefined
+      ? await readLocalSamples(dir, { ...plan.artifact, lookback: config.lookback }, depth)
+      : await fromApi(config, env, depth)
+  const report = judgeRead(read, rule)
+  const code = report.verdict === 'breach' ? 1 : 0
+  if (!flags.backtest) {
+    const stdout = flags.json ? json(outputValues(report)) : renderText(report)
+    return { code, stdout, stderr: '' }
+  }
+  const full = fullWindowPositions(read.samples.length, config.window)
+  const positions = Math.min(config.backtest ?? full, full)
+  const result = backtest(read.samples, positions, rule, config.backtest)
+  const stdout = flags.json
+    ? json({ ...outputValues(report), backtest: backtestJson(result) })
+    : renderBacktest(result, report, read.source)
+  return { code, stdout, stderr: '' }
+}
+
+const json = (value: unknown) => `${JSON.stringify(value, null, 2)}\n`
+
 function usage(problem: string): CliResult {
   return { code: 2, stdout: '', stderr: `helm-rolling-report: ${problem}\n${USAGE}\n` }
 }
 
-async function fromDir(dir: string, config: Config): Promise<Report> {
-  const collected = await readLocalSamples(dir, config.file, config.history)
-  const { rubric, history } = checkPlan(config, '')
-  return judgeHistory(collected.samples, collected.skipped, rubric, history, dir)
-}
-
-async function fromApi(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
+async function fromApi(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  depth: number
+): Promise<HistoryRead> {
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  const plan = checkPlan(config, branch)
-  const job = config.jobs?.job
-  if (job === undefined) return check(client, plan)
-  // The same history the action reads: the job's runs, each run's span from its jobs.
+  return readHistory(client, { ...checkPlan(config, branch), depth })
+}
+
+/** The same history the action reads from job timings: the job's runs, each run's span. */
+async function fromSpans(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
+  const client = createClient(config.token, testKnobs(env).client)
+  const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
+  const job = config.jobs?.job ?? ''
   return checkSpan(client, {
-    plan,
+    plan: checkPlan(config, branch),
     span: Promise.resolve({ job: { text: job, exact: false }, steps: config.jobs?.steps }),
     reader: new JobReader(client, { owner: config.owner, repo: config.repo })
   })
@@ -210,12 +318,10 @@ async function several(
 async function fromDirMetric(dir: string, config: Config, rule: MetricRule): Promise<NamedReport> {
   if (rule.file === undefined)
     throw new InputError('metrics', `entry ${rule.name}: --dir holds artifacts, not job timings`)
-  const collected = await readLocalSamples(dir, rule.file, config.history)
-  const { rubric } = checkPlan(config, '')
-  return {
-    name: rule.name,
-    report: judgeMetric(collected.samples, collected.skipped, rule, { rubric }, dir)
-  }
+  const plan = checkPlan(config, '')
+  const what = { template: plan.artifact.template, file: rule.file, lookback: config.lookback }
+  const read = await readLocalSamples(dir, what, config.history)
+  return { name: rule.name, report: judgeMetric(read.samples, read.skipped, rule, plan, dir) }
 }
 
 async function fromApiMetrics(

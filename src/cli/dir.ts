@@ -9,8 +9,8 @@ import {
 import { SkipRun } from '../core/errors.js'
 import { readSmallFile } from '../io/files.js'
 import { MAX_SAMPLE_BYTES, cleanDate, cleanSha, parseSample } from '../core/untrusted/parse.js'
-import { collectSamples, type Collected } from '../core/history/samples.js'
-import type { Measured, Result, RunInfo } from '../core/types.js'
+import { collectSamples } from '../core/history/samples.js'
+import type { HistoryRead, Measured, Result, RunInfo } from '../core/types.js'
 
 /** A folder of already downloaded artifacts that holds none: a usage error, exit 2. */
 export class EmptyDirError extends Error {
@@ -26,16 +26,26 @@ interface LocalRun extends RunInfo {
   environment: EnvironmentRead
 }
 
+/** What to read in each folder, and how many folders at most. */
+export interface LocalRead {
+  /** `artifact-name`: which folders are runs' artifacts (`{run_id}` the run's id). */
+  template: string
+  file: string
+  /** Folders examined at most, newest first, as `lookback` runs. */
+  lookback: number
+}
+
 /**
  * Samples from artifacts already on disk, one sub-folder per run as `gh run download` leaves
- * them (`DIR/helm-install-duration-<run_id>/install_to_ready_seconds.txt`), newest run first.
+ * them (`DIR/helm-install-duration-<run_id>/install_to_ready_seconds.txt`), newest run first,
+ * up to `wanted`. Only folders named like the artifact (or named by a run id alone) are runs.
  * The files came from other runs' artifacts, so they are read as untrusted (`readSmallFile`).
  */
 export async function readLocalSamples(
   dir: string,
-  file: string,
-  window: number
-): Promise<Collected> {
+  what: LocalRead,
+  wanted: number
+): Promise<HistoryRead> {
   let folders: string[]
   try {
     folders = readdirSync(dir, { withFileTypes: true })
@@ -44,8 +54,17 @@ export async function readLocalSamples(
   } catch {
     throw new EmptyDirError(`--dir ${dir} does not exist or cannot be read`)
   }
-  if (folders.length === 0) throw new EmptyDirError(`--dir ${dir} holds no run folders`)
-  const runs = folders.map(folder => localRun(dir, folder)).sort((a, b) => b.id - a.id)
+  const named = folderPattern(what.template)
+  const runs = folders
+    .filter(folder => named.test(folder) || /^\d+$/.test(folder))
+    .map(folder => localRun(dir, folder, named))
+    .sort((a, b) => b.id - a.id)
+    .slice(0, what.lookback)
+  if (runs.length === 0)
+    throw new EmptyDirError(
+      `--dir ${dir} holds no run folders (named like ${what.template}, or by a run id)`
+    )
+  const file = what.file
   const fetchSample = async (run: LocalRun): Promise<Measured> => {
     const text = readSmallFile(join(dir, run.folder, file), MAX_SAMPLE_BYTES, file)
     if (text === undefined) throw new SkipRun(`no ${file} in the folder`)
@@ -59,20 +78,32 @@ export async function readLocalSamples(
   async function* one() {
     yield runs
   }
-  return collectSamples(one(), window, fetchSample, 8, () => undefined)
+  const collected = await collectSamples(one(), wanted, fetchSample, 8, () => undefined)
+  return { ...collected, source: dir }
 }
 
-/** The id comes from the folder name's trailing digits, else from metadata.json. */
-function localRun(dir: string, folder: string): LocalRun {
+/** Folder names of the artifact: the template with `{run_id}` as the id's digits. */
+function folderPattern(template: string): RegExp {
+  const parts = template.split('{run_id}').map(part => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  return new RegExp(`^${parts.join('(\\d+)')}$`)
+}
+
+/**
+ * The id comes from the folder's name (the artifact's `{run_id}`, or a bare run id), else from
+ * metadata.json. The run's number and date only from metadata.json: 0 and '' when it has
+ * none, shown as unknown, never made up; the conclusion is not known from a folder at all.
+ */
+function localRun(dir: string, folder: string, named: RegExp): LocalRun {
   const read = readMetadata(join(dir, folder, METADATA_FILE))
   const meta = 'value' in read ? fields(read.value) : {}
+  const fromName = named.exec(folder)?.slice(1).find(Boolean) ?? /^(\d+)$/.exec(folder)?.[1]
   return {
     folder,
     environment: environmentFromMetadata(read),
-    id: Number(/(\d+)$/.exec(folder)?.[1] ?? meta.run_id ?? 0) || 0,
+    id: Number(fromName ?? meta.run_id ?? 0) || 0,
     run_number: Number(meta.run_number) || 0,
     head_sha: cleanSha(meta.sha),
-    conclusion: 'downloaded',
+    conclusion: '',
     created_at: cleanDate(meta.recorded_at),
     html_url: ''
   }

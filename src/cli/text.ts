@@ -16,6 +16,21 @@ import { keyValue } from '../core/history/environment.js'
 import type { NamedReport, Report, Sample } from '../core/types.js'
 import { checkVerdict, shiftOf } from '../render/metrics.js'
 import { varyingKeys } from '../core/history/variation.js'
+import type { Backtest } from '../core/history/backtest.js'
+import { backtestText } from '../render/backtest.js'
+
+export { backtestJson } from '../render/backtest.js'
+
+/** The backtest, then the newest position's verdict: the live check's, and the exit status's. */
+export function renderBacktest(bt: Backtest, report: Report, source: string): string {
+  const lines = [
+    `Source: ${escapeLog(source, 300)}`,
+    ...backtestText(bt).map(line => escapeLog(line, 1000)),
+    '',
+    `Newest position: ${ICON[report.verdict]} ${headline(report)}`
+  ]
+  return lines.join('\n') + '\n'
+}
 
 /** The job summary's banner and table for a terminal; artifact text has no control bytes. */
 export function renderText(report: Report): string {
@@ -26,7 +41,8 @@ export function renderText(report: Report): string {
   if (over) lines.push(`   ${over}`)
   const note = certainty(report)
   if (note) lines.push(`   ${note}`)
-  if (report.match) lines.push(`   ${escapeLog(matchLine(report.match, report.minRuns), 1200)}`)
+  if (report.match)
+    lines.push(`   ${escapeLog(matchLine(report.match, report.minRuns, flag), 1200)}`)
   if (stats.count > 0) {
     lines.push(`   ${spreadLine(stats)}`)
     const span = spanLine(report.samples)
@@ -42,6 +58,9 @@ export function renderText(report: Report): string {
   return lines.join('\n') + '\n'
 }
 
+/** The command's flag for an input: its messages name what the reader can type. */
+const flag = (input: string) => `--${input}`
+
 /** The keys that vary within the history get a column each, as in the job summary. */
 const MOST_COLUMNS = 4
 
@@ -49,15 +68,17 @@ function table(report: Report): string {
   const keys = varyingKeys(report.history ?? report.samples).slice(0, MOST_COLUMNS)
   const cell = (s: Sample, key: string) =>
     s.environment ? escapeLog(keyValue(s.environment, key) ?? '-', 64) : '?'
+  // A run number is shown when known: a --dir folder without metadata.json has none (0).
   const rows = report.samples.map(s => [
-    `#${s.run_number || s.run_id}`,
-    s.head_sha.slice(0, 7) || '-',
+    s.run_number > 0 ? `#${s.run_number}` : '',
+    String(s.run_id || ''),
+    escapeLog(s.head_sha.slice(0, 7), 7) || '-',
     utcMinute(s.created_at) ?? '-',
     escapeLog(s.conclusion || '-', 20),
     ...keys.map(key => cell(s, key)),
     String(round(s.value))
   ])
-  const all = [['run', 'commit', 'date (UTC)', 'conclusion', ...keys, 'seconds'], ...rows]
+  const all = [['run', 'run id', 'commit', 'date (UTC)', 'conclusion', ...keys, 'seconds'], ...rows]
   const widths = all[0].map((_, i) => Math.max(...all.map(r => r[i].length)))
   return all
     .map(r =>

@@ -164,3 +164,14 @@ export interface MatchSummary {
   /** With two or more keys: how many would match with each key dropped in turn. */
   dropped: { key: string; matched: number }[]
 }
+
+/**
+ * What one read of a history gives, before any judging: the samples newest first (this run's
+ * own first, when it has one) and the runs examined and not counted.
+ */
+export interface HistoryRead {
+  samples: Sample[]
+  skipped: Skip[]
+  /** Where the samples came from, for the headings. */
+  source: string
+}

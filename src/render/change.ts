@@ -42,10 +42,14 @@ export function formatP(p: number, alpha = SCAN_ALPHA): string {
   return `p = ${p}`
 }
 
-/** `#412 (abc1234)`: the first run after a split, as plain text. */
-export function runLabel(number: number, sha: string): string {
+/**
+ * `#412 (abc1234)`: the first run after a split, as plain text. A run whose number is not known
+ * (0: a `--dir` folder without metadata.json) is named by its id instead, never `#0`.
+ */
+export function runLabel(number: number, sha: string, id?: number): string {
   const short = sha.slice(0, 7)
-  return short ? `#${number} (${short})` : `#${number}`
+  const name = number > 0 || id === undefined ? `#${number}` : `run ${id}`
+  return short ? `${name} (${short})` : name
 }
 
 function labelOf(index: number, label: string | undefined): string {
@@ -136,7 +140,7 @@ export function changeLines(report: Report): string[] {
   const change = report.change
   if (change) {
     const after = change.firstAfter
-    const label = after && runLabel(after.run_number, after.head_sha)
+    const label = after && runLabel(after.run_number, after.head_sha, after.run_id)
     const commits = splitCommits(change)
     if (change.result.kind !== 'shift') lines.push(quietLine(change, label))
     else if (!commits) lines.push(changeLine(change.result, label))

@@ -84,16 +84,21 @@ function matchedOn(match: MatchSummary): string {
 /**
  * How many samples `match` kept, e.g. `Like for like on image-version=20261122.1: 7 of 30
  * samples read match; 23 from other environments left out (2 with none recorded)`. With
- * too few to judge it also says what dropping each key would leave.
+ * too few to judge it also says what dropping each key would leave. `term` names an input
+ * as the reader gives it: the action's input, or the command's flag.
  */
-export function matchLine(match: MatchSummary, minRuns: number): string {
+export function matchLine(
+  match: MatchSummary,
+  minRuns: number,
+  term: (input: string) => string = input => input
+): string {
   const left = match.read - match.matched
   const unknown = match.unknown ? ` (${match.unknown} with none recorded)` : ''
   const base = `Like for like on ${matchedOn(match)}: ${match.matched} of ${plural(match.read, 'sample')} read match; ${left} from other environments left out${unknown}`
   if (match.matched >= minRuns) return base
   const dropped = match.dropped.map(d => `with ${d.key} dropped ${d.matched}`)
-  const without = [`${match.read} without match`, ...dropped].join(', ')
-  return `${base}. Too few to judge (min-runs ${minRuns}); ${without}. Other environments are never pooled in: wait for more runs like this one, or raise history (up to lookback)`
+  const without = [`${match.read} without ${term('match')}`, ...dropped].join(', ')
+  return `${base}. Too few to judge (${term('min-runs')} ${minRuns}); ${without}. Other environments are never pooled in: wait for more runs like this one, or raise ${term('history')} (up to ${term('lookback')})`
 }
 
 /** Log lines for samples whose environment is unknown, one per reason, naming the runs. */

@@ -63,7 +63,8 @@ export function outputValues(report: Report) {
     budget: report.budget,
     samples: report.samples.map(s => ({
       run_id: s.run_id,
-      run_number: s.run_number,
+      // Unknown (0) for a --dir folder without metadata.json: null, never a made-up 0.
+      run_number: s.run_number > 0 ? s.run_number : null,
       value: s.value,
       head_sha: s.head_sha,
       created_at: s.created_at,

@@ -1,6 +1,8 @@
 import { splitCommits } from '../core/history/attribution.js'
 import { AUTOCORRELATION_HIGH } from '../core/stats/independence.js'
 import { round } from '../core/verdict/rubric.js'
+import type { Backtest } from '../core/history/backtest.js'
+import { backtestMarkdown } from './backtest.js'
 import type { Change, Report, Sample } from '../core/types.js'
 import {
   SAME_COMMIT,
@@ -39,6 +41,8 @@ export interface SummaryOptions {
    * lines and the chart without the tables of samples and skipped runs, `lines` the lines alone.
    */
   compact?: 'chart' | 'lines'
+  /** The `backtest` input's replay, shown after the runs; the verdict above is unchanged. */
+  backtest?: Backtest
 }
 
 /**
@@ -84,6 +88,7 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     history.length && charted ? chart(report, history) : '',
     tables ? table(report.samples, environmentColumns(history, report.samples)) : '',
     tables ? skippedBlock(report) : '',
+    options.backtest ? backtestMarkdown(options.backtest) : '',
     `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
   return parts.filter(Boolean).join('\n\n') + '\n'

@@ -22,10 +22,14 @@ export interface Attribution {
  * this run's own sample stands. The test reads the samples oldest first, so the split's index
  * counts from the oldest run.
  */
-export function attribute(history: readonly Sample[], minShift: number): Attribution {
+export function attribute(
+  history: readonly Sample[],
+  minShift: number,
+  outcomeOnly = false
+): Attribution {
   const oldestFirst = [...history].reverse()
   const values = oldestFirst.map(s => s.value)
-  const result = findChangePoint(values, { minShift })
+  const result = findChangePoint(values, { minShift, outcomeOnly })
   const change: Change = {
     result,
     count: history.length,
@@ -47,10 +51,18 @@ export function attribute(history: readonly Sample[], minShift: number): Attribu
 export function withAttribution(
   report: Report,
   history: readonly Sample[],
-  minShift: number
+  minShift: number,
+  outcomeOnly = false
 ): Report {
-  return { ...report, ...attribute(history, minShift) }
+  return { ...report, ...attribute(history, minShift, outcomeOnly) }
 }
+
+/**
+ * How much of attribution a caller needs: `full` (the live check), `outcome` (whether and where
+ * a shift was found, its size; a p-value that is not significant only bounded), `none` (the
+ * verdict alone: the tracking issue's look back, the backtest's nearby settings).
+ */
+export type AttributionDepth = 'full' | 'outcome' | 'none'
 
 /** What attribution reads beyond the rubric: how many samples, and the smallest shift reported. */
 export interface HistoryRule {
@@ -72,11 +84,14 @@ export function judgeHistory(
   skipped: Skip[],
   rubric: Rubric,
   rule: Pick<HistoryRule, 'minShift' | 'match'>,
-  source: string
+  source: string,
+  depth: AttributionDepth = 'full'
 ): Report {
   const { history, match } = matchHistory(read, rule.match)
   const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
-  return { ...withAttribution(report, history, rule.minShift), ...(match ? { match } : {}) }
+  const attributed =
+    depth === 'none' ? report : withAttribution(report, history, rule.minShift, depth === 'outcome')
+  return { ...attributed, ...(match ? { match } : {}) }
 }
 
 /** A watched metric's `min-shift` when it gives none: this share of its own median. */

@@ -68,6 +68,8 @@ export interface Config {
   otherWorkflow?: boolean
   /** The `metrics` input's YAML text, parsed on use (`parseMetrics`); undefined: one metric. */
   metrics?: string
+  /** Positions to replay for the summary's backtest; undefined: no backtest. */
+  backtest?: number
 }
 
 export const PR_COMMENT_MODES = ['off', 'always', 'on-breach'] as const
@@ -125,7 +127,8 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
     environment: checked('environment', parseEnvironmentLines(input('environment'))),
     match: checked('match', parseMatchKeys(input('match'))),
     jobs: jobTimings(input),
-    otherWorkflow: otherWorkflow(input, env)
+    otherWorkflow: otherWorkflow(input, env),
+    backtest: input('backtest').trim() ? integer(input, 'backtest', 0, 1, MAX_POSITIONS) : undefined
   }
   if (config.jobs && !config.jobs.job && config.otherWorkflow)
     throw new InputError(
@@ -206,6 +209,9 @@ const RUNNER_DEFAULTS: Readonly<Record<string, string>> = {
   budget: '300',
   file: DEFAULT_FILE
 }
+
+/** The most positions a backtest replays: as many as `lookback` can hold runs. */
+export const MAX_POSITIONS = 1000
 
 /** Samples read for attribution unless `history` says otherwise (within window..lookback). */
 export const DEFAULT_HISTORY = 30

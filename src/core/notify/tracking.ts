@@ -7,7 +7,6 @@
  */
 import { createHash } from 'node:crypto'
 import type { PrCommentMode } from '../inputs/config.js'
-import { computeStats, decide } from '../verdict/rubric.js'
 import type { Report, Sample, Verdict } from '../types.js'
 
 /** What makes one gate: two gates in one repository get an issue and a comment each. */
@@ -97,22 +96,6 @@ export function attributionKey(sample: Sample | undefined): string | undefined {
   return ATTRIBUTION.test(sha) ? sha : `run-${sample.run_id}`
 }
 
-/**
- * The rolling verdict at each of the newest `count` runs, newest first: each over the window
- * that ends at that run, recomputed from the history. Too short a history gives
- * `insufficient` there, which never closes an issue.
- */
-export function rollingVerdicts(
-  history: readonly Sample[],
-  rubric: { window: number; minRuns: number; budget: number },
-  count: number
-): Verdict[] {
-  return Array.from({ length: count }, (_, i) => {
-    const values = history.slice(i, i + rubric.window).map(s => s.value)
-    return decide(computeStats(values), rubric.budget, rubric.minRuns)
-  })
-}
-
 export type IssueStep =
   | { kind: 'none' }
   | { kind: 'open'; state: TrackState }
@@ -124,7 +107,7 @@ export const COMMENT_INTERVAL_MS = 86_400_000
 
 export interface IssueFacts {
   verdict: Verdict
-  /** `rollingVerdicts` at the newest `issue-close-after` runs. */
+  /** The verdicts at the newest `issue-close-after` runs (`replayVerdicts`), newest first. */
   recent: readonly Verdict[]
   /** The open issue's state, when there is one. */
   open?: TrackState

@@ -54,6 +54,12 @@ export interface ChangePointOptions {
   refine?: boolean
   /** Ask the recent slow-down test when the scan finds nothing; false: the scan alone (trials). */
   recent?: boolean
+  /**
+   * Only the outcome is wanted (the backtest's earlier positions): the shuffles stop once p can
+   * no longer fall under SCAN_ALPHA. The kind, split and shift are those of the full test; the
+   * p of a `not-significant` result is then a lower bound (still >= SCAN_ALPHA).
+   */
+  outcomeOnly?: boolean
 }
 
 /** Which test found the split: every split (`scan`) or the newest 3-5 runs (`recent`). */
@@ -101,7 +107,8 @@ export function findChangePoint(
   if (!Number.isInteger(permutations) || permutations < 0)
     throw new RangeError('permutations must be a whole number >= 0')
   const ranks = doubledRanks(values)
-  const split = bestSplit(values, ranks, permutations, options.refine ?? true)
+  const stopAt = options.outcomeOnly ? SCAN_ALPHA : undefined
+  const split = bestSplit(values, ranks, permutations, options.refine ?? true, stopAt)
   const large = Math.abs(split.shift) >= options.minShift
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
   // A recent test that overrode a significant scan would move a well-located step; so it
@@ -122,13 +129,15 @@ function bestSplit(
   values: readonly number[],
   { doubled, tieSum }: { doubled: Int32Array; tieSum: number },
   permutations: number,
-  refine: boolean
+  refine: boolean,
+  stopAt?: number
 ): Split {
   const scale = splitScales(values.length, tieSum)
   // A constant series has no spread in ranks: every split is equally (un)remarkable.
   if (scale === null) return splitAt(values, MIN_SIDE, 0, 1, 'scan')
   const observed = scan(doubled, scale)
-  const p = permutationP(doubled, scale, observed.max, permutations, hashSamples(values))
+  const seed = hashSamples(values)
+  const p = permutationP(doubled, scale, observed.max, permutations, seed, stopAt)
   const k = refine ? refineLocation(values, doubled, scale, observed) : observed.k
   return splitAt(values, k, zAt(doubled, scale, k), p, 'scan')
 }
@@ -283,22 +292,26 @@ function reaches(doubled: Int32Array, scale: Float64Array, threshold: number): b
 /**
  * (1 + permutations whose largest |z| reaches the observed) / (1 + permutations): the chance,
  * were there no shift anywhere, of some split at least this extreme. Taking the maximum over
- * splits in every permutation is what corrects for having tried them all.
+ * splits in every permutation is what corrects for having tried them all. With `stopAt`, the
+ * shuffles end once the p-value is sure to be at least that: the same seed draws the same
+ * shuffles, so the answer to "is p under stopAt?" is the full test's.
  */
 function permutationP(
   doubled: Int32Array,
   scale: Float64Array,
   observed: number,
   permutations: number,
-  seed: number
+  seed: number,
+  stopAt?: number
 ): number {
   const next = sfc32(seed)
   const work = Int32Array.from(doubled)
   const threshold = observed - 1e-12
+  const enough = stopAt === undefined ? Infinity : stopAt * (1 + permutations) - 1
   let hits = 0
   for (let i = 0; i < permutations; i++) {
     shuffle(work, next)
-    if (reaches(work, scale, threshold)) hits++
+    if (reaches(work, scale, threshold) && ++hits >= enough) break
   }
   return (1 + hits) / (1 + permutations)
 }
