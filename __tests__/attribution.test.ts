@@ -94,11 +94,12 @@ describe('the summary with a shift', () => {
   const lines = md.split('\n')
 
   it('puts the change line under the banner, linking the run, the commit and the compare view', () => {
+    // The compare view spans a run more either side: the split can be a run off.
     expect(lines[2]).toBe(
-      'Slower since [#415](https://github.com/o/r/actions/runs/595) ' +
-        `([\`2530000\`](https://github.com/o/r/commit/${sha(595)})): ` +
+      'Slower since about [#415](https://github.com/o/r/actions/runs/595) ' +
+        `([\`2530000\`](https://github.com/o/r/commit/${sha(595)})) ±1 run: ` +
         '+38.5 s (182 s -> 220.5 s), p = 0.0013 · ' +
-        `[compare \`2520000...2530000\`](https://github.com/o/r/compare/${sha(594)}...${sha(595)})`
+        `[compare \`2510000...2540000\`](https://github.com/o/r/compare/${sha(593)}...${sha(596)})`
     )
   })
 
@@ -114,16 +115,17 @@ describe('the summary with a shift', () => {
     )
     // The MAD of these 16 samples is 3 s: 15 s is 5 of them.
     expect(md).toContain(
-      '· window 10 · min-runs 10 · history 16 samples · min-shift 15 s (5.0 MAD)</sub>'
+      '· window 10 · min-runs 10 · history 16 samples · min-shift 15 s (5.0 MAD) · p-values are per check: over 20 consecutive checks of a flat 30-run history, about 25% see at least one false shift</sub>'
     )
   })
 
-  it('says a shift with one commit on both sides is not a code change, without a compare link', () => {
+  it('says a shift with one commit on both sides has the same commit there, naming no cause', () => {
     const same = renderSummary(reportOf(history(STEP, () => ({ head_sha: 'b'.repeat(40) }))))
     const line = same.split('\n')[2]
     expect(line).toMatch(
-      /^Slower since .* · same commit before and after: a runner or cluster change, not code$/
+      /^Slower since about .* · the same commit ran on either side of the shift \(±1 run\)$/
     )
+    expect(line).not.toMatch(/runner|cluster|not code|cause/)
     expect(same).not.toContain('/compare/')
   })
 
@@ -133,7 +135,7 @@ describe('the summary with a shift', () => {
     )
     const text = renderSummary(reportOf(bad))
     expect(text).not.toContain('javascript:alert(1))')
-    expect(text.split('\n')[2]).toMatch(/^Slower since #415 \(`2530000`\): /)
+    expect(text.split('\n')[2]).toMatch(/^Slower since about #415 \(`2530000`\) ±1 run: /)
   })
 })
 
@@ -145,7 +147,7 @@ describe('the summary without a shift, and this run', () => {
   it('says there is no shift in small print and keeps the single-series chart', () => {
     const flat = [200, 201, 199, 200, 202, 198, 200, 201, 199, 200]
     const md = renderSummary(reportOf(history(flat)))
-    expect(md).toMatch(/<sub>No shift \(p = [\d.]+\) · 10 runs tested<\/sub>/)
+    expect(md).toMatch(/<sub>No shift found \(p = [\d.]+\) · 10 runs tested<\/sub>/)
     expect(md).toContain('"plotColorPalette": "#4c78a8, #d62728"')
     expect(md).not.toContain('orange')
   })
@@ -166,7 +168,7 @@ describe('the summary without a shift, and this run', () => {
   it('gives the same lines in the log and the terminal, as plain text', () => {
     const report = reportOf(withCurrent)
     expect(changeLines(report)).toEqual([
-      'Slower since #415 (2530000): +39 s (182 s -> 221 s), p = 0.001; compare 2520000...2530000',
+      'Slower since about #415 (2530000) ±1 run: +39 s (182 s -> 221 s), p = 0.001; compare 2510000...2540000',
       'This run, 260 s, is slower than all of the last 15'
     ])
     const text = renderText(report)

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { residualMad } from '../src/core/stats/residuals.js'
 import {
   below,
   doubledRanks,
@@ -61,7 +62,7 @@ describe('findChangePoint', () => {
     expect(result.shift).toBeLessThan(-30)
     expect(result.z).toBeLessThan(0)
     expect(changeLine(result, runLabel(412, 'abc1234ffff'))).toMatch(
-      /^Faster since #412 \(abc1234\): -\d/
+      /^Faster since about #412 \(abc1234\) ±1 run: -\d/
     )
   })
 
@@ -149,6 +150,23 @@ describe('findChangePoint', () => {
     expect(small).toMatchObject({ kind: 'none', reason: 'below-min-shift', minShift: 10 })
     expect(split(small).p).toBeLessThan(0.05)
     expect(findChangePoint(values, { minShift: 4 })).toMatchObject({ kind: 'shift', index: 10 })
+  })
+
+  it('min-shift in MADs reads the residuals around the split: the step does not inflate them', () => {
+    const values = Array.from({ length: 20 }, (_, i) => 200 + (i % 3) * 0.5 + (i >= 10 ? 5 : 0))
+    // Around the two levels the runs spread 0.5 s (MAD); the whole history's MAD is 2.5 s.
+    expect([residualMad(values, 10), residualMad(values)]).toEqual([0.5, 2.5])
+    // 3 MADs: 1.5 s of the residuals (3 × 2.5 = 7.5 s of the whole would hide the 5 s step).
+    expect(findChangePoint(values, { minShift: 0, minShiftMads: 3 })).toMatchObject({
+      kind: 'shift',
+      index: 10,
+      shift: 5
+    })
+    expect(findChangePoint(values, { minShift: 0, minShiftMads: 12 })).toMatchObject({
+      kind: 'none',
+      reason: 'below-min-shift',
+      minShift: 6
+    })
   })
 
   it('refuses non-finite samples and nonsense permutation counts', () => {
@@ -284,18 +302,20 @@ describe('wording', () => {
 
   it('names the run, shift, levels and p of a shift', () => {
     expect(changeLine({ kind: 'shift', ...base }, at)).toBe(
-      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), p = 0.01'
+      'Slower since about #412 (abc1234) ±1 run: +38 s (182 s -> 220 s), p = 0.01'
     )
     expect(
       changeLine({ kind: 'shift', ...base, shift: -12.25, before: 220, after: 207.75, z: -3 }, at)
-    ).toBe('Faster since #412 (abc1234): -12.3 s (220 s -> 207.8 s), p = 0.01')
-    expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(/since #9:/)
-    expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since sample 8:/)
+    ).toBe('Faster since about #412 (abc1234) ±1 run: -12.3 s (220 s -> 207.8 s), p = 0.01')
+    expect(changeLine({ kind: 'shift', ...base }, runLabel(9, ''))).toMatch(
+      /since about #9 ±1 run:/
+    )
+    expect(changeLine({ kind: 'shift', ...base })).toMatch(/^Slower since about sample 8 ±1 run:/)
   })
 
   it('names the recent test when it found the shift, with p against its own 1%', () => {
     expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00296 }, at)).toBe(
-      'Slower since #412 (abc1234): +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
+      'Slower since about #412 (abc1234) ±1 run: +38 s (182 s -> 220 s), recent slow-down test, p = 0.003'
     )
     expect(changeLine({ kind: 'shift', ...base, method: 'recent', p: 0.00996 }, at)).toMatch(
       /p = 0\.00996$/
@@ -304,11 +324,11 @@ describe('wording', () => {
 
   it('says no shift with its p, or why a significant one is not reported', () => {
     expect(changeLine({ kind: 'none', reason: 'not-significant', ...base, p: 0.4 }, at)).toBe(
-      'No shift (p = 0.4)'
+      'No shift found (p = 0.4)'
     )
     expect(
       changeLine({ kind: 'none', reason: 'below-min-shift', minShift: 15, ...base, shift: 4 }, at)
-    ).toBe('No shift beyond the 15 s minimum: +4 s since #412 (abc1234), p = 0.01')
+    ).toBe('No shift found beyond the 15 s minimum: +4 s since about #412 (abc1234), p = 0.01')
     expect(changeLine({ kind: 'too-few', n: 6, needed: 8 })).toBe(
       'Too few runs to attribute a shift: 6, need 8'
     )

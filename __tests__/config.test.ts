@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import { readConfig } from '../src/core/inputs/config.js'
+import { checkPlan, readConfig } from '../src/core/inputs/config.js'
 import { readValue } from '../src/io/files.js'
 
 const env = {
@@ -90,16 +90,16 @@ describe('readConfig', () => {
     expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
   })
 
-  it('decide: rubric by default; confident needs min-runs >= 6, since no interval exists below', () => {
+  it('decide: rubric by default; confident needs min-runs >= 5, since fewer never decide', () => {
     expect(read({ 'github-token': 't' }).decide).toBe('rubric')
-    expect(read({ 'github-token': 't', decide: 'confident', 'min-runs': '6' }).decide).toBe(
+    expect(read({ 'github-token': 't', decide: 'confident', 'min-runs': '5' }).decide).toBe(
       'confident'
     )
-    expect(() => read({ 'github-token': 't', decide: 'confident', 'min-runs': '5' })).toThrow(
-      /'decide' confident needs min-runs >= 6 .* got min-runs 5/
+    expect(() => read({ 'github-token': 't', decide: 'confident', 'min-runs': '4' })).toThrow(
+      /'decide' confident needs min-runs >= 5 .* got min-runs 4/
     )
-    expect(() => read({ 'github-token': 't', decide: 'confident', window: '5' })).toThrow(
-      /'decide' confident needs min-runs >= 6/
+    expect(() => read({ 'github-token': 't', decide: 'confident', window: '4' })).toThrow(
+      /'decide' confident needs min-runs >= 5/
     )
   })
 
@@ -180,6 +180,12 @@ describe('history and min-shift (change-point attribution)', () => {
     const config = read({ 'github-token': 't', history: '50', 'min-shift': '0' })
     expect(config).toMatchObject({ window: 10, history: 50, minShift: 0 })
     expect(read({ 'github-token': 't', 'min-shift': '7.5' }).minShift).toBe(7.5)
+    // In MADs of the residuals: no seconds threshold beside it, and the plan carries both.
+    const mads = read({ 'github-token': 't', 'min-shift': '2.5MAD' })
+    expect([mads.minShift, mads.minShiftMads]).toEqual([0, 2.5])
+    expect(checkPlan(mads, 'main').history).toMatchObject({ minShift: 0, minShiftMads: 2.5 })
+    expect(read({ 'github-token': 't', 'min-shift': '2 mad' }).minShiftMads).toBe(2)
+    expect(read({ 'github-token': 't' }).minShiftMads).toBeUndefined()
   })
 
   it('keep working when the window is larger than lookback', () => {
@@ -190,8 +196,15 @@ describe('history and min-shift (change-point attribution)', () => {
     ['history', '5', /'history' must be a whole number from 10 to 50, got "5"/],
     ['history', '51', /'history' must be a whole number from 10 to 50/],
     ['history', 'all', /'history' must be a whole number/],
-    ['min-shift', '-1', /'min-shift' must be a number of seconds >= 0, got "-1"/],
-    ['min-shift', '5%', /'min-shift' must be a number of seconds >= 0/]
+    [
+      'min-shift',
+      '-1',
+      /'min-shift' must be a number of seconds >= 0 or MADs \(2.5mad\), got "-1"/
+    ],
+    ['min-shift', '5%', /'min-shift' must be a number of seconds >= 0/],
+    ['min-shift', '0mad', /'min-shift' in MADs must be over 0 and at most 100, got "0mad"/],
+    ['min-shift', '101 mad', /'min-shift' in MADs must be over 0/],
+    ['min-shift', 'mad', /'min-shift' must be a number of seconds >= 0 or MADs/]
   ])('rejects %s %j naming the input', (name, value, message) => {
     expect(() => read({ 'github-token': 't', [name]: value })).toThrow(message)
   })

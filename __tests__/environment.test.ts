@@ -232,17 +232,22 @@ describe('variation, matching and the shift', () => {
     const changed = { value: { 'image-version': ['A', 'B'] as [string, string] } }
     const constant = { value: {} }
     expect(shiftCause(changed, true)).toBe(
-      'same commit before and after; the environment changed there: image-version A -> B'
+      'same commit on either side; the environment also changed there: image-version A -> B'
     )
     expect(shiftCause(changed, false)).toBe(
-      'the environment changed there too (image-version A -> B), as did the commit: either may be the cause'
+      'the environment also changed there: image-version A -> B; so did the commit'
+    )
+    // With the history's pace: how often a split lands that near a change by coincidence.
+    expect(shiftCause(changed, false, { near: 9, of: 25 })).toBe(
+      'the environment also changed there: image-version A -> B (by coincidence alone: 9 of the 25 places a split can fall in this history are as near a change); so did the commit'
     )
     expect(shiftCause(constant, false)).toBe(
       'the commit changed there, the recorded environment did not'
     )
-    expect(shiftCause(constant, true)).toMatch(
-      /^same commit and recorded environment before and after/
-    )
+    expect(shiftCause(constant, true)).toBe('same commit and recorded environment on either side')
+    // Counts and what changed together; never a cause.
+    for (const text of [shiftCause(changed, true), shiftCause(constant, true)])
+      expect(text).not.toMatch(/cause|runner|cluster|network/)
     expect(shiftCause({ reason: 'x' }, true)).toBeUndefined()
     expect(shiftCause(undefined, false)).toBeUndefined()
   })

@@ -1,7 +1,14 @@
 import { describe, expect, it } from '@jest/globals'
 import { uniforms } from '../__fixtures__/changepoint-series.js'
-import { mad, median, medianInterval } from '../src/core/stats/summary.js'
-import { computeStats, decide } from '../src/core/verdict/rubric.js'
+import {
+  CONFIDENT_ALPHA,
+  CONFIDENT_MIN,
+  confidentCount,
+  mad,
+  median,
+  medianInterval
+} from '../src/core/stats/summary.js'
+import { computeStats, conclusive, decide } from '../src/core/verdict/rubric.js'
 
 describe('median', () => {
   it('takes the middle value of an odd count', () => {
@@ -87,29 +94,78 @@ describe('decide', () => {
   })
 })
 
+describe("k(n): the confident rule's count, re-derived from the binomial distribution", () => {
+  /** P(Bin(n, 1/2) >= k) by exact integer counts: sum of C(n, i) for i >= k, over 2^n. */
+  const upperTail = (n: number, k: number): number => {
+    let c = 1n
+    let total = 0n
+    for (let i = 0; i <= n; i++) {
+      if (i >= k) total += c
+      c = (c * BigInt(n - i)) / BigInt(i + 1)
+    }
+    return Number(total) / 2 ** n
+  }
+  it('is the smallest k with P(Bin(n, 1/2) >= k) <= 5.5%, for every window from 1 to 1,000', () => {
+    for (let n = 1; n <= 1000; n++) {
+      const k = confidentCount(n)
+      if (n < CONFIDENT_MIN) {
+        // Even all n on one side happens more often than 5.5%: never decides.
+        expect([n, k, upperTail(n, n) > CONFIDENT_ALPHA]).toEqual([n, null, true])
+        continue
+      }
+      expect(k).not.toBeNull()
+      const found = k as number
+      expect([n, upperTail(n, found) <= CONFIDENT_ALPHA]).toEqual([n, true])
+      expect([n, upperTail(n, found - 1) > CONFIDENT_ALPHA]).toEqual([n, true])
+    }
+  })
+  it('is 8 of 10 and 15 of 20, as the contract says; 5 of 5 from the fewest runs', () => {
+    expect([confidentCount(4), confidentCount(5), confidentCount(10), confidentCount(20)]).toEqual([
+      null,
+      5,
+      8,
+      15
+    ])
+  })
+})
+
 describe('decide: confident', () => {
   const stats = (values: number[]) => computeStats(values)
-  it('passes only when the interval lies at or under the budget, breaches only when over', () => {
-    const values = [250, 260, 270, 280, 290, 295, 299, 310, 320, 330]
-    expect(decide(stats(values), 300, 10, 'confident')).toBe('inconclusive')
-    expect(decide(stats(values), 320, 10, 'confident')).toBe('pass')
-    expect(decide(stats(values), 259.999, 10, 'confident')).toBe('breach')
-    expect(decide(stats(values), 260, 10, 'confident')).toBe('inconclusive')
-  })
-  it('is insufficient before inconclusive', () => {
-    expect(decide(stats([250, 260, 270, 280, 290, 310, 320]), 300, 10, 'confident')).toBe(
-      'insufficient'
-    )
-  })
-  it('at n = 10, a confident pass needs 9 of 10 runs within budget (every arrangement)', () => {
+  it('breaches at 8 of 10 over, passes at 8 of 10 within, else inconclusive (every count)', () => {
     for (let within = 0; within <= 10; within++) {
       const values = Array.from({ length: 10 }, (_, i) => (i < within ? 290 - i : 310 + i))
       const verdict = decide(stats(values), 300, 10, 'confident')
       expect([within, verdict]).toEqual([
         within,
-        within >= 9 ? 'pass' : within <= 1 ? 'breach' : 'inconclusive'
+        within >= 8 ? 'pass' : within <= 2 ? 'breach' : 'inconclusive'
       ])
+      // conclusive follows the same rule, whatever the mode.
+      expect([within, conclusive(stats(values), 300)]).toEqual([within, verdict !== 'inconclusive'])
     }
+  })
+  it('counts a run exactly at the budget, as printed, as within', () => {
+    const values = [300, 300.0001, 290, 280, 270, 260, 250, 240, 330, 340]
+    expect(decide(stats(values), 300, 10, 'confident')).toBe('pass')
+    expect(decide(stats(values.map(v => (v === 290 ? 301 : v))), 300, 10, 'confident')).toBe(
+      'inconclusive'
+    )
+  })
+  it('a breach at 8 of 10 over is conclusive though the 2nd-to-9th interval includes the budget', () => {
+    const s = stats([290, 295, 301, 302, 303, 304, 305, 306, 307, 308])
+    expect(decide(s, 300, 10, 'confident')).toBe('breach')
+    expect(decide(s, 300, 10)).toBe('breach')
+    expect([s.ciLow, s.ciHigh]).toEqual([295, 307])
+    expect(conclusive(s, 300)).toBe(true)
+  })
+  it('decides from 5 runs (all 5 on one side), never below', () => {
+    expect(decide(stats([301, 302, 303, 304, 305]), 300, 5, 'confident')).toBe('breach')
+    expect(decide(stats([299, 302, 303, 304, 305]), 300, 5, 'confident')).toBe('inconclusive')
+    expect(decide(stats([301, 302, 303, 304]), 300, 4, 'confident')).toBe('inconclusive')
+  })
+  it('is insufficient before inconclusive', () => {
+    expect(decide(stats([250, 260, 270, 280, 290, 310, 320]), 300, 10, 'confident')).toBe(
+      'insufficient'
+    )
   })
   it('rubric never says inconclusive, on 2,000 seeded histories around the budget', () => {
     const uniform = uniforms(21)

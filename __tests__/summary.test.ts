@@ -57,60 +57,64 @@ describe('certainty', () => {
   // The review's example: median 342.5, 8 of 10 runs over, 97% interval 290-360 s.
   const review = [280, 290, 330, 335, 340, 345, 350, 355, 360, 365]
 
-  it('counts the runs over the budget, compared as the verdict is', () => {
-    expect(overLine(report(review))).toBe('8 of 10 runs over the 300 s budget')
+  it('counts the runs over the budget, compared as the verdict is, and whether that decides', () => {
+    // 8 of 10 over decides (the confident rule, in every mode), though the two-sided interval
+    // of the median printed beside it still includes the budget: both said, no contradiction.
+    expect(overLine(report(review))).toBe(
+      '8 of 10 runs over the 300 s budget (conclusive: 8 of 10 on one side decide, which a median at the budget shows in at most 5.5% of checks; the two-sided 97% interval of the median, 290-360 s, still includes the budget)'
+    )
     expect(overLine(report([300, 300.0004, 300.0006]))).toBe('1 of 3 runs over the 300 s budget')
     expect(overLine(report([]))).toBeUndefined()
   })
 
-  it('calls a breach with the budget inside its interval not conclusive, never noise', () => {
+  it('a breach at 8 of 10 over is conclusive; at 7 of 10 it is not, said in counts', () => {
     const r = report(review)
     expect(r.verdict).toBe('breach')
-    expect(certainty(r)).toBe('not conclusive: the 97% interval 290-360 s includes the budget')
+    expect(certainty(r)).toBeUndefined()
+    const seven = report([280, 290, 295, 335, 340, 345, 350, 355, 360, 365])
+    expect(seven.verdict).toBe('breach')
+    expect(certainty(seven)).toBe(
+      'not conclusive: 7 of 10 runs over the budget and 3 within; 8 of 10 on one side decide'
+    )
   })
 
-  it('says the same of a pass with the budget inside its interval', () => {
+  it('says the same of a pass', () => {
     const r = report([250, 260, 270, 280, 290, 295, 299, 305, 320, 340])
     expect(r.verdict).toBe('pass')
-    expect(certainty(r)).toBe('not conclusive: the 97% interval 260-320 s includes the budget')
+    expect(certainty(r)).toBe(
+      'not conclusive: 3 of 10 runs over the budget and 7 within; 8 of 10 on one side decide'
+    )
   })
 
-  it('says nothing more when the interval lies wholly on one side, pass or breach', () => {
+  it('says nothing more when the runs decide and the interval lies wholly on one side', () => {
     const pass = report([100, 110, 120, 130, 140, 150, 160, 170, 180, 190])
     const breach = report([310, 320, 330, 340, 350, 360, 370, 380, 390, 400])
     expect([pass.verdict, breach.verdict]).toEqual(['pass', 'breach'])
     expect(certainty(pass)).toBeUndefined()
     expect(certainty(breach)).toBeUndefined()
     expect([conclusive(pass.stats, 300), conclusive(breach.stats, 300)]).toEqual([true, true])
+    expect(overLine(breach)).toBe(
+      '10 of 10 runs over the 300 s budget (conclusive: 8 of 10 on one side decide, which a median at the budget shows in at most 5.5% of checks)'
+    )
   })
 
-  it('counts the budget itself as inside: a pass whose interval ends at it is conclusive', () => {
-    const r = report([100, 110, 120, 130, 140, 150, 160, 170, 300, 400])
-    expect(r.stats.ciHigh).toBe(300)
+  it('counts a run at the budget as within', () => {
+    const r = report([100, 110, 120, 130, 140, 150, 300, 300, 300.001, 400])
     expect(certainty(r)).toBeUndefined()
-    const over = report([100, 110, 120, 130, 140, 150, 160, 170, 300.001, 400])
-    expect(certainty(over)).toMatch(/^not conclusive/)
+    const over = report([100, 110, 120, 130, 140, 150, 300, 300.001, 300.001, 400])
+    expect(certainty(over)).toMatch(/^not conclusive: 3 of 10 runs over/)
   })
 
-  it('under 6 samples gives no interval and says the verdict rests on those runs', () => {
-    const expected = [
-      'no interval below 6 samples: the verdict rests on 1 run',
-      'no interval below 6 samples: the verdict rests on 2 runs',
-      'no interval below 6 samples: the verdict rests on 3 runs',
-      'no interval below 6 samples: the verdict rests on 4 runs',
-      'no interval below 6 samples: the verdict rests on 5 runs'
-    ]
+  it('under 5 samples never decides, and says the verdict rests on those runs', () => {
     for (let n = 1; n <= 6; n++) {
       const r = report(Array.from({ length: n }, (_, i) => 310 + i))
       expect(r.verdict).toBe('breach')
-      if (n < 6) {
-        expect(r.stats.ciLow).toBeNull()
-        expect(certainty(r)).toBe(expected[n - 1])
-      } else {
-        // 6 samples: the 96.9% interval is the extremes, 310-315, wholly over.
-        expect(r.stats).toMatchObject({ ciLow: 310, ciHigh: 315 })
-        expect(certainty(r)).toBeUndefined()
-      }
+      if (n < 5)
+        expect(certainty(r)).toBe(
+          `not conclusive: the verdict rests on ${n} run${n === 1 ? '' : 's'}; at least 5, all on one side of the budget, are needed to decide`
+        )
+      // From 5, all on one side decide.
+      else expect(certainty(r)).toBeUndefined()
     }
     expect(certainty(report([100, 200, 300, 400], 300, 10))).toBeUndefined()
   })

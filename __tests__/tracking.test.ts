@@ -16,6 +16,7 @@ import {
   type TrackState
 } from '../src/core/notify/tracking.js'
 import type { Verdict } from '../src/core/types.js'
+import { replayVerdicts } from '../src/core/history/replay.js'
 import { makeSample } from '../__fixtures__/run.js'
 
 const sample = makeSample
@@ -117,6 +118,31 @@ describe('the lifecycle', () => {
     })
   })
 
+  it('reads a split that wobbles by one run as the same shift: no new comment', () => {
+    const told = open({ attributed: 'run-5', held: 3, commented: 'run-5' })
+    // The split moved from run 5 to run 6; run 5 is now the last run before it.
+    const wobble = nextIssueStep({
+      verdict: 'breach',
+      recent: [],
+      open: told,
+      attribution: 'run-6',
+      nearby: ['run-5', 'run-6', 'run-7'],
+      now
+    })
+    expect(wobble).toMatchObject({ kind: 'update', comment: false, state: { held: 4 } })
+    // Two runs away is another shift: it holds for two checks, then is commented on.
+    const moved = { ...told, attributed: 'run-9', held: 1 }
+    const far = nextIssueStep({
+      verdict: 'breach',
+      recent: [],
+      open: moved,
+      attribution: 'run-9',
+      nearby: ['run-8', 'run-9', 'run-10'],
+      now
+    })
+    expect(far).toMatchObject({ kind: 'update', comment: true, state: { commented: 'run-9' } })
+  })
+
   it('closes only on a pass at every recent position, and never on insufficient', () => {
     expect(step('pass', open())).toEqual({ kind: 'close' })
     expect(step('pass', open(), undefined, ['pass', 'pass', 'breach'])).toEqual({ kind: 'none' })
@@ -125,6 +151,17 @@ describe('the lifecycle', () => {
     })
     expect(step('insufficient', open())).toEqual({ kind: 'none' })
     expect(step('pass', undefined)).toEqual({ kind: 'none' })
+  })
+
+  it('replays the verdicts in the decide mode in use: confident leaves 7 of 10 inconclusive', () => {
+    const values = [310, 310, 310, 310, 310, 310, 310, 290, 290, 290, 290]
+    const history = values.map((v, i) => sample(20 - i, v))
+    const rule = (decide: 'rubric' | 'confident') => ({
+      rubric: { window: 10, minRuns: 10, budget: 300, decide },
+      history: { size: 10, minShift: 15, match: [] }
+    })
+    expect(replayVerdicts(history, 2, rule('rubric'))).toEqual(['breach', 'breach'])
+    expect(replayVerdicts(history, 2, rule('confident'))).toEqual(['inconclusive', 'inconclusive'])
   })
 
   it('keeps the oldest of duplicates', () => {
@@ -254,7 +291,7 @@ describe('the issue names an environment change at the shift', () => {
     }
     const body = issueBody(issueMarker(gate, { held: 1 }), report, bodyOptions)
     expect(body).toContain('image-version 20261115.1')
-    expect(body).toContain('as did the commit')
+    expect(body).toContain('so did the commit')
     expect(body).not.toMatch(/@org|(?<!&)#7/)
   })
 })

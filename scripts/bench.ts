@@ -14,8 +14,7 @@ import { requestBound } from '../__fixtures__/bound.js'
 import { cacheEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import type { FakeRun } from '../__fixtures__/github-server.js'
-import { busyHistory, makeRuns, timedHistory, withNewRun } from '../__fixtures__/history.js'
-import { GATE, RUNNER, SPAN, currentRun, installJob, runningJob } from '../__fixtures__/jobs.js'
+import { busyHistory, makeRuns, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
 
@@ -47,10 +46,6 @@ interface Measure {
   verdictMs?: number
   /** The first request after process start. */
   firstRequestMs?: number
-  /** The `median` output. */
-  median?: number
-  /** Jobs requests (job timings). */
-  jobReads?: number
 }
 
 const median = (xs: number[]) => {
@@ -92,8 +87,6 @@ async function measureAction(
       GITHUB_RUN_ATTEMPT: '1',
       ...(runNumber ? { GITHUB_RUN_NUMBER: String(runNumber) } : {}),
       GITHUB_REF: 'refs/heads/main',
-      // Job timings find this step's own job by the runner's name; artifacts ignore it.
-      RUNNER_NAME: RUNNER,
       RSS_FILE: rssFile,
       OUTPUTS_AT_FILE: outputsAtFile
     },
@@ -123,8 +116,6 @@ async function measureAction(
     rssMb: Number(readFileSync(rssFile, 'utf8')) / 1024,
     loadMs: loaded ? Number(loaded[1]) : undefined,
     count: Number(r.outputs.count),
-    median: Number(r.outputs.median),
-    jobReads: fake.apiCalls().filter(c => /\/jobs\?/.test(c)).length,
     writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0),
     allCalls: fake.requests.length,
     verdictMs: outputsAt - r.startedAt,
@@ -240,91 +231,8 @@ async function repeat(
     rssMb: Math.max(...all.map(m => m.rssMb ?? 0)) || undefined,
     allCalls: pick(m => m.allCalls),
     verdictMs: pick(m => m.verdictMs),
-    median: pick(m => m.median),
-    jobReads: pick(m => m.jobReads),
     firstRequestMs: pick(m => m.firstRequestMs)
   }
-}
-
-/** This run, in progress on RUNNER, its wait ended before the action's step: 150 s. */
-const timedRunning = (id: number, runNumber: number): FakeRun => ({
-  ...(currentRun([runningJob(installJob(150), GATE)], id) as FakeRun),
-  run_number: runNumber
-})
-
-/** The median the first check must give: this run's 150 s and the 9 newest counted spans. */
-function expectedTimedMedian(window: number): number {
-  const counted = timedHistory(window * 2)
-    .filter(run => run.conclusion === 'success' && run.jobs?.[0].steps[3].conclusion !== 'skipped')
-    .map(run => {
-      const [, , install, wait] = run.jobs?.[0].steps ?? []
-      return (wait.end ?? 0) - (install.start ?? 0)
-    })
-  return median([150, ...counted.slice(0, window - 1)])
-}
-
-/**
- * Job timings (`steps`), no artifact anywhere: the first check (no cache entry, the default
- * history of 30), the same check warm, and the steady state (the previous run's check saved
- * the cache, that run completed since, this run checks). Returns the table's rows.
- */
-async function jobTimings(window: number): Promise<string[]> {
-  const inputs = { steps: SPAN, history: '' }
-  const rowOf = (label: string, m: Measure, target: string) =>
-    `| ${label} | ${m.count} | ${m.median} | ${m.api} | ${m.jobReads} | ${m.blobs} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} | ${target} |`
-  const fresh = (id: number) => {
-    fake.runs = [timedRunning(id, 1001), ...timedHistory()]
-    fake.cache.reset()
-  }
-  const coldId = runId++
-  const cold = await repeat(
-    REPEATS,
-    () => fresh(coldId),
-    () => measureAction(fake, window, inputs, coldId, 1001)
-  )
-  const expected = expectedTimedMedian(window)
-  if (cold.median !== expected)
-    throw new Error(`job timings: first check's median ${cold.median}, expected ${expected}`)
-  const warm = await repeat(
-    REPEATS,
-    async () => {
-      fresh(coldId)
-      await measureAction(fake, window, inputs, coldId, 1001)
-    },
-    () => measureAction(fake, window, inputs, coldId, 1001)
-  )
-  const steady = await repeat(
-    REPEATS,
-    async () => {
-      const previous = runId++
-      fresh(previous)
-      await measureAction(fake, window, inputs, previous, 1001)
-      const done = fake.runs[0]
-      Object.assign(done, {
-        status: 'completed',
-        conclusion: 'success',
-        created_at: '2026-11-01T01:00:00Z',
-        updated_at: '2026-11-01T01:20:00Z',
-        jobs: [installJob(150)]
-      })
-      fake.runs = [timedRunning(runId++, 1002), ...fake.runs]
-    },
-    async () => {
-      const m = await measureAction(fake, window, inputs, fake.runs[0].id, 1002)
-      if (process.env.BENCH_DEBUG)
-        console.log(
-          fake.requests
-            .map(q => `${q.method} ${q.path.slice(0, 90)} ${q.at} ${q.doneAt}`)
-            .join('\n')
-        )
-      return m
-    }
-  )
-  return [
-    rowOf('first check, no cache entry', cold, `median ${expected}; about 1 request per run read`),
-    rowOf('warm, nothing new', warm, '–'),
-    rowOf('steady state (one new run)', steady, '<= 3 requests, outputs <= 500 ms')
-  ]
 }
 
 const fake = new FakeGitHub({ latencyMs: LATENCY_MS })
@@ -334,7 +242,6 @@ const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)
 const slow = new FakeGitHub({ latencyMs: RT_LATENCY_MS })
 await slow.start()
 const depthRows: string[] = []
-const jobRows: string[] = []
 const steadyRows: string[] = []
 const rows: string[] = []
 const writes = (m: Measure) => `${m.writes} write${m.writes === 1 ? '' : 's'}`
@@ -401,30 +308,7 @@ async function scenario(
   row(label, 'warm, one new run', warmPlusOne, targets?.[2])
 }
 
-/** bench/job-timings.md: the job timings rows, on their own (BENCH_JOBS_ONLY runs them alone). */
-function writeJobTimings(): void {
-  const text = [
-    '# Benchmark: job timings (`steps`)',
-    '',
-    `${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores (load average ${LOAD_AT_START.toFixed(1)} at the start, ${loadavg()[0].toFixed(1)} now), ${LATENCY_MS} ms latency per request, lookback ${LOOKBACK}, window 10, the default history (30), median of ${REPEATS} action runs; \`steps: ${SPAN}\`.`,
-    '',
-    "History: 500 completed runs with job timings and no artifact anywhere; of every 5, 3 ran the install and the wait, 1 failed the install (its wait skipped: the run is skipped), 1 was cancelled (not counted). This run is in progress, its wait ended before the action's step (150 s). **API requests** are every REST call (the runs listing and the jobs requests); **jobs requests** are the ones to `…/runs/{run_id}/jobs`. Times from process start: the first request, the outputs written, the exit (after the cache save).",
-    '',
-    '| check | samples | median | API requests | jobs requests | blob downloads | first request ms | outputs written ms | exit ms | target |',
-    '|---|--:|--:|--:|--:|--:|--:|--:|--:|---|',
-    ...jobRows,
-    ''
-  ].join('\n')
-  writeFileSync(resolve('bench', 'job-timings.md'), text)
-}
-
 try {
-  if (process.env.BENCH_JOBS_ONLY) {
-    jobRows.push(...(await jobTimings(10)))
-    writeJobTimings()
-    console.log(readFileSync(resolve('bench', 'job-timings.md'), 'utf8'))
-    process.exit(0)
-  }
   // BENCH_BEFORE_DIST: another build's dist/index.js, measured alternately with this one.
   const builds: [string, string | undefined][] = process.env.BENCH_BEFORE_DIST
     ? [
@@ -446,9 +330,6 @@ try {
     }
   }
   if (process.env.BENCH_STEADY_ONLY) process.exit(0)
-  jobRows.push(...(await jobTimings(10)))
-  for (const row of jobRows) console.log(row)
-  writeJobTimings()
   for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number)) {
     await scenario(`window ${window}, history ${window}`, window)
     // The default history reads 30 samples for attribution: the cold check's cost, once.

@@ -43,11 +43,19 @@ mutate "digest check removed" src/github/artifacts.ts "if (actual !== expected.t
 mutate "workflow_run check removed" src/github/artifacts.ts "a.name === name && a.workflowRunId === runId" "a.name === name"
 mutate "budget boundary made strict" src/core/verdict/rubric.ts "return round(value) <= round(budget)" "return round(value) < round(budget)"
 mutate "boundary compared unrounded" src/core/verdict/rubric.ts "return round(value) <= round(budget)" "return value <= budget"
-mutate "rubric mode says inconclusive" src/core/verdict/rubric.ts "if (mode === 'confident' && !conclusive(stats, budget))" "if (!conclusive(stats, budget))"
-mutate "confident mode ignores the interval" src/core/verdict/rubric.ts "if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'" "if (false) return 'inconclusive'"
+mutate "rubric mode says inconclusive" src/core/verdict/rubric.ts "if (mode === 'confident') return confidentVerdict(stats, budget)" "if (mode === 'confident' || stats.count > 0) return confidentVerdict(stats, budget)"
+mutate "confident mode ignores the count" src/core/verdict/rubric.ts "if (mode === 'confident') return confidentVerdict(stats, budget)" "if (false) return confidentVerdict(stats, budget)"
 mutate "inconclusive before insufficient" src/core/verdict/rubric.ts "  if (stats.median === null || stats.count < minRuns) return 'insufficient'
-  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'" "  if (mode === 'confident' && stats.ciLow !== null && !conclusive(stats, budget)) return 'inconclusive'
+  if (mode === 'confident') return confidentVerdict(stats, budget)" "  if (mode === 'confident' && stats.count > 0) return confidentVerdict(stats, budget)
   if (stats.median === null || stats.count < minRuns) return 'insufficient'"
+mutate "k(n) at a looser error rate" src/core/stats/summary.ts "at >= 0 && tail <= CONFIDENT_ALPHA; at--" "at >= 0 && tail <= 2 * CONFIDENT_ALPHA; at--"
+mutate "confident: a run at the budget counted as over" src/core/verdict/rubric.ts "if (signHigh !== null && atOrUnder(signHigh, budget)) return 'pass'" "if (signHigh !== null && signHigh < budget) return 'pass'"
+mutate "conclusive from the interval again" src/core/verdict/rubric.ts "return confidentVerdict(stats, budget) !== 'inconclusive'" "return stats.ciLow !== null && stats.ciHigh !== null && (atOrUnder(stats.ciHigh, budget) || !atOrUnder(stats.ciLow, budget))"
+mutate "attribution comment on a one-run wobble" src/core/notify/tracking.ts "(key === attribution || (facts.nearby ?? []).includes(key))" "key === attribution"
+mutate "independence read on the raw history" src/core/history/attribution.ts "lagOneAutocorrelation(stepResiduals(values, fittedStep(result)))" "lagOneAutocorrelation(values)"
+mutate "min-shift in MADs ignored" src/core/stats/changepoint.ts "if (mads === undefined) return options.minShift" "if (true) return options.minShift"
+mutate "min-shift MADs of the whole history" src/core/stats/residuals.ts "return mad(stepResiduals(values, index)) ?? 0" "return mad(stepResiduals(values)) ?? 0"
+mutate "compare link at the exact split" src/core/history/attribution.ts "change.spanFrom = oldestFirst[Math.max(0, at - 2)]" "change.spanFrom = oldestFirst[at - 1]"
 mutate "inconclusive fails the step" src/main.ts "if (report.verdict === 'inconclusive') core.warning(" "if (report.verdict === 'inconclusive') core.setFailed("
 mutate "recent test speaks before the scan" src/core/stats/changepoint.ts "if (split.p < SCAN_ALPHA && large) return" "if (false) return"
 mutate "recent test without Bonferroni" src/core/stats/recent.ts "p: Math.min(1, looks.length * best.p)" "p: best.p"

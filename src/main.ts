@@ -4,6 +4,8 @@ import { checkJobTimings } from './app/job-check.js'
 import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
 import { readMetrics } from './app/metrics-input.js'
 import type { OwnRun } from './app/metric-spans.js'
+import type { Knobs } from './app/knobs.js'
+import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -18,13 +20,7 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import {
-  restoreSamples,
-  saveSamples,
-  type CacheHost,
-  type JobCacheScope,
-  type StoredBook
-} from './cache/sample-cache.js'
+import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/untrusted/escape.js'
@@ -69,37 +65,23 @@ export async function run(): Promise<void> {
     startUpload = () => (config.record ? record(config, context, rules) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
-    const planned = checkPlan(config, branch, context.runId)
-    // Job timings: a source of their own (app/job-check.ts), which also resolves this step's job.
-    const timed = config.jobs
-      ? await checkJobTimings(client, {
-          config,
-          context,
-          plan: planned,
-          cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
-          rereadMs: knobs.rereadMs
-        })
-      : undefined
-    const plan = timed?.plan ?? planned
+    if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
+    const plan = checkPlan(config, branch, context.runId)
     const rule: GateRule = { rubric: plan.rubric, history: plan.history }
-    const metrics = timed
-      ? [{ name: DEFAULT_METRIC, report: timed.report }]
-      : await checkMetrics(
-          client,
-          {
-            ...plan,
-            // A backtest reads deeper in the same one read; the check judges its own newest part.
-            depth: config.backtest
-              ? backtestDepth(config.backtest, rule, config.lookback)
-              : undefined,
-            currentRunNumber: context.runNumber,
-            own: ownRun(config, context),
-            restoreBook: sampleCacheWanted(config, context)
-              ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
-              : undefined
-          },
-          rules
-        )
+    const metrics = await checkMetrics(
+      client,
+      {
+        ...plan,
+        // A backtest reads deeper in the same one read; the check judges its own newest part.
+        depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
+        currentRunNumber: context.runNumber,
+        own: ownRun(config, context),
+        restoreBook: sampleCacheWanted(config, context)
+          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+          : undefined
+      },
+      rules
+    )
     const report = metrics[0].report
     const first = metrics[0]
     // The backtest replays the inputs' one metric; with `metrics`, each entry has rules of its own.
@@ -131,9 +113,7 @@ export async function run(): Promise<void> {
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,
-      timed
-        ? saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
-        : saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
@@ -381,4 +361,42 @@ async function publishOne(
     if (config.failOnInsufficient) core.setFailed(`Rolling median ${line}${matched}`)
     else core.warning(`Rolling median ${line}${matched}`)
   }
+}
+
+interface TimedRun {
+  config: Config
+  context: RunnerContext
+  branch: string
+  cacheHost: CacheHost
+  knobs: Knobs
+}
+
+/**
+ * The action with job timings (`job`, `steps`): the check reads this run's jobs too (which
+ * job is this step's, and its own span), then the verdict, the issue and comment, and the
+ * cache save, as for artifacts. Nothing is recorded: these inputs refuse `value` and `record`.
+ */
+async function runTimed(client: Client, run: TimedRun): Promise<void> {
+  const { config, context, cacheHost, knobs } = run
+  const timed = await checkJobTimings(client, {
+    config,
+    context,
+    plan: checkPlan(config, run.branch, context.runId),
+    // Job samples are keyed by run id and attempt, not an artifact digest: GHES uses it too.
+    cache: config.cache ? { host: cacheHost, timeoutMs: knobs.cacheTimeoutMs } : undefined,
+    rereadMs: knobs.rereadMs
+  })
+  const { report } = timed
+  await publish(report, config, context.eventName)
+  await notify(report, {
+    config,
+    context,
+    plan: timed.plan,
+    current: report.samples.find(s => s.current),
+    client,
+    match: config.match,
+    timeoutMs: knobs.notifyTimeoutMs
+  })
+  core.info(describeUsage(client.usage))
+  await saveBook(timed.book, config, context, cacheHost, knobs.cacheTimeoutMs, timed.scope)
 }

@@ -1,8 +1,8 @@
-import { judgeHistory } from '../core/history/attribution.js'
+import { judgeRead } from '../core/history/replay.js'
 import type { CheckPlan } from '../core/inputs/config.js'
 import type { JobBook } from '../core/history/job-book.js'
 import type { SpanSpec } from '../core/history/job-span.js'
-import type { Reach, Report, Sample, Skip } from '../core/types.js'
+import type { HistoryRead, Reach, Report, Sample, Skip } from '../core/types.js'
 import type { Client } from '../github/client.js'
 import type { JobReader } from './job-reader.js'
 import { JobSource } from './job-source.js'
@@ -25,23 +25,29 @@ export interface SpanCheckOptions {
  */
 export async function checkSpan(client: Client, options: SpanCheckOptions): Promise<Report> {
   const { plan } = options
+  const read = await readSpanHistory(client, options)
+  const report = judgeRead(read, { rubric: plan.rubric, history: plan.history })
+  const window = read.samples.slice(0, plan.history.size)
+  return { ...report, reach: reachOf(window, read.skipped) }
+}
+
+/**
+ * The one read of the history from job timings: up to `depth` samples (default the plan's
+ * history; the command's backtest reads deeper), this run's own first when it counts.
+ */
+export async function readSpanHistory(
+  client: Client,
+  options: SpanCheckOptions & { depth?: number }
+): Promise<HistoryRead> {
+  const { plan } = options
+  const depth = Math.max(options.depth ?? 0, plan.history.size)
   const source = new JobSource(options)
   // Whether this run counts is known only once its jobs are read: one more run is read
   // meanwhile, and the oldest dropped when this run counts, so nothing waits on it.
-  const collected = await collectFrom(client, plan, source, plan.history.size)
+  const collected = await collectFrom(client, plan, source, depth)
   const [current, span] = await Promise.all([options.current, options.span])
-  const history = (current ? [current, ...collected.samples] : collected.samples).slice(
-    0,
-    plan.history.size
-  )
-  const report = judgeHistory(
-    history,
-    collected.skipped,
-    plan.rubric,
-    plan.history,
-    label(plan, span)
-  )
-  return { ...report, reach: reachOf(history, collected.skipped) }
+  const samples = (current ? [current, ...collected.samples] : collected.samples).slice(0, depth)
+  return { samples, skipped: collected.skipped, source: label(plan, span) }
 }
 
 /** A skip that says a name was not found: where a renamed job or step stops the history. */

@@ -9,9 +9,10 @@ import { excludeReason, listRuns, type Run } from '../github/runs.js'
 
 /**
  * Where a listed run's sample comes from: the seam between listing the runs and reading them.
- * The artifact source (`check.ts`) downloads the run's artifact; the job-timings source
- * (`job-source.ts`) reads the run's jobs. A source answers the run's sample, or throws
- * `SkipRun` with the reason it does not count; anything else fails the check.
+ * A source answers the run's sample, or throws `SkipRun` with the reason it does not count;
+ * anything else fails the check. The job-timings source (`job-source.ts`) is one; the artifact
+ * path's `fetchSample` (`check.ts`) keeps the same contract and moves behind this interface
+ * when several metrics share one check (each run's artifact and jobs read once).
  */
 export interface SampleSource {
   read(run: Run): Promise<Measured>

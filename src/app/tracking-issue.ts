@@ -24,6 +24,7 @@ import {
   isIssueOf,
   issueMarker,
   keepOldest,
+  nearbyKeys,
   nextIssueStep,
   readState
 } from '../core/notify/tracking.js'
@@ -53,6 +54,7 @@ export async function trackIssue(
     recent,
     open: open && readState(open.body, gate),
     attribution: attributionKey(attributionOf(report)),
+    nearby: nearbyKeys(report),
     now: where.now
   })
   const title = issueTitle(report, where.workflow)

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util'
 import { parse } from 'yaml'
 import { checkMetrics, judgeMetric, readHistory, type MetricRule } from '../app/check.js'
-import { checkSpan } from '../app/job-history.js'
+import { readSpanHistory } from '../app/job-history.js'
 import { JobReader } from '../app/job-reader.js'
 import { readMetrics } from '../app/metrics-input.js'
 import { metricRules } from '../app/metrics-run.js'
@@ -21,7 +21,7 @@ import { createClient } from '../github/client.js'
 import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import type { HistoryRead, NamedReport, Report } from '../core/types.js'
+import type { HistoryRead, NamedReport } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
 import { backtestJson, renderBacktest, renderMetricsText, renderText } from './text.js'
 
@@ -41,12 +41,14 @@ inputs as flags.
   --window N          samples the median is taken over (default: $N, else 10)
   --budget S          seconds; passes when median <= budget (default: 300)
   --min-runs N        fewer samples than this is insufficient (default: the window)
-  --decide MODE       rubric (median against budget) or confident (pass or breach only
-                      when the runs say so at the stated error rate, else inconclusive)
+  --decide MODE       rubric (median against budget) or confident (breach when at least
+                      k(n) of the n runs are over the budget, pass when k(n) are within,
+                      else inconclusive; 8 of 10, 15 of 20)
   --lookback N        most runs examined (default: 50); with --dir, most folders read
   --history N         samples read for change-point attribution (default: the window, or
                       up to 30 within lookback)
-  --min-shift S       seconds; the smallest level shift reported (default: 5% of budget)
+  --min-shift S       seconds, or MADs (2.5mad); the smallest level shift reported
+                      (default: 5% of budget)
   --match KEYS        environment keys (image-version,kind): only samples that equal
                       the newest sample's on them count (like for like)
   --artifact-name T   the artifact of each run, {run_id} its id
@@ -163,8 +165,6 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
   // The command runs in no job of its own: the job is always named.
   if (flags.steps !== undefined && flags.job === undefined)
     return usage('--steps needs --job: the command runs in no job of its own to default to')
-  if (flags.backtest && flags.job !== undefined)
-    return usage('--backtest replays artifacts; with --job, leave it out')
 
   // The flags are checked by the action's own input rules before anything else, offline
   // too. What a --dir report or an offline answer does not read gets a stand-in that passes.
@@ -222,11 +222,6 @@ async function answer(
   dir: string | undefined
 ): Promise<CliResult> {
   if (config.metrics) return several(config, dir, env, flags.json === true)
-  if (config.jobs?.job !== undefined) {
-    const report = await fromSpans(config, env)
-    const stdout = flags.json ? json(outputValues(report)) : renderText(report)
-    return { code: report.verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
-  }
   // The rubric and the history rule do not depend on the branch.
   const plan = checkPlan(config, '')
   const rule: GateRule = { rubric: plan.rubric, history: plan.history }
@@ -265,18 +260,15 @@ async function fromApi(
 ): Promise<HistoryRead> {
   const client = createClient(config.token, testKnobs(env).client)
   const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  return readHistory(client, { ...checkPlan(config, branch), depth })
-}
-
-/** The same history the action reads from job timings: the job's runs, each run's span. */
-async function fromSpans(config: Config, env: NodeJS.ProcessEnv): Promise<Report> {
-  const client = createClient(config.token, testKnobs(env).client)
-  const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
-  const job = config.jobs?.job ?? ''
-  return checkSpan(client, {
-    plan: checkPlan(config, branch),
+  const plan = checkPlan(config, branch)
+  const job = config.jobs?.job
+  if (job === undefined) return readHistory(client, { ...plan, depth })
+  // The same history the action reads: the job's runs, each run's span from its jobs.
+  return readSpanHistory(client, {
+    plan,
     span: Promise.resolve({ job: { text: job, exact: false }, steps: config.jobs?.steps }),
-    reader: new JobReader(client, { owner: config.owner, repo: config.repo })
+    reader: new JobReader(client, { owner: config.owner, repo: config.repo }),
+    depth
   })
 }
 

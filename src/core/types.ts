@@ -67,6 +67,12 @@ export interface Stats {
   ciHigh: number | null
   /** Coverage of the interval [ciLow, ciHigh], e.g. 0.979 for 10 samples. */
   ciLevel: number | null
+  /**
+   * The confident rule's bounds: the k(n)-th largest sample (over the budget: k(n) runs are)
+   * and the k(n)-th smallest (at or under it: k(n) runs are); null under 5 samples.
+   */
+  signLow: number | null
+  signHigh: number | null
 }
 
 export interface Report {
@@ -116,16 +122,29 @@ export interface Change {
   result: ChangePoint
   /** Samples tested (the history's length). */
   count: number
-  /** The smallest shift reported, seconds. */
+  /** The smallest shift reported, seconds (0 when given in MADs). */
   minShift: number
-  /** Lag-1 autocorrelation of the history's ranks; null under 20 samples. */
+  /** `min-shift` in MADs of the residuals around the fitted step. */
+  minShiftMads?: number
+  /**
+   * Lag-1 autocorrelation of the ranks of the residuals around the fitted step (around the
+   * median when there is none); null under 20 samples.
+   */
   autocorrelation: number | null
   /** The first run after the split; absent when too few samples to test. */
   firstAfter?: Sample
-  /** The last run before it: the compare view runs from its commit to firstAfter's. */
+  /** The last run before it. */
   lastBefore?: Sample
+  /**
+   * One run further either side (the split may be a run off): the compare view runs from
+   * spanFrom's commit to spanTo's.
+   */
+  spanFrom?: Sample
+  spanTo?: Sample
   /** With a shift: whether the environment changed within two runs of it. */
   environment?: EnvironmentShift
+  /** When it did: how many of the history's possible splits lie that near a change. */
+  environmentPace?: ChangePace
 }
 
 /** What the check cost against the token's hourly budget, from GitHub's own headers. */
@@ -150,6 +169,14 @@ export type KeyChanges = Record<string, [string | null, string | null]>
  * constant there); the reason says why it cannot be told (a run there has no environment).
  */
 export type EnvironmentShift = Result<KeyChanges>
+
+/** How many of the places a split can fall lie within two runs of an environment change. */
+export interface ChangePace {
+  /** Splits where the environment changed within reach (`environmentAround`). */
+  near: number
+  /** Splits the test can report: 3 samples or more on each side. */
+  of: number
+}
 
 /** With `match`: what matching left of the samples read. */
 export interface MatchSummary {

@@ -3,8 +3,10 @@
  * summary, the log and the terminal report. No Markdown: the summary passes its own linked
  * run label, and escaping is the caller's job.
  */
-import { splitCommits } from '../core/history/attribution.js'
+import { fittedStep, splitCommits } from '../core/history/attribution.js'
 import {
+  ALPHA_UNION,
+  CONSECUTIVE_FALSE_SHIFTS,
   RECENT_ALPHA,
   SCAN_ALPHA,
   type ChangePoint,
@@ -16,8 +18,12 @@ import type { Change, Report } from '../core/types.js'
 import { shiftCause } from './environment.js'
 import { plural, seconds as exactSeconds } from './wording.js'
 
-/** Said instead of a compare link when the runs either side of the split share a commit. */
-export const SAME_COMMIT = 'same commit before and after: a runner or cluster change, not code'
+/**
+ * Said instead of a compare link when the runs either side of the split (one more each way)
+ * share a commit: what the data show, and no cause (a false shift, a split a run off, or an
+ * image pulled by tag all look the same here).
+ */
+export const SAME_COMMIT = 'the same commit ran on either side of the shift (±1 run)'
 
 /** `38 s`, `12.5 s`: one decimal at most, since run times are noisier than that. */
 function seconds(value: number): string {
@@ -58,7 +64,8 @@ function labelOf(index: number, label: string | undefined): string {
 
 /**
  * One line for a change-point result, e.g.
- * `Slower since #412 (abc1234): +38 s (182 s -> 220 s), p = 0.01`.
+ * `Slower since about #412 (abc1234) ±1 run: +38 s (182 s -> 220 s), p = 0.01`: the reported
+ * run is exact about 3 times in 4 at a first breach, within one run about 9 in 10.
  * `label` names the run at the result's index (`runLabel`, or the summary's linked version);
  * without it the sample's position is named.
  */
@@ -67,8 +74,9 @@ export function changeLine(result: ChangePoint, label?: string): string {
     case 'too-few':
       return `Too few runs to attribute a shift: ${result.n}, need ${result.needed}`
     case 'none':
-      if (result.reason === 'not-significant') return `No shift (${formatP(result.p)})`
-      return `No shift beyond the ${seconds(result.minShift)} minimum: ${signed(result.shift)} since ${labelOf(result.index, label)}, ${formatP(result.p)}`
+      // "found": a large p is no evidence that nothing changed.
+      if (result.reason === 'not-significant') return `No shift found (${formatP(result.p)})`
+      return `No shift found beyond the ${seconds(result.minShift)} minimum: ${signed(result.shift)} since about ${labelOf(result.index, label)}, ${formatP(result.p)}`
     case 'shift': {
       // The estimate's sign says which way; z breaks a zero estimate's tie.
       const slower = result.shift !== 0 ? result.shift > 0 : result.z > 0
@@ -77,7 +85,7 @@ export function changeLine(result: ChangePoint, label?: string): string {
         result.method === 'recent'
           ? `recent slow-down test, ${formatP(result.p, RECENT_ALPHA)}`
           : formatP(result.p)
-      return `${slower ? 'Slower' : 'Faster'} since ${labelOf(result.index, label)}: ${signed(result.shift)} (${levels}), ${p}`
+      return `${slower ? 'Slower' : 'Faster'} since about ${labelOf(result.index, label)} ±1 run: ${signed(result.shift)} (${levels}), ${p}`
     }
   }
 }
@@ -102,7 +110,7 @@ function comparison({ slowerThan, fasterThan, ties, of }: Standing): string {
   return `is ${slower ? 'slower' : 'faster'} than ${count === of ? 'all' : count} of the last ${of}${equal}`
 }
 
-/** A result that is not a shift, with how many runs the test saw: `No shift (p = 0.4) · 16 runs tested`. */
+/** A result that is not a shift, with how many runs the test saw: `No shift found (p = 0.4) · 16 runs tested`. */
 export function quietLine(change: Change, label?: string): string {
   const line = changeLine(change.result, label)
   // Too few already says how many there were.
@@ -110,22 +118,50 @@ export function quietLine(change: Change, label?: string): string {
 }
 
 /**
- * The history's lag-1 autocorrelation (20 samples or more), with a warning when it is high
- * enough that the false-shift rates measured on independent runs do not hold.
+ * The lag-1 autocorrelation of the history's residuals around its fitted levels (20 samples or
+ * more), with a hint when it is high enough that the rates measured on independent runs may
+ * not hold. A hint, not a test: it fires on some independent histories and misses some
+ * drifting ones (docs/statistics.md).
  */
 export function independenceLine(change: Change): string | undefined {
   const r = change.autocorrelation
   if (r === null) return undefined
-  const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')} is ${r.toFixed(2)}`
+  const around = fittedStep(change.result) === undefined ? 'median' : 'two fitted levels'
+  const shown = `Lag-1 autocorrelation of the ${plural(change.count, 'run')} around their ${around} is ${r.toFixed(2)}`
   if (r < AUTOCORRELATION_HIGH) return shown
-  const measured = AR_FALSE_SHIFTS.map(a => `${Math.round(a.rate * 100)}% at ${a.phi}`).join(
-    ' and '
-  )
-  return `${shown}: runs are not independent, so shifts are over-reported (seeded trials over ${AR_FALSE_SHIFTS[0].n} runs: ${measured}, against 5% or less for independent runs)`
+  const phis = AR_FALSE_SHIFTS.map(a => a.phi).join(' / ')
+  const rates = AR_FALSE_SHIFTS.map(a => `${Math.round(a.rate * 100)}%`).join(' / ')
+  return `${shown}: runs may not be independent. The shift test, the interval, \`conclusive\` and \`confident\` assume they are: in seeded trials over ${AR_FALSE_SHIFTS[0].n} flat runs, drifting runners (AR(1) φ ${phis}) gave false shifts in ${rates} of histories, against ${pctText(ALPHA_UNION)} or less for independent runs`
 }
 
-/** `min-shift 15 s (1.4 MAD)`: the threshold in the history's own spread. */
+/** `4.5%`. */
+function pctText(rate: number): string {
+  return `${Number((rate * 100).toPrecision(2))}%`
+}
+
+/**
+ * The footnote on p-values: each is per check, and consecutive checks are many tests, e.g.
+ * `p-values are per check: over 20 checks of a flat 30-run history, about 25% see at least one
+ * false shift`.
+ */
+export function perCheckNote(): string {
+  const { checks, history, rate } = CONSECUTIVE_FALSE_SHIFTS
+  return `p-values are per check: over ${checks} consecutive checks of a flat ${history}-run history, about ${Math.round(rate * 100)}% see at least one false shift`
+}
+
+/**
+ * `min-shift 15 s (1.4 MAD)`: the threshold in the history's own spread; or, given in MADs,
+ * `min-shift 2.5 MAD of the residuals (25 s at this split)`.
+ */
 export function minShiftPhrase(change: Change, history: readonly number[]): string {
+  if (change.minShiftMads !== undefined) {
+    const result = change.result
+    const at =
+      result.kind === 'none' && result.reason === 'below-min-shift'
+        ? ` (${seconds(result.minShift)} at this split)`
+        : ''
+    return `min-shift ${change.minShiftMads} MAD of the residuals${at}`
+  }
   const spread = mad(history)
   const inMads = spread ? ` (${(change.minShift / spread).toFixed(1)} MAD)` : ''
   return `min-shift ${seconds(change.minShift)}${inMads}`
@@ -145,7 +181,7 @@ export function changeLines(report: Report): string[] {
     if (change.result.kind !== 'shift') lines.push(quietLine(change, label))
     else if (!commits) lines.push(changeLine(change.result, label))
     else {
-      const cause = shiftCause(change.environment, commits.same)
+      const cause = shiftCause(change.environment, commits.same, change.environmentPace)
       const compare = `compare ${commits.before.slice(0, 7)}...${commits.after.slice(0, 7)}`
       const note = commits.same
         ? (cause ?? SAME_COMMIT)

@@ -4,6 +4,7 @@
  */
 import { describeEnvironment } from '../core/history/environment.js'
 import type {
+  ChangePace,
   Sample,
   Environment,
   EnvironmentShift,
@@ -56,22 +57,31 @@ export function changesPhrase(changed: KeyChanges): string {
 /**
  * What changed at a shift besides the level, replacing the bare "same commit" note when the
  * environment is known around the shift; undefined when it is not (the caller says what it
- * said before). `sameCommit`: whether the runs either side ran one commit. The data shows
- * what changed together, never which of them caused the shift.
+ * said before). `sameCommit`: whether the runs either side ran one commit. The data show
+ * what changed together, never which of them caused the shift; `pace` says how often a split
+ * anywhere in this history would land as near an environment change.
  */
 export function shiftCause(
   shift: EnvironmentShift | undefined,
-  sameCommit: boolean
+  sameCommit: boolean,
+  pace?: ChangePace
 ): string | undefined {
   if (!shift || 'reason' in shift) return undefined
   const changes = Object.keys(shift.value).length ? changesPhrase(shift.value) : undefined
-  if (sameCommit && changes)
-    return `same commit before and after; the environment changed there: ${changes}`
-  if (sameCommit)
-    return 'same commit and recorded environment before and after: something not recorded changed (the runner, the cluster, the network)'
-  if (changes)
-    return `the environment changed there too (${changes}), as did the commit: either may be the cause`
+  const also = changes && `the environment also changed there: ${changes}${paceNote(pace)}`
+  if (sameCommit && also) return `same commit on either side; ${also}`
+  if (sameCommit) return 'same commit and recorded environment on either side'
+  if (also) return `${also}; so did the commit`
   return 'the commit changed there, the recorded environment did not'
+}
+
+/**
+ * `(by coincidence alone: 9 of the 25 places a split can fall in this history are as near a
+ * change)`: how often a split placed anywhere would land as near one; empty when unknown.
+ */
+function paceNote(pace: ChangePace | undefined): string {
+  if (!pace || pace.of === 0) return ''
+  return ` (by coincidence alone: ${pace.near} of the ${pace.of} places a split can fall in this history are as near a change)`
 }
 
 /** The reference environment, on the matched keys only. */

@@ -4,9 +4,9 @@
  * no cross-reference), and a body never reaches GitHub's 65,536-character limit.
  */
 import { splitCommits } from '../core/history/attribution.js'
-import { round } from '../core/verdict/rubric.js'
+import { countOver, round } from '../core/verdict/rubric.js'
 import type { Report, Sample } from '../core/types.js'
-import { changeLine } from './change.js'
+import { SAME_COMMIT, changeLine } from './change.js'
 import { shiftCause } from './environment.js'
 import { escapeMention as md, link } from '../core/untrusted/escape.js'
 import { ICON, certainty, headline, intervalPhrase, plural, seconds, utcMinute } from './wording.js'
@@ -44,12 +44,17 @@ export function runRef(run: Sample): string {
   return `${name} (commit ${link(`\`${md(run.head_sha.slice(0, 7))}\``, `${base}/commit/${run.head_sha}`)})`
 }
 
-/** Over the budget; a watched metric (no budget) has nothing over. */
-const isOver = (value: number, report: Report): boolean =>
-  report.budget !== null && value > report.budget
-
+/** Counted as the verdict compares: a run at the budget, as printed, is within it. */
 export function overCount(report: Report): string {
-  const over = report.samples.filter(s => isOver(s.value, report)).length
+  // A watched metric (no budget) has nothing over.
+  const { budget } = report
+  const over =
+    budget === null
+      ? 0
+      : countOver(
+          report.samples.map(s => s.value),
+          budget
+        )
   return `${over} of ${report.samples.length} runs over the budget`
 }
 
@@ -58,10 +63,14 @@ function numbers(report: Report): string {
   const note = certainty(report)
   return [
     `**Median ${seconds(report.stats.median)}** against the **${seconds(report.budget)}** budget (${intervalPhrase(report.stats)}) · **${overCount(report)}**.`,
-    note ? `> [!NOTE]\n> Not conclusive: ${note}.` : ''
+    note ? `> [!NOTE]\n> ${capitalised(note)}.` : ''
   ]
     .filter(Boolean)
     .join('\n\n')
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1)
 }
 
 /** Where the level shifted, linked, with the compare view; or that attribution found none. */
@@ -69,14 +78,14 @@ export function attributionLine(report: Report): string {
   const change = report.change
   const after = change?.firstAfter
   if (!change || change.result.kind !== 'shift' || !after)
-    return 'No level shift stands out in the history read: the window below is the evidence.'
+    return 'No level shift found in the history read: the window below is the evidence.'
   const line = changeLine(change.result, runRef(after))
   const commits = splitCommits(change)
   if (!commits) return line
   // Recorded environment values are untrusted text: escaped, references and mentions inert.
-  const cause = shiftCause(change.environment, commits.same)
+  const cause = shiftCause(change.environment, commits.same, change.environmentPace)
   const said = cause ? ` · ${md(cause, 600)}` : ''
-  if (commits.same) return `${line}${said}`
+  if (commits.same) return `${line}${said || ` · ${SAME_COMMIT}`}`
   const base = after.html_url.replace(/\/actions\/runs\/\d+.*$/, '')
   return `${line}${said} · ${link('compare', `${base}/compare/${commits.before}...${commits.after}`)}`
 }
@@ -85,7 +94,7 @@ function table(report: Report): string {
   const shown = report.samples.slice(0, MAX_ROWS)
   const rows = shown.map(
     s =>
-      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${isOver(s.value, report) ? ' ⬆' : ''} |`
+      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${report.budget !== null && countOver([s.value], report.budget) ? ' ⬆' : ''} |`
   )
   const more = report.samples.length - shown.length
   return [
@@ -126,7 +135,7 @@ export function issueBody(marker: string, report: Report, where: Where): string 
       skipped(report),
       '### What to do',
       [
-        `1. Look at the commit or run named above: a change of the chart, the images or the runner there is the first suspect.`,
+        `1. Look at the runs and commits around the one named above (the split can be a run off): what changed there, in the chart, the images or the runner, is where to start; the data show where the level moved, not why.`,
         `2. Re-check without a new install: run \`${md(where.workflow)}\` by hand (\`workflow_dispatch\`); the check reads the history again.`,
         `3. A breach that looks like noise or an environment change: see ${link('Troubleshooting', TROUBLESHOOTING)}.`
       ].join('\n'),
@@ -140,7 +149,7 @@ export function issueBody(marker: string, report: Report, where: Where): string 
 /** Added when a newly attributed run has held for two checks. */
 export function attributionComment(report: Report): string {
   return capBody(
-    `The breach is now attributed elsewhere, and has been for two checks in a row.\n\n**Where it started:** ${attributionLine(report)}\n\n${numbers(report)}\n`
+    `The shift behind the breach is now found more than a run away from the one last named, and has been for two checks in a row.\n\n**Where it started:** ${attributionLine(report)}\n\n${numbers(report)}\n`
   )
 }
 

@@ -9,6 +9,7 @@ import {
   changeLine,
   independenceLine,
   minShiftPhrase,
+  perCheckNote,
   quietLine,
   standingLine
 } from './change.js'
@@ -116,7 +117,7 @@ function shiftLine(change: Change): string {
   const line = changeLine(change.result, after ? linkedRun(after) : undefined)
   const commits = splitCommits(change)
   if (!after || !commits) return line
-  const cause = shiftCause(change.environment, commits.same)
+  const cause = shiftCause(change.environment, commits.same, change.environmentPace)
   if (commits.same) return `${line} · ${cause ? md(cause, 600) : SAME_COMMIT}`
   const shown = `${md(commits.before.slice(0, 7))}...${md(commits.after.slice(0, 7))}`
   const url = `${repoUrl(after.html_url)}/compare/${commits.before}...${commits.after}`
@@ -132,11 +133,13 @@ function historyNote(report: Report): string {
   const read = report.history?.length ?? 0
   const history = read > report.samples.length ? ` · history ${plural(read, 'sample')}` : ''
   const values = (report.history ?? report.samples).map(s => s.value)
-  const threshold = report.change ? ` · ${minShiftPhrase(report.change, values)}` : ''
-  return `${history}${threshold}`
+  const change = report.change
+  const threshold = change ? ` · ${minShiftPhrase(change, values)}` : ''
+  const perCheck = change && change.result.kind !== 'too-few' ? ` · ${perCheckNote()}` : ''
+  return `${history}${threshold}${perCheck}`
 }
 
-/** Plain when low, a warning when the runs are too correlated for the measured rates to hold. */
+/** Plain when low, a hint when the runs may be too correlated for the measured rates to hold. */
 function independenceNote(change: Change): string {
   const line = independenceLine(change)
   if (!line) return ''

@@ -1,5 +1,10 @@
-import { INTERVAL_MIN } from '../core/stats/summary.js'
-import { conclusive, countOver, round } from '../core/verdict/rubric.js'
+import {
+  CONFIDENT_ALPHA,
+  CONFIDENT_MIN,
+  INTERVAL_MIN,
+  confidentCount
+} from '../core/stats/summary.js'
+import { atOrUnder, conclusive, countOver, round } from '../core/verdict/rubric.js'
 import type { Report, Stats, Usage } from '../core/types.js'
 
 /**
@@ -68,29 +73,59 @@ export function spreadLine(stats: Stats): string {
   return `Median ${seconds(stats.median)} · ${intervalPhrase(stats)} · MAD ${seconds(stats.mad)} · min ${seconds(stats.min)} · max ${seconds(stats.max)}`
 }
 
-/** `8 of 10 runs over the 300 s budget`: the count behind the median, compared as the verdict is. */
+/**
+ * `8 of 10 runs over the 300 s budget`: the count behind the median, compared as the verdict
+ * is; when the count decides (the confident rule, in every mode), it says so, and also when
+ * the two-sided interval printed beside it still includes the budget: both are true, since
+ * the rule is one-sided at 5.5% and the interval two-sided at 95% or more.
+ */
 export function overLine(report: Report): string | undefined {
   const values = report.samples.map(s => s.value)
   const { budget } = report
   if (values.length === 0 || budget === null) return undefined
   const over = countOver(values, budget)
-  return `${over} of ${plural(values.length, 'run')} over the ${seconds(budget)} budget`
+  const base = `${over} of ${plural(values.length, 'run')} over the ${seconds(budget)} budget`
+  const { stats } = report
+  if (report.verdict === 'insufficient' || !conclusive(stats, budget)) return base
+  const k = confidentCount(stats.count) as number
+  const rule = `conclusive: ${k} of ${stats.count} on one side decide, which a median at the budget shows in at most ${percent(CONFIDENT_ALPHA)} of checks`
+  const { ciLow, ciHigh, ciLevel } = stats
+  const straddles =
+    ciLow !== null && ciHigh !== null && ciLevel !== null && includesBudget(ciLow, ciHigh, budget)
+  const interval = straddles
+    ? `; the two-sided ${Math.floor(ciLevel * 100)}% interval of the median, ${round(ciLow)}-${round(ciHigh)} s, still includes the budget`
+    : ''
+  return `${base} (${rule}${interval})`
+}
+
+/** The interval reaches from at or under the budget to over it (as printed). */
+function includesBudget(low: number, high: number, budget: number): boolean {
+  return atOrUnder(low, budget) && !atOrUnder(high, budget)
+}
+
+/** `5.5%`. */
+function percent(rate: number): string {
+  return `${Number((rate * 100).toPrecision(2))}%`
 }
 
 /**
- * The caution a verdict needs, the same for a pass and a breach: under 6 samples it rests on
- * those runs alone (no interval exists); with an interval that includes the budget it is not
- * conclusive. Undefined when the interval lies wholly on one side, or nothing was judged.
+ * The caution a verdict needs, the same for a pass and a breach and in every mode: when the
+ * runs do not decide by the confident rule (k(n) of n on one side), it is not conclusive, said
+ * in counts. Undefined when they decide, or nothing was judged.
  */
 export function certainty(report: Report): string | undefined {
   const { stats, budget } = report
   if (report.verdict === 'insufficient' || stats.count === 0 || budget === null) return undefined
-  const { ciLow, ciHigh, ciLevel } = stats
-  if (ciLow === null || ciHigh === null || ciLevel === null)
-    return `no interval below ${INTERVAL_MIN} samples: the verdict rests on ${plural(stats.count, 'run')}`
   if (conclusive(stats, budget)) return undefined
-  const interval = `the ${Math.floor(ciLevel * 100)}% interval ${round(ciLow)}-${round(ciHigh)} s`
-  return `not conclusive: ${interval} includes the budget`
+  const n = stats.count
+  const k = confidentCount(n)
+  if (k === null)
+    return `not conclusive: the verdict rests on ${plural(n, 'run')}; at least ${CONFIDENT_MIN}, all on one side of the budget, are needed to decide`
+  const over = countOver(
+    report.samples.map(s => s.value),
+    budget
+  )
+  return `not conclusive: ${over} of ${plural(n, 'run')} over the budget and ${n - over} within; ${k} of ${n} on one side decide`
 }
 
 /** Unicode bars of the samples, oldest to newest; reads in a terminal as well as on GitHub. */

@@ -2,10 +2,11 @@
  * Change-point attribution over a run history: the pure test of `changepoint.ts`, mapped back
  * to runs. No I/O; check.ts and the command's --dir reader both call it.
  */
-import { findChangePoint, rankAgainst } from '../stats/changepoint.js'
-import { environmentAround } from './environment-change.js'
+import { findChangePoint, rankAgainst, type ChangePoint } from '../stats/changepoint.js'
+import { changePace, environmentAround } from './environment-change.js'
 import { lagOneAutocorrelation } from '../stats/independence.js'
 import { matchHistory } from './matching.js'
+import { stepResiduals } from '../stats/residuals.js'
 import { computeStats, judge, type Rubric } from '../verdict/rubric.js'
 import type { Change, Report, Sample, Skip } from '../types.js'
 
@@ -18,29 +19,51 @@ export interface Attribution {
 }
 
 /**
+ * The step the data show, for the residuals: a reported shift, or a significant one under
+ * `min-shift` (still a step in the data); undefined for a flat history.
+ */
+export function fittedStep(result: ChangePoint): number | undefined {
+  if (result.kind === 'shift') return result.index
+  if (result.kind === 'none' && result.reason === 'below-min-shift') return result.index
+  return undefined
+}
+
+/**
  * Tests the history (newest first, as every sample list) for one level shift and says where
  * this run's own sample stands. The test reads the samples oldest first, so the split's index
- * counts from the oldest run.
+ * counts from the oldest run. `minShiftMads`: `min-shift` given in MADs (then `minShift` is 0).
  */
 export function attribute(
   history: readonly Sample[],
   minShift: number,
-  outcomeOnly = false
+  outcomeOnly = false,
+  minShiftMads?: number
 ): Attribution {
   const oldestFirst = [...history].reverse()
   const values = oldestFirst.map(s => s.value)
-  const result = findChangePoint(values, { minShift, outcomeOnly })
+  const result = findChangePoint(values, { minShift, outcomeOnly, minShiftMads })
   const change: Change = {
     result,
     count: history.length,
     minShift,
-    autocorrelation: lagOneAutocorrelation(values)
+    ...(minShiftMads === undefined ? {} : { minShiftMads }),
+    // Around the fitted levels: a real step alone would make the raw ranks autocorrelated.
+    autocorrelation: lagOneAutocorrelation(stepResiduals(values, fittedStep(result)))
   }
   if (result.kind !== 'too-few') {
-    change.firstAfter = oldestFirst[result.index]
-    change.lastBefore = oldestFirst[result.index - 1]
+    const at = result.index
+    change.firstAfter = oldestFirst[at]
+    change.lastBefore = oldestFirst[at - 1]
+    // The split is exact about 3 times in 4 and within one run about 9 in 10: the compare
+    // view spans one run more on each side.
+    change.spanFrom = oldestFirst[Math.max(0, at - 2)]
+    change.spanTo = oldestFirst[Math.min(oldestFirst.length - 1, at + 1)]
   }
-  if (result.kind === 'shift') change.environment = environmentAround(oldestFirst, result.index)
+  if (result.kind === 'shift') {
+    change.environment = environmentAround(oldestFirst, result.index)
+    if ('value' in change.environment && Object.keys(change.environment.value).length)
+      change.environmentPace = changePace(oldestFirst)
+  }
   const [newest, ...rest] = history
   const others = rest.map(s => s.value)
   const standing = newest?.current ? rankAgainst(newest.value, others) : undefined
@@ -52,9 +75,10 @@ export function withAttribution(
   report: Report,
   history: readonly Sample[],
   minShift: number,
-  outcomeOnly = false
+  outcomeOnly = false,
+  minShiftMads?: number
 ): Report {
-  return { ...report, ...attribute(history, minShift, outcomeOnly) }
+  return { ...report, ...attribute(history, minShift, outcomeOnly, minShiftMads) }
 }
 
 /**
@@ -70,6 +94,8 @@ export interface HistoryRule {
   size: number
   /** Seconds: the smallest level shift attribution reports. */
   minShift: number
+  /** `min-shift` in MADs of the residuals around the fitted step (then `minShift` is 0). */
+  minShiftMads?: number
   /** Environment keys a sample must share with the newest to count (`match`); empty: all count. */
   match: readonly string[]
 }
@@ -83,14 +109,16 @@ export function judgeHistory(
   read: readonly Sample[],
   skipped: Skip[],
   rubric: Rubric,
-  rule: Pick<HistoryRule, 'minShift' | 'match'>,
+  rule: Pick<HistoryRule, 'minShift' | 'match' | 'minShiftMads'>,
   source: string,
   depth: AttributionDepth = 'full'
 ): Report {
   const { history, match } = matchHistory(read, rule.match)
   const report = judge(history.slice(0, rubric.window), skipped, rubric, source)
   const attributed =
-    depth === 'none' ? report : withAttribution(report, history, rule.minShift, depth === 'outcome')
+    depth === 'none'
+      ? report
+      : withAttribution(report, history, rule.minShift, depth === 'outcome', rule.minShiftMads)
   return { ...attributed, ...(match ? { match } : {}) }
 }
 
@@ -128,14 +156,16 @@ export function judgeWatched(
 }
 
 /**
- * The commits either side of the split: `same` when both runs ran one commit (no code change
- * behind the shift: a runner image or the cluster), undefined when either is unknown.
+ * The commits to compare: from the run before the last one before the split to the run after
+ * the first one after it, since the split may be a run off either way. `same` when both ran
+ * one commit (the data then show no code change there, and say nothing of what did change);
+ * undefined when either is unknown.
  */
 export function splitCommits(
   change: Change
 ): { before: string; after: string; same: boolean } | undefined {
-  const before = change.lastBefore?.head_sha
-  const after = change.firstAfter?.head_sha
+  const before = (change.spanFrom ?? change.lastBefore)?.head_sha
+  const after = (change.spanTo ?? change.firstAfter)?.head_sha
   if (!before || !after) return undefined
   return { before, after, same: before === after }
 }

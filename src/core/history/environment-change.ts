@@ -2,8 +2,9 @@
  * Whether the environment changed where the level did: the keys whose values differ between
  * runs within two of the change point on either side. Pure; `attribution.ts` calls it.
  */
+import { MIN_SIDE } from '../stats/changepoint.js'
 import { keyValue } from './environment.js'
-import type { EnvironmentShift, KeyChanges, Sample } from '../types.js'
+import type { ChangePace, EnvironmentShift, KeyChanges, Sample } from '../types.js'
 
 /** Runs looked at on each side of the change point. */
 export const REACH = 2
@@ -30,4 +31,20 @@ export function environmentAround(oldestFirst: readonly Sample[], index: number)
     if (at > 0) changed[key] = [values[at - 1], values[at]]
   }
   return { value: changed }
+}
+
+/**
+ * At this history's pace of environment changes, how often a split placed anywhere would land
+ * next to one: the chance that "the environment also changed there" is a coincidence, were
+ * the split's place unrelated to the environment. Unknown environments count as no change.
+ */
+export function changePace(oldestFirst: readonly Sample[]): ChangePace {
+  let near = 0
+  let of = 0
+  for (let k = MIN_SIDE; k <= oldestFirst.length - MIN_SIDE; k++) {
+    of++
+    const around = environmentAround(oldestFirst, k)
+    if ('value' in around && Object.keys(around.value).length > 0) near++
+  }
+  return { near, of }
 }

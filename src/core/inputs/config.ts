@@ -2,7 +2,7 @@ import type { HistoryRule } from '../history/attribution.js'
 import { METADATA_FILE, parseEnvironmentLines, parseMatchKeys } from '../history/environment.js'
 import { InputError } from '../errors.js'
 import { parseSteps, type SpanSpec, type StepSpan } from '../history/job-span.js'
-import { INTERVAL_MIN } from '../stats/summary.js'
+import { CONFIDENT_MIN } from '../stats/summary.js'
 import { DECIDE_MODES, DECIMALS, type DecideMode, type Rubric } from '../verdict/rubric.js'
 import type { Result, Environment } from '../types.js'
 
@@ -35,8 +35,10 @@ export interface Config {
   lookback: number
   /** Samples read for change-point attribution (>= window); the verdict uses the newest window. */
   history: number
-  /** Seconds: the smallest level shift attribution reports. */
+  /** Seconds: the smallest level shift attribution reports (0 when given in MADs). */
   minShift: number
+  /** `min-shift: 2.5mad`: the smallest shift in MADs of the residuals around the fitted step. */
+  minShiftMads?: number
   decide: DecideMode
   value?: string
   record: boolean
@@ -110,7 +112,7 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
       window,
       Math.max(window, lookback)
     ),
-    minShift: nonNegative(input, 'min-shift', budget * 0.05),
+    ...minShift(input('min-shift'), budget),
     decide,
     value: input('value') || undefined,
     record: flag(input, 'record', false),
@@ -221,11 +223,11 @@ function decideMode(text: string, minRuns: number): DecideMode {
   const modes: readonly string[] = DECIDE_MODES
   if (!modes.includes(value))
     throw new InputError('decide', `must be rubric or confident, got ${JSON.stringify(text)}`)
-  // Confident needs the interval, which needs 6 samples: fewer could never decide.
-  if (value === 'confident' && minRuns < INTERVAL_MIN)
+  // Under 5 runs, even all of them on one side happens too often by chance: never decides.
+  if (value === 'confident' && minRuns < CONFIDENT_MIN)
     throw new InputError(
       'decide',
-      `confident needs min-runs >= ${INTERVAL_MIN} (no interval of the median below ${INTERVAL_MIN} samples), got min-runs ${minRuns}`
+      `confident needs min-runs >= ${CONFIDENT_MIN} (fewer runs can never decide at the stated error rate), got min-runs ${minRuns}`
     )
   return value as DecideMode
 }
@@ -396,6 +398,25 @@ export function positiveSeconds(text: string, name: string): number {
   return value
 }
 
+/** The largest `min-shift` in MADs: a shift of more spreads is never small. */
+export const MAX_MIN_SHIFT_MADS = 100
+
+/**
+ * `min-shift`: seconds (default 5% of the budget), or `2.5mad`, MADs of the residuals around
+ * the fitted step, which a drifting runner's wider spread raises with it.
+ */
+function minShift(text: string, budget: number): Pick<Config, 'minShift' | 'minShiftMads'> {
+  const mads = /^(\d+(?:\.\d+)?)\s*mad$/i.exec(text.trim())
+  if (!mads) return { minShift: nonNegative(() => text, 'min-shift', budget * 0.05) }
+  const value = Number(mads[1])
+  if (!(value > 0 && value <= MAX_MIN_SHIFT_MADS))
+    throw new InputError(
+      'min-shift',
+      `in MADs must be over 0 and at most ${MAX_MIN_SHIFT_MADS}, got ${JSON.stringify(text)}`
+    )
+  return { minShift: 0, minShiftMads: value }
+}
+
 function nonNegative(input: InputReader, name: string, fallback: number): number {
   const text = input(name).trim()
   return text === '' ? fallback : nonNegativeSeconds(text, name)
@@ -405,7 +426,10 @@ function nonNegative(input: InputReader, name: string, fallback: number): number
 export function nonNegativeSeconds(text: string, name: string): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
-    throw new InputError(name, `must be a number of seconds >= 0, got ${JSON.stringify(text)}`)
+    throw new InputError(
+      name,
+      `must be a number of seconds >= 0${name === 'min-shift' ? ' or MADs (2.5mad)' : ''}, got ${JSON.stringify(text)}`
+    )
   }
   return value
 }
@@ -497,6 +521,7 @@ export function checkPlan(config: Config, branch: string, currentRunId?: number)
         ? Math.max(config.history, config.window + config.issueCloseAfter - 1)
         : config.history,
       minShift: config.minShift,
+      ...(config.minShiftMads === undefined ? {} : { minShiftMads: config.minShiftMads }),
       match: config.match
     }
   }

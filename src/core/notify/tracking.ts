@@ -96,6 +96,17 @@ export function attributionKey(sample: Sample | undefined): string | undefined {
   return ATTRIBUTION.test(sha) ? sha : `run-${sample.run_id}`
 }
 
+/**
+ * The keys of the runs within one of the attributed one (the split may be a run off either
+ * way): a later check that names any of them names the same shift.
+ */
+export function nearbyKeys(report: Report): string[] {
+  const change = report.change
+  if (change?.result.kind !== 'shift') return []
+  const runs = [change.lastBefore, change.firstAfter, change.spanTo]
+  return runs.map(attributionKey).filter((key): key is string => key !== undefined)
+}
+
 export type IssueStep =
   | { kind: 'none' }
   | { kind: 'open'; state: TrackState }
@@ -112,26 +123,34 @@ export interface IssueFacts {
   /** The open issue's state, when there is one. */
   open?: TrackState
   attribution?: string
+  /** Keys of the runs within one of the attributed run (`nearbyKeys`): the same shift. */
+  nearby?: readonly string[]
   now: Date
 }
 
 /**
  * The lifecycle: a breach opens the issue or edits it; a comment only when a newly attributed
- * run has held for two consecutive checks, differs from the one last commented on, and a
- * day has passed since the last comment; a pass at every recent position closes it. Any
- * other verdict (insufficient, inconclusive) leaves it as it is.
+ * shift (more than a run from the one last commented on) has held for two consecutive checks
+ * and a day has passed since the last comment; a pass at every recent position closes it. Any
+ * other verdict (insufficient, inconclusive) leaves it as it is. The verdicts are those of the
+ * `decide` mode in use.
  */
 export function nextIssueStep(facts: IssueFacts): IssueStep {
   const { verdict, open, attribution } = facts
+  // A split that wobbles by one run between checks is the same shift.
+  const same = (key: string | undefined) =>
+    key !== undefined &&
+    attribution !== undefined &&
+    (key === attribution || (facts.nearby ?? []).includes(key))
   if (verdict === 'breach') {
     if (!open)
       return { kind: 'open', state: { attributed: attribution, held: 1, commented: attribution } }
-    const held = attribution && attribution === open.attributed ? open.held + 1 : 1
+    const held = same(open.attributed) ? open.held + 1 : 1
     const last = open.commentedAt ? Date.parse(open.commentedAt) : -Infinity
     const comment =
       attribution !== undefined &&
       held >= 2 &&
-      attribution !== open.commented &&
+      !same(open.commented) &&
       facts.now.getTime() - last >= COMMENT_INTERVAL_MS
     const state: TrackState = comment
       ? {

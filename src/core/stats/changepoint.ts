@@ -5,6 +5,7 @@
  * samples, so the same history always gives the same answer, whichever machine computes it.
  */
 import { recentSlowdown } from './recent.js'
+import { residualMad } from './residuals.js'
 import { median } from './summary.js'
 
 // Bound once: the hot loops then call plain functions, not a global's property (the global
@@ -19,6 +20,8 @@ const { abs, floor } = Math
  * not only on average.
  */
 export const ALPHA = 0.05
+/** The shares' sum: a union bound on the false-shift rate of independent runs, per check. */
+export const ALPHA_UNION = 0.045
 /** The scan over every split gets most of it... */
 export const SCAN_ALPHA = 0.035
 /** ...and the recent slow-down test (recent.ts), tried only when the scan finds nothing, 1%. */
@@ -45,15 +48,33 @@ export const MIN_SAMPLES = 8
 
 export const DEFAULT_PERMUTATIONS = 9999
 
+/**
+ * Each p-value is per check; consecutive checks are many tests. Over `checks` consecutive checks
+ * of a flat, independent `history`-run history (one new run each), the share that see at least
+ * one false shift, measured by `npm run trials` (bench/changepoint.md prints it again).
+ */
+export const CONSECUTIVE_FALSE_SHIFTS = { checks: 20, history: 30, rate: 0.25 } as const
+
 export interface ChangePointOptions {
   /** Smallest |shift|, in the samples' unit, worth reporting; smaller ones read as no shift. */
   minShift: number
+  /**
+   * Also smallest |shift| in MADs of the residuals around that split (`min-shift: 2.5mad`):
+   * the spread without the step, so a real step does not raise its own threshold.
+   */
+  minShiftMads?: number
   /** Random permutations for the p-value; the smallest possible p is 1 / (1 + permutations). */
   permutations?: number
   /** Refine the scan's location (NEAR_MAX); false gives the largest |z| itself (for trials). */
   refine?: boolean
   /** Ask the recent slow-down test when the scan finds nothing; false: the scan alone (trials). */
   recent?: boolean
+  /**
+   * Trials only (the action never sets it): the scan's p for its largest |z| from a permutation
+   * distribution computed once (`largestZ` over many orderings) instead of fresh shuffles, so
+   * that seeded trials can run hundreds of thousands of tests. Valid for untied samples only.
+   */
+  scanP?: (largest: number, n: number) => number
   /**
    * Only the outcome is wanted (the backtest's earlier positions): the shuffles stop once p can
    * no longer fall under SCAN_ALPHA. The kind, split and shift are those of the full test; the
@@ -108,8 +129,9 @@ export function findChangePoint(
     throw new RangeError('permutations must be a whole number >= 0')
   const ranks = doubledRanks(values)
   const stopAt = options.outcomeOnly ? SCAN_ALPHA : undefined
-  const split = bestSplit(values, ranks, permutations, options.refine ?? true, stopAt)
-  const large = Math.abs(split.shift) >= options.minShift
+  const split = bestSplit(values, ranks, permutations, options, stopAt)
+  const threshold = (at: Split) => minShiftAt(values, at, options)
+  const large = Math.abs(split.shift) >= threshold(split)
   if (split.p < SCAN_ALPHA && large) return { kind: 'shift', ...split }
   // A recent test that overrode a significant scan would move a well-located step; so it
   // speaks only when the scan found nothing.
@@ -118,26 +140,35 @@ export function findChangePoint(
     recent &&
     recent.p < RECENT_ALPHA &&
     recent.shift > 0 &&
-    Math.abs(recent.shift) >= options.minShift
+    Math.abs(recent.shift) >= threshold(recent)
   )
     return { kind: 'shift', ...recent }
   if (split.p >= SCAN_ALPHA) return { kind: 'none', reason: 'not-significant', ...split }
-  return { kind: 'none', reason: 'below-min-shift', minShift: options.minShift, ...split }
+  return { kind: 'none', reason: 'below-min-shift', minShift: threshold(split), ...split }
+}
+
+/** The smallest shift reported at this split, in seconds: the larger of the two thresholds. */
+function minShiftAt(values: readonly number[], split: Split, options: ChangePointOptions): number {
+  const mads = options.minShiftMads
+  if (mads === undefined) return options.minShift
+  return Math.max(options.minShift, mads * residualMad(values, split.index))
 }
 
 function bestSplit(
   values: readonly number[],
   { doubled, tieSum }: { doubled: Int32Array; tieSum: number },
   permutations: number,
-  refine: boolean,
+  options: ChangePointOptions,
   stopAt?: number
 ): Split {
   const scale = splitScales(values.length, tieSum)
   // A constant series has no spread in ranks: every split is equally (un)remarkable.
   if (scale === null) return splitAt(values, MIN_SIDE, 0, 1, 'scan')
   const observed = scan(doubled, scale)
-  const seed = hashSamples(values)
-  const p = permutationP(doubled, scale, observed.max, permutations, seed, stopAt)
+  const p = options.scanP
+    ? options.scanP(observed.max, values.length)
+    : permutationP(doubled, scale, observed.max, permutations, hashSamples(values), stopAt)
+  const refine = options.refine ?? true
   const k = refine ? refineLocation(values, doubled, scale, observed) : observed.k
   return splitAt(values, k, zAt(doubled, scale, k), p, 'scan')
 }
@@ -183,6 +214,15 @@ function splitAt(
     z,
     p
   }
+}
+
+/**
+ * The scan's statistic, the largest |z| over every split, for doubled ranks (`doubledRanks`):
+ * what the trials tabulate over many orderings for `scanP`. Null when every sample is tied.
+ */
+export function largestZ(doubled: Int32Array, tieSum: number): number | null {
+  const scale = splitScales(doubled.length, tieSum)
+  return scale === null ? null : scan(doubled, scale).max
 }
 
 /**

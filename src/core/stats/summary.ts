@@ -52,3 +52,31 @@ export function medianInterval(
   const sorted = [...values].sort((a, b) => a - b)
   return { low: sorted[best.k - 1], high: sorted[n - best.k], level: best.level }
 }
+
+/**
+ * The confident rule's error rate: with the true median exactly at the budget, a window shows
+ * k(n) or more runs over it in at most this share of checks (and as many within, likewise).
+ */
+export const CONFIDENT_ALPHA = 0.055
+
+/** Fewest runs the confident rule can decide on: 5 of 5 on one side is 1/32 by chance. */
+export const CONFIDENT_MIN = 5
+
+/**
+ * k(n): the smallest k with P(Bin(n, 1/2) >= k) <= CONFIDENT_ALPHA (8 of 10, 15 of 20), or
+ * null under CONFIDENT_MIN runs, where even all of them on one side happens more often. The
+ * tail is summed from the top down, one term a step.
+ */
+export function confidentCount(n: number): number | null {
+  if (!Number.isInteger(n) || n < 1) return null
+  let term = Math.pow(0.5, n)
+  let tail = term
+  let k: number | null = null
+  for (let at = n; at >= 0 && tail <= CONFIDENT_ALPHA; at--) {
+    k = at
+    // P(X = at - 1) from P(X = at): times at / (n - at + 1).
+    term = (term * at) / (n - at + 1)
+    tail += term
+  }
+  return k
+}

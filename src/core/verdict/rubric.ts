@@ -1,8 +1,23 @@
-import { medianInterval, mad, median } from '../stats/summary.js'
+import { confidentCount, medianInterval, mad, median } from '../stats/summary.js'
 import type { Report, Sample, Skip, Stats, Verdict } from '../types.js'
+
+/**
+ * The confident rule's two order statistics: the k(n)-th largest sample (k runs are at or above
+ * it: over the budget, k runs are) and the k(n)-th smallest (k runs at or under it). Nulls
+ * where k(n) is.
+ */
+function confidentBounds(sorted: readonly number[]): {
+  signLow: number | null
+  signHigh: number | null
+} {
+  const k = confidentCount(sorted.length)
+  if (k === null) return { signLow: null, signHigh: null }
+  return { signLow: sorted[sorted.length - k], signHigh: sorted[k - 1] }
+}
 
 export function computeStats(values: readonly number[]): Stats {
   const ci = medianInterval(values)
+  const sorted = [...values].sort((a, b) => a - b)
   return {
     count: values.length,
     median: median(values),
@@ -11,13 +26,15 @@ export function computeStats(values: readonly number[]): Stats {
     mad: mad(values),
     ciLow: ci?.low ?? null,
     ciHigh: ci?.high ?? null,
-    ciLevel: ci?.level ?? null
+    ciLevel: ci?.level ?? null,
+    ...confidentBounds(sorted)
   }
 }
 
 /**
- * How a verdict is reached. `rubric`: the median against the budget. `confident`: pass or
- * breach only when the whole interval of the median lies on one side, else `inconclusive`.
+ * How a verdict is reached. `rubric`: the median against the budget. `confident`: breach when
+ * at least k(n) of the n runs are over the budget, pass when at least k(n) are within it,
+ * else `inconclusive` (see `confidentVerdict`).
  */
 export const DECIDE_MODES = ['rubric', 'confident'] as const
 export type DecideMode = (typeof DECIDE_MODES)[number]
@@ -38,16 +55,27 @@ export function atOrUnder(value: number, budget: number): boolean {
   return round(value) <= round(budget)
 }
 
-/** Whether the interval of the median lies wholly on one side of the budget. */
+/**
+ * The contract's "Confident verdicts": at least k(n) runs over the budget is a breach, at least
+ * k(n) within it (a run at the budget is within) a pass, else inconclusive. k(n) > n/2, so the
+ * two can never both hold. A median exactly at the budget reaches either in at most
+ * CONFIDENT_ALPHA of checks, whatever the shape of the noise (a sign test, one-sided).
+ */
+export function confidentVerdict(stats: Stats, budget: number): 'pass' | 'breach' | 'inconclusive' {
+  const { signLow, signHigh } = stats
+  if (signHigh !== null && atOrUnder(signHigh, budget)) return 'pass'
+  if (signLow !== null && !atOrUnder(signLow, budget)) return 'breach'
+  return 'inconclusive'
+}
+
+/** Whether the runs decide pass or breach by the confident rule: the same in every mode. */
 export function conclusive(stats: Stats, budget: number): boolean {
-  const { ciLow, ciHigh } = stats
-  if (ciLow === null || ciHigh === null) return false
-  return atOrUnder(ciHigh, budget) || !atOrUnder(ciLow, budget)
+  return confidentVerdict(stats, budget) !== 'inconclusive'
 }
 
 /**
- * The contract's rule: too few samples is never compared with the budget; then, in
- * `confident` mode, an interval that includes the budget is `inconclusive`.
+ * The contract's rule: too few samples is never compared with the budget; then `rubric`
+ * compares the median, and `confident` applies the confident rule.
  */
 export function decide(
   stats: Stats,
@@ -56,11 +84,11 @@ export function decide(
   mode: DecideMode = 'rubric'
 ): Verdict {
   if (stats.median === null || stats.count < minRuns) return 'insufficient'
-  if (mode === 'confident' && !conclusive(stats, budget)) return 'inconclusive'
+  if (mode === 'confident') return confidentVerdict(stats, budget)
   return atOrUnder(stats.median, budget) ? 'pass' : 'breach'
 }
 
-/** Samples over the budget, compared as `decide` compares the median. */
+/** Samples over the budget, compared as `decide` compares the median (at it is within). */
 export function countOver(values: readonly number[], budget: number): number {
   return values.filter(v => !atOrUnder(v, budget)).length
 }
