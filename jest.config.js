@@ -6,6 +6,9 @@ export default {
   testMatch: ['**/*.test.ts'],
   // Fails a test that prints `::warning::` and the like, which GitHub would annotate.
   setupFilesAfterEnv: ['<rootDir>/__fixtures__/quiet-stdout.ts'],
+  // One temporary root per run, removed at its end: a run leaves nothing in the temp folder.
+  globalSetup: '<rootDir>/__fixtures__/temp-root.mjs',
+  globalTeardown: '<rootDir>/__fixtures__/temp-root-teardown.mjs',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
   transform: {
     '^.+\\.ts$': ['ts-jest', { useESM: true, tsconfig: 'tsconfig.json' }]

@@ -150,3 +150,17 @@ export function redirect(path: RegExp, status: number, location: string, times =
 /** Requests a second fake (another origin) received, with whether they carried a token. */
 export const leakedTo = (other: FakeGitHub) =>
   other.requests.map(r => ({ path: r.path, token: r.authorization !== undefined }))
+
+/**
+ * A write that takes effect, then answers 5xx (a gateway that timed out on its way back): the
+ * comment or issue exists, and the client was told it failed.
+ */
+export function tookEffectThen(method: string, path: RegExp, status = 502, times = 1): Fault {
+  return {
+    method,
+    path,
+    times,
+    passThrough: true,
+    rewrite: answer => ({ ...answer, status, body: { message: 'Server Error' } })
+  }
+}

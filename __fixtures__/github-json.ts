@@ -19,7 +19,12 @@ export interface RepoFacts {
 const STAMP = '2026-11-01T00:00:00Z'
 
 /** `simple-user`: the owner of a repository. */
-export function simpleUser(hosts: Hosts, login: string, id: number) {
+export function simpleUser(
+  hosts: Hosts,
+  login: string,
+  id: number,
+  type: 'Organization' | 'User' | 'Bot' = 'Organization'
+) {
   const api = `${hosts.api}/users/${login}`
   return {
     login,
@@ -38,8 +43,38 @@ export function simpleUser(hosts: Hosts, login: string, id: number) {
     repos_url: `${api}/repos`,
     events_url: `${api}/events{/privacy}`,
     received_events_url: `${api}/received_events`,
-    type: 'Organization',
+    type,
     site_admin: false
+  }
+}
+
+/** The workflow's `GITHUB_TOKEN` writes as this account; a test may name another author. */
+export const ACTIONS_BOT = 'github-actions[bot]'
+
+/** The author of an issue or a comment: a bot (`…[bot]`) or a person. */
+export function author(hosts: Hosts, login = ACTIONS_BOT) {
+  const id = login === ACTIONS_BOT ? 41898282 : 60_000 + (login.length % 1000)
+  return simpleUser(hosts, login, id, login.endsWith('[bot]') ? 'Bot' : 'User')
+}
+
+/** `public-user`: `GET /user` for a token that belongs to a person (a personal access token). */
+export function authenticatedUser(hosts: Hosts, login: string) {
+  return {
+    ...author(hosts, login),
+    user_view_type: 'public',
+    name: null,
+    company: null,
+    blog: null,
+    location: null,
+    email: null,
+    hireable: null,
+    bio: null,
+    public_repos: 0,
+    public_gists: 0,
+    followers: 0,
+    following: 0,
+    created_at: STAMP,
+    updated_at: STAMP
   }
 }
 
@@ -255,6 +290,8 @@ export interface IssueFacts {
   /** A pull request: the issues API answers for pull requests too. */
   pull_request?: boolean
   repository: RepoFacts
+  /** Who wrote it; `github-actions[bot]` unless a test says otherwise. */
+  author?: string
 }
 
 /** `label`: one item of an issue's labels, and `POST /repos/{owner}/{repo}/labels`. */
@@ -289,7 +326,7 @@ export function issue(hosts: Hosts, i: IssueFacts) {
     state_reason: i.state_reason,
     title: i.title,
     body: i.body,
-    user: simpleUser(hosts, 'github-actions[bot]', 41898282),
+    user: author(hosts, i.author),
     labels: i.labels.map((name, k) => label(hosts, i.repository, name, 500 + k)),
     assignee: null,
     assignees: [],
@@ -322,6 +359,8 @@ export interface CommentFacts {
   created_at: string
   updated_at: string
   repository: RepoFacts
+  /** Who wrote it; `github-actions[bot]` unless a test says otherwise. */
+  author?: string
 }
 
 /** `issue-comment`: `GET …/issues/{issue_number}/comments` items, and the created or edited one. */
@@ -333,7 +372,7 @@ export function issueComment(hosts: Hosts, c: CommentFacts) {
     url: `${hosts.api}/repos/${full}/issues/comments/${c.id}`,
     body: c.body,
     html_url: `${hosts.web}/${full}/issues/${c.issue}#issuecomment-${c.id}`,
-    user: simpleUser(hosts, 'github-actions[bot]', 41898282),
+    user: author(hosts, c.author),
     created_at: c.created_at,
     updated_at: c.updated_at,
     issue_url: `${hosts.api}/repos/${full}/issues/${c.issue}`,

@@ -84,6 +84,12 @@ export interface Fault {
   stallAfter?: number
   /** Wait this long, then serve the normal answer (a slow service, a slow create). */
   delayMs?: number
+  /**
+   * Hold the request until this many requests matching `path` (and `method`) have been
+   * answered, then serve it normally: another process's lookup answered first, by design
+   * rather than by a delay that a loaded machine may outlast.
+   */
+  holdUntil?: { method?: string; path: RegExp; answered: number }
 }
 
 /** One answer of the fake: status, body (JSON unless a string or Buffer) and headers. */
@@ -133,6 +139,12 @@ export interface FakeOptions {
   webUrl?: string
   /** What the token may do with issues and pull requests; `write` unless a test says less. */
   permissions?: Permissions
+  /**
+   * The person a token belongs to (a personal access token): `GET /user` names them and they
+   * author what the token writes. Unset: an installation token such as the workflow's
+   * `GITHUB_TOKEN`, whose `GET /user` is refused and which writes as `github-actions[bot]`.
+   */
+  tokenLogin?: string
 }
 
 export type Access = 'none' | 'read' | 'write'
@@ -175,6 +187,7 @@ export class FakeGitHub {
    */
   clockSkewMs = 0
   permissions: Permissions
+  tokenLogin?: string
   /** Issues and pull requests, by number; their comments; the repository's labels. */
   issues: FakeIssue[] = []
   comments: FakeComment[] = []
@@ -203,6 +216,46 @@ export class FakeGitHub {
     this.digests = options.digests ?? true
     this.webUrl = options.webUrl ?? 'https://github.com'
     this.permissions = options.permissions ?? { issues: 'write', pullRequests: 'write' }
+    this.tokenLogin = options.tokenLogin
+  }
+
+  /** Who the token's writes are authored by. */
+  get writer(): string {
+    return this.tokenLogin ?? shapes.ACTIONS_BOT
+  }
+
+  /** Puts an issue in place as if someone had opened it: open, labelled as given. */
+  addIssue(issue: Pick<FakeIssue, 'body'> & Partial<FakeIssue>): FakeIssue {
+    const added: FakeIssue = {
+      number: Math.max(0, ...this.issues.map(i => i.number)) + 1,
+      title: 'an issue',
+      state: 'open',
+      state_reason: null,
+      labels: [],
+      comments: 0,
+      created_at: STAMP_NOW(),
+      updated_at: STAMP_NOW(),
+      closed_at: null,
+      ...issue
+    }
+    this.issues.push(added)
+    return added
+  }
+
+  /** Puts a comment on issue or pull request `number`, as `author` wrote it. */
+  addComment(number: number, body: string, author?: string): FakeComment {
+    const comment: FakeComment = {
+      id: 80_000 + this.comments.length + 1,
+      issue: number,
+      body,
+      created_at: STAMP_NOW(),
+      updated_at: STAMP_NOW(),
+      author
+    }
+    this.comments.push(comment)
+    const on = this.issues.find(i => i.number === number)
+    if (on) on.comments++
+    return comment
   }
 
   /** Forgets every issue, pull request, comment and label. */
@@ -291,7 +344,10 @@ export class FakeGitHub {
       status: 0,
       at: Date.now()
     }
-    res.on('finish', () => (record.doneAt = Date.now()))
+    res.on('finish', () => {
+      record.doneAt = Date.now()
+      this.wakeHeld()
+    })
     const body = await readBody(req)
     this.requests.push(record)
     if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
@@ -302,8 +358,9 @@ export class FakeGitHub {
       fault.times--
       fault.before?.(this)
       if (fault.hang) return
+      if (fault.holdUntil) await this.heldUntil(fault.holdUntil)
       if (fault.delayMs) await new Promise(resolve => setTimeout(resolve, fault.delayMs))
-      if (!fault.passThrough && !fault.delayMs) {
+      if (!fault.passThrough && !fault.delayMs && !fault.holdUntil) {
         record.status = fault.status ?? 500
         return this.send(
           res,
@@ -326,6 +383,27 @@ export class FakeGitHub {
     if (fault?.rewrite) served = fault.rewrite(served, url)
     record.status = served.status
     this.send(res, served.status, served.body, served.headers, fault?.resetAfter, fault?.stallAfter)
+  }
+
+  private held: { done: () => boolean; release: () => void }[] = []
+
+  /** Resolves once `answered` requests matching the condition have been answered. */
+  private heldUntil(until: NonNullable<Fault['holdUntil']>): Promise<void> {
+    const done = () =>
+      this.requests.filter(
+        r =>
+          r.doneAt !== undefined &&
+          (!until.method || r.method === until.method) &&
+          until.path.test(r.path)
+      ).length >= until.answered
+    if (done()) return Promise.resolve()
+    return new Promise(release => this.held.push({ done, release }))
+  }
+
+  private wakeHeld(): void {
+    const ready = this.held.filter(h => h.done())
+    this.held = this.held.filter(h => !ready.includes(h))
+    for (const h of ready) h.release()
   }
 
   private route(
@@ -357,6 +435,7 @@ export class FakeGitHub {
         }
       ]
     }
+    if (path === '/user' && method === 'GET') return this.authenticated()
     const repoPath = `/repos/${this.owner}/${this.repo}`
     if (path.startsWith(`${repoPath}/issues`) || path === `${repoPath}/labels`)
       return this.issuesApi(method, path.slice(repoPath.length), url, body)
@@ -423,7 +502,8 @@ export class FakeGitHub {
         comments: 0,
         created_at: STAMP_NOW(),
         updated_at: STAMP_NOW(),
-        closed_at: null
+        closed_at: null,
+        author: this.writer
       }
       this.issues.push(issue)
       return [201, this.issueJson(issue)]
@@ -453,15 +533,7 @@ export class FakeGitHub {
       if (method !== 'POST') return [404, { message: 'Not Found' }]
       if (!body.body || tooLong(body.body))
         return [422, validationFailed('IssueComment', 'custom', 'body')]
-      const comment: FakeComment = {
-        id: 80_000 + this.comments.length + 1,
-        issue: issue.number,
-        body: String(body.body),
-        created_at: STAMP_NOW(),
-        updated_at: STAMP_NOW()
-      }
-      this.comments.push(comment)
-      issue.comments++
+      const comment = this.addComment(issue.number, String(body.body), this.writer)
       return [201, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
     }
     match = /^\/issues\/comments\/(\d+)$/.exec(rest)
@@ -477,6 +549,12 @@ export class FakeGitHub {
       return [200, shapes.issueComment(this.hosts, { ...comment, repository: this.own })]
     }
     return [404, { message: 'Not Found' }]
+  }
+
+  /** `GET /user`: a person's token is named; an installation token may not read it. */
+  private authenticated(): [number, unknown] {
+    if (!this.tokenLogin) return [403, NOT_ACCESSIBLE]
+    return [200, shapes.authenticatedUser(this.hosts, this.tokenLogin)]
   }
 
   private issueJson(issue: FakeIssue) {

@@ -2,9 +2,44 @@ import { execFile } from 'node:child_process'
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
+import { parse } from 'yaml'
 import type { FakeGitHub } from './github-server.js'
 
 export const DIST = resolve(import.meta.dirname, '..', 'dist', 'index.js')
+const ACTION_YML = resolve(import.meta.dirname, '..', 'action.yml')
+
+/**
+ * The inputs as the runner passes them: every input action.yml declares, its default where the
+ * step sets none (with the `${{ github.* }}` expressions it uses evaluated), so a default
+ * changed in action.yml changes what the end-to-end tests run, as it would for users.
+ */
+export function runnerInputs(
+  fake: Pick<FakeGitHub, 'token' | 'owner' | 'repo'>,
+  inputs: Record<string, string> = {}
+): Record<string, string> {
+  const github: Record<string, string> = {
+    token: fake.token,
+    repository: `${fake.owner}/${fake.repo}`
+  }
+  const declared = (
+    parse(readFileSync(ACTION_YML, 'utf8')) as {
+      inputs: Record<string, { default?: string | number | boolean } | null>
+    }
+  ).inputs
+  const defaults = Object.entries(declared).map(([name, spec]) => {
+    const value = String(spec?.default ?? '').replace(
+      /\$\{\{\s*github\.(\w+)\s*\}\}/g,
+      (all, key: string) => {
+        if (!(key in github))
+          throw new Error(`run-action: no value for ${all} (action.yml, ${name})`)
+        return github[key]
+      }
+    )
+    if (value.includes('${{')) throw new Error(`run-action: cannot evaluate ${name}'s default`)
+    return [name, value] as const
+  })
+  return { ...Object.fromEntries(defaults), ...inputs }
+}
 
 export interface ActionResult {
   code: number
@@ -55,11 +90,13 @@ export async function runAction(fake: FakeGitHub, options: RunOptions = {}): Pro
       ...options.payload
     })
   )
-  const inputs: Record<string, string> = { 'github-token': fake.token, ...options.inputs }
+  const inputs = runnerInputs(fake, options.inputs)
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     HOME: dir,
     RUNNER_TEMP: dir,
+    // The test run's temporary root (jest's global setup), so the action leaves nothing behind.
+    TMPDIR: tmpdir(),
     GITHUB_ACTIONS: 'true',
     GITHUB_API_URL: fake.apiUrl,
     GITHUB_SERVER_URL: 'https://github.com',

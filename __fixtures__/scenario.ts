@@ -1,5 +1,5 @@
 import { afterAll, beforeAll } from '@jest/globals'
-import { FakeGitHub, type FakeRun, type Fault } from './github-server.js'
+import { FakeGitHub, type FakeOptions, type FakeRun, type Fault } from './github-server.js'
 import { makeRuns, otherWorkflowRuns, type RunSpec } from './history.js'
 import { runAction, type ActionResult, type RunOptions } from './run-action.js'
 
@@ -11,12 +11,15 @@ export interface Scenario extends RunOptions {
   amend?: (runs: FakeRun[]) => void
 }
 
-/** One fake GitHub for a test file; each scenario sets its history and faults afresh. */
-export function useFakeGitHub(): {
+/**
+ * One fake GitHub for a test file; each scenario sets its history and faults afresh.
+ * `options` make another kind of fake (a token of another kind, GHES).
+ */
+export function useFakeGitHub(options?: FakeOptions): {
   fake: FakeGitHub
   run: (specs: (RunSpec | number | string)[], scenario?: Scenario) => Promise<ActionResult>
 } {
-  const fake = new FakeGitHub()
+  const fake = new FakeGitHub(options)
   beforeAll(async () => {
     await fake.start()
   })

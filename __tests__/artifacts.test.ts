@@ -2,12 +2,19 @@
  * A run's own artifact listing and the bounded, verified download, in process against the
  * fake API over real HTTP (the end-to-end suites reach them only through dist/).
  */
+import { randomBytes } from 'node:crypto'
+import { inspect } from 'node:util'
 import { describe, expect, it } from '@jest/globals'
 import { useFakeClient } from '../__fixtures__/fake-client.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { SkipRun } from '../src/core/errors.js'
-import { DownloadFault, downloadArtifact, findArtifact } from '../src/github/artifacts.js'
+import {
+  DownloadFault,
+  MAX_ZIP_BYTES,
+  downloadArtifact,
+  findArtifact
+} from '../src/github/artifacts.js'
 import type { Client } from '../src/github/client.js'
 
 const fake = new FakeGitHub()
@@ -40,6 +47,34 @@ describe('findArtifact and downloadArtifact', () => {
     )
   })
 
+  it('ignores an artifact of that name whose workflow_run.id is another run’s', async () => {
+    fake.runs = makeRuns([{ value: 1, artifact: { workflowRunId: 1234 } }])
+    const [run] = fake.runs
+    await expect(findArtifact(client, ref(), run.id, nameOf(run.id))).rejects.toThrow(
+      new SkipRun('no artifact named like the pattern')
+    )
+  })
+
+  it('skips an artifact listed over the size cap without downloading it', async () => {
+    fake.runs = makeRuns([{ value: 1, artifact: { sizeInBytes: 1 << 30 } }])
+    const [run] = fake.runs
+    await expect(findArtifact(client, ref(), run.id, nameOf(run.id))).rejects.toThrow(
+      new SkipRun(`artifact is ${1 << 30} bytes, over the ${MAX_ZIP_BYTES}-byte cap`)
+    )
+    expect(fake.requests.filter(r => /\/zip|\/blob\//.test(r.path))).toEqual([])
+  })
+
+  it('stops a download whose listed size lies at the cap', async () => {
+    // Incompressible bytes past the cap, listed as 300; the digest is their real one.
+    const zip = randomBytes(MAX_ZIP_BYTES + 1024)
+    fake.runs = makeRuns([{ value: 1, artifact: { zip, sizeInBytes: 300 } }])
+    const [run] = fake.runs
+    const artifact = await findArtifact(client, ref(), run.id, nameOf(run.id))
+    await expect(downloadArtifact(client, ref(), artifact)).rejects.toThrow(
+      new SkipRun(`artifact download passed the ${MAX_ZIP_BYTES}-byte cap`)
+    )
+  })
+
   it('refuses a zip whose digest is not the listed one', async () => {
     fake.runs = makeRuns([{ value: 7, artifact: { digest: `sha256:${'0'.repeat(64)}` } }])
     const [run] = fake.runs
@@ -59,5 +94,31 @@ describe('findArtifact and downloadArtifact', () => {
     const failed = downloadArtifact(client, ref(), artifact)
     await expect(failed).rejects.toBeInstanceOf(DownloadFault)
     await expect(failed).rejects.toThrow('artifact download failed (HTTP 503) after 2 retries')
+  })
+
+  // The signed URL is a bearer secret: an error carrying it would reach the log, the summary
+  // and the `skipped` output. Every way the blob hop fails, the error (message, stack, cause)
+  // names neither the signature nor the blob path.
+  it.each([
+    ['404 (the blob is gone: skipped)', 404, SkipRun],
+    ['403 (an expired signature: a fault)', 403, DownloadFault],
+    ['503 until the retries run out', 503, DownloadFault]
+  ])('keeps the signed URL out of the error on a blob %s', async (_label, status, kind) => {
+    fake.runs = makeRuns([9])
+    const [run] = fake.runs
+    const artifact = await findArtifact(client, ref(), run.id, nameOf(run.id))
+    fake.faults = [{ path: /^\/blob\//, times: 10, status }]
+    const error: unknown = await downloadArtifact(client, ref(), artifact).catch(e => e)
+    expect(error).toBeInstanceOf(kind)
+    expect((error as Error).message).toMatch(
+      new RegExp(`^artifact download failed \\(HTTP ${status}\\)`)
+    )
+    const shown = `${String(error)}\n${inspect(error, { depth: 5 })}\n${JSON.stringify(error)}`
+    expect(shown).not.toContain('SECRET-SIGNATURE')
+    expect(shown).not.toContain('/blob/')
+    // The retries did happen, each from the API: a fault is not given up on at once.
+    expect(fake.requests.filter(r => r.path.startsWith('/blob/'))).toHaveLength(
+      status === 404 ? 1 : 3
+    )
   })
 })

@@ -1,5 +1,10 @@
 import { describe, expect, it } from '@jest/globals'
-import { attribute, splitCommits, withAttribution } from '../src/core/history/attribution.js'
+import {
+  attribute,
+  judgeHistory,
+  splitCommits,
+  withAttribution
+} from '../src/core/history/attribution.js'
 import { renderText } from '../src/cli/text.js'
 import { changeLines } from '../src/render/change.js'
 import { outputStrings, outputValues } from '../src/render/outputs.js'
@@ -60,6 +65,15 @@ describe('attribute', () => {
     expect(splitCommits(change)).toBeUndefined()
   })
 
+  it('judgeHistory: the verdict on the newest window, attribution over all it read', () => {
+    const rubric = { budget: 200, minRuns: 6, window: 6 }
+    const report = judgeHistory(history(STEP), [], rubric, { minShift: 15, match: [] }, 's')
+    // The newest 6 (near 220 s) breach a 200 s budget; all 16 have a median near 182 s.
+    expect(report.samples.map(s => s.value)).toEqual(STEP.slice(0, 6))
+    expect([report.stats.median, report.verdict]).toEqual([220.5, 'breach'])
+    expect(report.history).toHaveLength(16)
+  })
+
   it('keeps the verdict on the window while attributing over the history', () => {
     const report = reportOf(history(STEP), 6)
     expect(report.samples).toHaveLength(6)
@@ -75,8 +89,15 @@ describe('change outputs', () => {
     expect(values['change-run-id']).toBe(595)
     expect(values['change-sha']).toBe(sha(595))
     expect(values['change-shift']).toBe(38.5)
-    expect(values['change-p']).toBeGreaterThan(0)
-    expect(values['change-p']).toBe(0.0013)
+    // A permutation estimate, (1 + hits) / (1 + 9,999): not pinned, but bounded. It is at
+    // least the smallest value the estimate can take, and the step is a complete separation
+    // of 6 runs from 10, whose exact chance at that split alone is 2 / C(16, 6) = 1 / 4,004;
+    // an estimate of 0.01 or more would need 100 hits among 9,999 permutations.
+    const p = Number(values['change-p'])
+    expect(p).toBeGreaterThanOrEqual(1 / 10_000)
+    expect(p).toBeLessThan(0.01)
+    // Seeded by the samples: the same history gives the same p.
+    expect(outputValues(reportOf(history(STEP)))['change-p']).toBe(values['change-p'])
   })
 
   it('are empty without a shift: flat, below min-shift, or no attribution at all', () => {
@@ -94,11 +115,13 @@ describe('the summary with a shift', () => {
   const lines = md.split('\n')
 
   it('puts the change line under the banner, linking the run, the commit and the compare view', () => {
-    // The compare view spans a run more either side: the split can be a run off.
+    // The p printed is the output's (bounded in "change outputs" above). The compare view
+    // spans a run more either side: the split can be a run off.
+    const p = outputValues(reportOf(history(STEP)))['change-p']
     expect(lines[2]).toBe(
       'Slower since about [#415](https://github.com/o/r/actions/runs/595) ' +
         `([\`2530000\`](https://github.com/o/r/commit/${sha(595)})) ±1 run: ` +
-        '+38.5 s (182 s -> 220.5 s), p = 0.0013 · ' +
+        `+38.5 s (182 s -> 220.5 s), p = ${p} · ` +
         `[compare \`2510000...2540000\`](https://github.com/o/r/compare/${sha(593)}...${sha(596)})`
     )
   })

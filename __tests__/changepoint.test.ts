@@ -180,9 +180,9 @@ describe('findChangePoint', () => {
     const values = flatSeries(1000, 'skewed', 1)
     const start = performance.now()
     findChangePoint(values, none)
-    // About 0.1 s on an idle 2-core machine (bench/changepoint.md). The bound is loose so a
-    // busy machine passes; an O(N²) permutation step would take minutes.
-    expect(performance.now() - start).toBeLessThan(10_000)
+    // About 0.1 s on an idle 2-core machine (bench/changepoint.md). The bound is loose (300
+    // times that) so a busy machine passes; an O(N²) permutation step would take minutes.
+    expect(performance.now() - start).toBeLessThan(30_000)
   })
 })
 

@@ -116,8 +116,9 @@ describe('the verdict never waits on the upload of record', () => {
       expect(warning?.level).toBe('warning')
       // The verdict is out before the upload is given up on, and the grace is kept.
       expect(r.stdout.indexOf('pass: median')).toBeLessThan(r.stdout.indexOf('Sample not recorded'))
+      // A lower bound only: the grace was kept. That the step ends is runAction's 15 s kill
+      // (which would fail the exit code above), a bound loose enough for a loaded machine.
       expect(elapsed).toBeGreaterThanOrEqual(GRACE_MS)
-      expect(elapsed).toBeLessThan(10_000)
     }
   )
 })
@@ -133,7 +134,10 @@ describe('a download that stalls is bounded', () => {
     })
     expect(r.code).toBe(0)
     expect(r.outputs.count).toBe('3')
-    expect(fake.requests.filter(q => q.path.startsWith('/blob/90000')).length).toBe(2)
-    expect(Date.now() - r.startedAt).toBeLessThan(15_000)
+    // Cut off and tried again: the second request came after the first was abandoned, at its
+    // deadline (2 s). That the step ends at all is runAction's 20 s kill.
+    const blobs = fake.requests.filter(q => q.path.startsWith('/blob/90000'))
+    expect(blobs).toHaveLength(2)
+    expect(blobs[1].at - blobs[0].at).toBeGreaterThanOrEqual(2000)
   })
 })

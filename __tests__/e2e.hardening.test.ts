@@ -145,6 +145,23 @@ describe('hostile artifacts (dist/index.js against the fake API)', () => {
     expect(blobs.every(q => q.authorization === undefined)).toBe(true)
     expect(r.stdout + r.stderr).not.toContain('SECRET-SIGNATURE')
   })
+
+  // On the failure paths too: the blob's error reaches the log, the summary and `skipped`.
+  it.each([
+    [404, 0],
+    [403, 1],
+    [503, 1]
+  ])('keeps the signed URL out of everything when the blob answers %i', async (status, code) => {
+    const r = await run(GOOD, {
+      inputs: { window: '3' },
+      faults: [{ path: /^\/blob\/90000\?/, status, times: 10 }]
+    })
+    expect(r.code).toBe(code)
+    const shown = [r.stdout, r.stderr, r.summary, JSON.stringify(r.outputs)].join('\n')
+    expect(shown).toContain(`artifact download failed (HTTP ${status})`)
+    expect(shown).not.toContain('SECRET-SIGNATURE')
+    expect(shown).not.toContain('/blob/')
+  })
 })
 
 describe('API faults (dist/index.js against the fake API)', () => {
@@ -302,19 +319,28 @@ describe('API faults (dist/index.js against the fake API)', () => {
     })
     expect(r.code).toBe(1)
     expect(r.annotations[0].message).toMatch(/Listing runs of workflow chart.yml .*abort|timeout/i)
-    // The first try and three retries of the runs listing.
-    expect(fake.apiCalls().filter(c => c.includes('/workflows/'))).toHaveLength(4)
-    expect(Date.now() - started).toBeLessThan(30_000)
+    // The first try and three retries of the runs listing, each after the last one's 200 ms
+    // deadline (a lower bound, whatever the load), and a loose upper bound on the whole.
+    const tries = fake.requests.filter(q => q.path.includes('/workflows/'))
+    expect(tries).toHaveLength(4)
+    for (const [i, t] of tries.slice(1).entries())
+      expect(t.at - tries[i].at).toBeGreaterThanOrEqual(200)
+    expect(Date.now() - started).toBeLessThan(60_000)
   })
 
   it('fails clearly when the API cannot be reached at all', async () => {
-    const closed = createServer()
-    await new Promise<void>(resolve => closed.listen(0, '127.0.0.1', resolve))
-    const port = (closed.address() as AddressInfo).port
-    await new Promise(resolve => closed.close(resolve))
-    const r = await run(GOOD, { ...window3, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } })
-    expect(r.code).toBe(1)
-    expect(r.annotations[0].message).toMatch(/Listing runs .*ECONNREFUSED/)
+    // A server that resets every connection, rather than a freed port that something else
+    // may take in the meantime.
+    const resets = createServer(socket => socket.resetAndDestroy())
+    await new Promise<void>(resolve => resets.listen(0, '127.0.0.1', resolve))
+    const port = (resets.address() as AddressInfo).port
+    try {
+      const r = await run(GOOD, { ...window3, env: { GITHUB_API_URL: `http://127.0.0.1:${port}` } })
+      expect(r.code).toBe(1)
+      expect(r.annotations[0].message).toMatch(/Listing runs .*ECONNRESET/)
+    } finally {
+      await new Promise(resolve => resets.close(resolve))
+    }
   })
 
   it('fails clearly on a listing that is not the expected JSON', async () => {

@@ -106,7 +106,16 @@ describe('tracking issue through dist/index.js', () => {
 
   it('ends with one open issue when two breaching checks run at once', async () => {
     fake.runs = (await import('../__fixtures__/history.js')).makeRuns(slow(10))
-    fake.faults = [{ method: 'POST', path: /\/issues$/, times: 2, delayMs: 300 }]
+    // Both processes look up before either creates: the first create is held until the
+    // second lookup has been answered, so two issues exist and the duplicate is closed.
+    fake.faults = [
+      {
+        method: 'POST',
+        path: /\/issues$/,
+        times: 1,
+        holdUntil: { method: 'GET', path: /\/issues\?/, answered: 2 }
+      }
+    ]
     fake.requests.length = 0
     const both = await Promise.all(
       ['9101', '9102'].map(id =>
@@ -116,6 +125,12 @@ describe('tracking issue through dist/index.js', () => {
         })
       )
     )
+    const answered = (method: string, path: RegExp) =>
+      fake.requests.filter(q => q.method === method && path.test(q.path)).map(q => q.doneAt ?? 0)
+    const [, secondLookup] = answered('GET', /\/issues\?/)
+    const creates = answered('POST', /\/issues$/)
+    expect(creates).toHaveLength(2)
+    expect(Math.min(...creates)).toBeGreaterThanOrEqual(secondLookup)
     expect(fake.issues).toHaveLength(2)
     expect(fake.openIssues().map(i => i.number)).toEqual([1])
     expect(fake.issues[1].state_reason).toBe('duplicate')

@@ -1,3 +1,4 @@
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { beforeEach, describe, expect, it } from '@jest/globals'
 import type { RunSpec } from '../__fixtures__/history.js'
 import { useFakeGitHub, type Scenario } from '../__fixtures__/scenario.js'
@@ -113,12 +114,20 @@ describe('pull request comment through dist/index.js', () => {
     expect(fake.commentsOn(PR)).toHaveLength(0)
   })
 
-  it('neutralises mentions and references in the branch name', async () => {
+  it('shows the branch name raw in a code span: readable, and no mention or reference', async () => {
     const branch = '@org/team#1'
     await onPr(history(branch), '250', { headRef: branch })
     const body = fake.commentsOn(PR)[0].body
     expect(body).toContain('250 s, 500 s, 500 s')
-    expect(body).not.toMatch(/@org|(?<!&)#1/)
-    expect(body).toContain('&#64;\u200borg/team&#35;\u200b1')
+    expect(outsideCode(body)).not.toMatch(/@org|#1/)
+    expect(body).toContain('on `@org/team#1` (3, newest first)')
+  })
+
+  it('reads a branch with underscores as written, not as entities', async () => {
+    const branch = 'dependabot/npm_and_yarn/lodash-4.17.21'
+    await onPr(history(branch), '250', { headRef: branch })
+    const body = fake.commentsOn(PR)[0].body
+    expect(body).toContain('`dependabot/npm_and_yarn/lodash-4.17.21`')
+    expect(body).not.toContain('&#')
   })
 })

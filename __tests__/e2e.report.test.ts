@@ -323,6 +323,8 @@ describe('helm-rolling-report against the API', () => {
 
   it.each(['GH_TOKEN', 'GITHUB_TOKEN'])('reads the runs with a token from %s', async variable => {
     fake.runs = makeRuns([150, { value: 999, conclusion: 'cancelled' }, 140, 130, 120])
+    // This test's requests only, whatever ran before it (--randomize).
+    fake.requests.length = 0
     const r = await report(['--repo', 'tracecore/tracecore', '--window', '4', '--json'], {
       [variable]: fake.token,
       GITHUB_API_URL: fake.url

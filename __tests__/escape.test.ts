@@ -36,3 +36,27 @@ describe('escapeLog', () => {
     expect(out).not.toContain('##[')
   })
 })
+
+describe('escapeMarkdown against GitHub autolinks', () => {
+  // GitHub links `www.`, `scheme://` and `user@host` in rendered text after entities are
+  // decoded, which the Markdown renderer the tests use does not do: the breaks themselves are
+  // what stops it, so they are asserted exactly.
+  const decoded = (text: string) =>
+    text.replace(/&#(\d+);/g, (_, code: string) => String.fromCodePoint(Number(code)))
+
+  it.each([
+    ['www.evil.example', 'www\u200b.evil.example'],
+    ['WWW.evil.example', 'WWW\u200b.evil.example'],
+    ['http://evil.example/', 'http&#58;//\u200bevil.example/'],
+    ['a@evil.example', 'a&#64;\u200bevil.example']
+  ])('breaks the autolink trigger in %j', (text, expected) => {
+    expect(escapeMarkdown(text)).toBe(expected)
+  })
+
+  it('leaves no trigger that GitHub would link once entities are decoded', () => {
+    const out = decoded(escapeMarkdown('see www.a.example, ftp://b.example and c@d.example'))
+    expect(out).not.toMatch(/www\./i)
+    expect(out).not.toMatch(/:\/\/[^\u200b]/)
+    expect(out).not.toMatch(/@[^\u200b]/)
+  })
+})

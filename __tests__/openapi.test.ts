@@ -277,6 +277,33 @@ describe.each(targets)('the fake GitHub against the description of %s', (_name, 
     fake.permissions = { issues: 'write', pullRequests: 'write' }
   })
 
+  it("serves GET /user for a person's token, refuses an installation token's, and names authors", async () => {
+    fake.resetIssues()
+    fake.tokenLogin = undefined
+    const refused = await get('/user')
+    expect(refused.status).toBe(403)
+    expect(problems('/user', refused)).toEqual([])
+    fake.tokenLogin = 'octocat'
+    const user = await get('/user')
+    expect(user.status).toBe(200)
+    expect(problems('/user', user)).toEqual([])
+    expect((user.body as { login: string }).login).toBe('octocat')
+    fake.tokenLogin = undefined
+    fake.addIssue({ body: 'b', labels: ['rolling-median'], author: 'mallory' })
+    fake.addComment(1, 'c', 'mallory')
+    const issues = await get(`${repo}/issues?labels=rolling-median`)
+    expect(problems(WRITES.issues, issues)).toEqual([])
+    const comments = await get(`${repo}/issues/1/comments`)
+    expect(problems(WRITES.comments, comments)).toEqual([])
+    const authors = [issues, comments].map(
+      served => (served.body as { user: { login: string; type: string } }[])[0].user
+    )
+    expect(authors).toEqual([
+      expect.objectContaining({ login: 'mallory', type: 'User' }),
+      expect.objectContaining({ login: 'mallory', type: 'User' })
+    ])
+  })
+
   it('marks what differs between hosts: digests and rate-limit headers', async () => {
     const served = await get(`${repo}/actions/runs/${fake.runs[0].id}/artifacts`)
     const [artifact] = (served.body as { artifacts: Record<string, unknown>[] }).artifacts

@@ -84,13 +84,17 @@ describe('decide', () => {
     for (let tenths = 1000; tenths <= 6000; tenths++) {
       const budget = tenths / 10
       // The doubles nearest budget - 0.01 and budget + 0.01, as parsed from text.
-      const s = stats([(tenths * 10 - 1) / 100, (tenths * 10 + 1) / 100])
-      if ((s.median ?? 0) > budget) overInBinary++
+      const [low, high] = [(tenths * 10 - 1) / 100, (tenths * 10 + 1) / 100]
+      const s = stats([low, high])
+      // The median of two, as the doubles make it, counted here rather than from stats().
+      expect(s.median).toBe(low / 2 + high / 2)
+      if (low / 2 + high / 2 > budget) overInBinary++
       // The printed median equals the printed budget, so the words say "at the budget": pass.
       expect(decide(s, budget, 2)).toBe('pass')
     }
-    // bench/changepoint.md: 312 of these medians are over the budget in binary.
-    expect(overInBinary).toBe(312)
+    // The case this guards occurs: some of these medians are over the budget in binary
+    // (312 of the 5,001 on IEEE doubles; bench/changepoint.md), so the loop is not vacuous.
+    expect(overInBinary).toBeGreaterThan(0)
   })
 })
 

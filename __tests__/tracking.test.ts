@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals'
+import { outsideCode } from '../__fixtures__/markdown.js'
 import { escapeMention } from '../src/core/untrusted/escape.js'
 import { MAX_BODY_CHARS, capBody, issueBody } from '../src/render/issue.js'
 import { ordinal, percentile, prCommentBody } from '../src/render/pr-comment.js'
@@ -54,7 +55,7 @@ describe('the state in the marker is read as untrusted', () => {
     const body = `${issueMarker(gate, state)}\ntext`
     expect(isIssueOf(body, gate)).toBe(true)
     expect(isIssueOf(body, 'f'.repeat(16))).toBe(false)
-    expect(readState(body, gate)).toEqual(state)
+    expect(readState(body, gate, new Date())).toEqual(state)
   })
 
   it.each([
@@ -67,7 +68,11 @@ describe('the state in the marker is read as untrusted', () => {
       ).toString('base64url')
     ]
   ])('turns %s into a fresh or clamped state', (_name, data) => {
-    const read = readState(`<!-- helm-rolling-action:issue gate=${gate} state=${data} -->`, gate)
+    const read = readState(
+      `<!-- helm-rolling-action:issue gate=${gate} state=${data} -->`,
+      gate,
+      new Date()
+    )
     expect(read.attributed).toBeUndefined()
     expect(read.commented).toBeUndefined()
     expect(read.commentedAt).toBeUndefined()
@@ -182,14 +187,30 @@ describe('only the default branch of the repository itself opens an issue', () =
     branch: 'main'
   }
   it.each([
-    ['a pull request', { eventName: 'pull_request' }],
-    ['pull_request_target', { eventName: 'pull_request_target' }],
-    ['another branch', { ref: 'refs/heads/feature' }],
-    ['another judged branch', { branch: 'release' }],
-    ['another repository', { checked: 'o/other' }],
-    ['no payload', { defaultBranch: undefined }]
-  ])('refuses %s', (_name, change) => {
-    expect(issueRefusal({ ...where, ...change })).toBeDefined()
+    ['a pull request', { eventName: 'pull_request' }, 'this is a pull_request event'],
+    [
+      'pull_request_target',
+      { eventName: 'pull_request_target' },
+      'this is a pull_request_target event'
+    ],
+    [
+      'another branch',
+      { ref: 'refs/heads/feature' },
+      'only runs on the default branch main may; this one is on refs/heads/feature'
+    ],
+    [
+      'another judged branch',
+      { branch: 'release' },
+      'the check judges branch release, not the default branch main'
+    ],
+    [
+      'another repository',
+      { checked: 'o/other' },
+      'the check reads o/other, not the repository running it'
+    ],
+    ['no payload', { defaultBranch: undefined }, 'the default branch is not known']
+  ])('refuses %s', (_name, change, reason) => {
+    expect(issueRefusal({ ...where, ...change })).toBe(reason)
   })
   it('accepts the default branch', () => {
     expect(issueRefusal(where)).toBeUndefined()
@@ -250,7 +271,7 @@ describe('bodies are escaped and bounded', () => {
     expect(capBody('x\n'.repeat(40_000)).length).toBeLessThanOrEqual(MAX_BODY_CHARS)
   })
 
-  it('escapes branch names in the pull request comment', () => {
+  it('shows branch names raw in code spans, where nothing is markup, a mention or a reference', () => {
     const stats = judge([sample(1, 100)], [], rubric, '').stats
     const body = prCommentBody({
       marker: '<!-- m -->',
@@ -258,10 +279,11 @@ describe('bodies are escaped and bounded', () => {
       budget: 300,
       current: 120,
       base: { branch: 'main', values: [100], stats },
-      pr: { branch: '@org/team#1 <b>', values: [120], median: 120 },
+      pr: { branch: '@org/team#1 <b>`x', values: [120], median: 120 },
       now
     })
-    expect(body).not.toMatch(/@org|(?<!&)#1|<b>/)
+    expect(outsideCode(body)).not.toMatch(/@org|#1|<b>/)
+    expect(body).toContain('`` @org/team#1 <b>`x ``')
     expect(body).toContain('Trend: one sample so far.')
   })
 })

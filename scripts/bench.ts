@@ -235,7 +235,9 @@ async function repeat(
   }
 }
 
-const fake = new FakeGitHub({ latencyMs: LATENCY_MS })
+// The workflow's GITHUB_TOKEN is an installation token (prefix ghs_): the tracking issue's
+// rows then cost what they cost on a runner (no GET /user to tell its own issue apart).
+const fake = new FakeGitHub({ latencyMs: LATENCY_MS, token: 'ghs_bench' })
 await fake.start()
 /** Round trips are counted at a latency where the CPU's few tens of ms no longer blur them. */
 const RT_LATENCY_MS = Number(process.env.BENCH_RT_LATENCY_MS ?? 400)

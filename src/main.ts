@@ -98,18 +98,23 @@ export async function run(): Promise<void> {
     // holds it; the upload runs beside the issue and the comment.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
     const gate = gateReport(metrics)
-    if (gate)
-      await notify(gate, {
-        config,
-        context,
-        plan,
-        current: specs
-          ? gate.samples.find(s => s.current)
-          : (current ?? report.samples.find(s => s.current)),
-        client,
-        match: config.match,
-        timeoutMs: knobs.notifyTimeoutMs
-      })
+    const issueNumber = gate
+      ? await notify(gate, {
+          config,
+          context,
+          plan,
+          current: specs
+            ? gate.samples.find(s => s.current)
+            : (current ?? report.samples.find(s => s.current)),
+          client,
+          match: config.match,
+          timeoutMs: knobs.notifyTimeoutMs
+        })
+      : undefined
+    if (issueNumber !== undefined)
+      await optional('The issue-number output could not be written', 'GITHUB_OUTPUT', () =>
+        core.setOutput('issue-number', issueNumber)
+      )
     core.info(describeUsage(client.usage))
     await Promise.all([
       upload,

@@ -14,11 +14,13 @@ import type { RunnerContext } from '../io/context.js'
 import { errorMessage } from '../core/errors.js'
 import { Client } from '../github/client.js'
 import { RateLimited, explain, httpStatus } from '../github/failures.js'
+import { defaultBranch } from '../github/runs.js'
 import { escapeLog } from '../core/untrusted/escape.js'
-import { gateId, issueRefusal } from '../core/notify/tracking.js'
+import { gateId, issueRefusal, placeRefusal } from '../core/notify/tracking.js'
 import type { Report, Sample } from '../core/types.js'
 import { trackIssue } from './tracking-issue.js'
 import { stickyComment } from './pr-comment.js'
+import { Ownership } from './ownership.js'
 
 /** The most both parts may take together; the check itself is already done. */
 export const NOTIFY_TIMEOUT_MS = 30_000
@@ -36,9 +38,13 @@ export interface NotifyRequest {
   timeoutMs?: number
 }
 
-export async function notify(report: Report, request: NotifyRequest): Promise<void> {
+/**
+ * Runs both parts within their bound; answers the `issue-number` output ('' for none) when
+ * `issue` is on, for the caller to write through the guard every output goes through.
+ */
+export async function notify(report: Report, request: NotifyRequest): Promise<string | undefined> {
   const { config } = request
-  if (!config.issue && config.prComment === 'off') return
+  if (!config.issue && config.prComment === 'off') return undefined
   const bound = new AbortController()
   const limit = request.timeoutMs ?? NOTIFY_TIMEOUT_MS
   const timer = setTimeout(() => bound.abort(), limit)
@@ -48,6 +54,7 @@ export async function notify(report: Report, request: NotifyRequest): Promise<vo
     { ...request.client.options, retries: 1, maxWaitSeconds: 10, signal: bound.signal },
     request.client.usage
   )
+  const ownership = new Ownership(client, config.token)
   const gate = gateId({
     workflow: config.workflow,
     artifactName: config.artifactName,
@@ -63,44 +70,54 @@ export async function notify(report: Report, request: NotifyRequest): Promise<vo
         600
       )
     )
+  let issueNumber: number | undefined
   try {
-    if (config.issue) {
-      const number = await issueStep(client, report, request, gate).catch(
-        failed('Tracking issue', 'issues: write', 'issue')
-      )
-      core.setOutput('issue-number', number ?? '')
-    }
+    if (config.issue)
+      await issueStep(client, report, request, {
+        gate,
+        ownership,
+        known: n => (issueNumber = n)
+      }).catch(failed('Tracking issue', 'issues: write', 'issue'))
     if (config.prComment !== 'off')
-      await commentStep(client, report, request, gate).catch(
+      await commentStep(client, report, request, gate, ownership).catch(
         failed('Pull request comment', 'pull-requests: write', 'pr-comment')
       )
   } finally {
     clearTimeout(timer)
   }
+  return config.issue ? String(issueNumber ?? '') : undefined
+}
+
+interface IssueHooks {
+  gate: string
+  ownership: Ownership
+  known: (number: number | undefined) => void
 }
 
 async function issueStep(
   client: Client,
   report: Report,
   request: NotifyRequest,
-  gate: string
-): Promise<number | undefined> {
+  hooks: IssueHooks
+): Promise<void> {
   const { config, context } = request
-  const refusal = issueRefusal({
+  const where = {
     eventName: context.eventName,
     ref: context.ref,
     repository: context.repository,
     checked: `${config.owner}/${config.repo}`,
-    defaultBranch: context.payloadRepository?.defaultBranch,
     branch: request.plan.runs.branch
-  })
+  }
+  const refusal =
+    placeRefusal(where) ??
+    issueRefusal({ ...where, defaultBranch: await homeDefaultBranch(client, request) })
   if (refusal) {
     core.info(`Tracking issue: not from this run (${escapeLog(refusal)})`)
-    return undefined
+    return
   }
-  return trackIssue(client, report, {
+  await trackIssue(client, report, {
+    ...hooks,
     ref: { owner: config.owner, repo: config.repo },
-    gate,
     labels: config.issueLabels,
     rule: { rubric: request.plan.rubric, history: request.plan.history },
     where: {
@@ -113,11 +130,25 @@ async function issueStep(
   })
 }
 
+/**
+ * The default branch of the repository running the check: the event payload's, else (a
+ * `schedule` payload may lack `repository`) the branch the check resolved from the API when
+ * no `branch` was given, else the API's answer.
+ */
+async function homeDefaultBranch(client: Client, request: NotifyRequest): Promise<string> {
+  const { config, context, plan } = request
+  const own = context.payloadRepository
+  if (own?.fullName.toLowerCase() === context.repository.toLowerCase()) return own.defaultBranch
+  if (config.branch === undefined) return plan.runs.branch
+  return defaultBranch(client, config.owner, config.repo)
+}
+
 async function commentStep(
   client: Client,
   report: Report,
   request: NotifyRequest,
-  gate: string
+  gate: string,
+  ownership: Ownership
 ): Promise<void> {
   const { config, context, plan } = request
   const pr = context.pullRequest
@@ -139,6 +170,7 @@ async function commentStep(
     workflow: config.workflow,
     baseBranch: plan.runs.branch,
     readOwn: () => readOwnSamples(client, pullRequestPlan(plan, pr.headRef), request.current),
+    ownership,
     now: new Date()
   })
 }

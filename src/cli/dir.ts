@@ -100,8 +100,8 @@ function localRun(dir: string, folder: string, named: RegExp): LocalRun {
   return {
     folder,
     environment: environmentFromMetadata(read),
-    id: Number(fromName ?? meta.run_id ?? 0) || 0,
-    run_number: Number(meta.run_number) || 0,
+    id: wholeNumber(Number(fromName)) ?? wholeNumber(meta.run_id) ?? 0,
+    run_number: wholeNumber(meta.run_number) ?? 0,
     head_sha: cleanSha(meta.sha),
     conclusion: '',
     created_at: cleanDate(meta.recorded_at),
@@ -127,4 +127,9 @@ function fields(text: string): Record<string, unknown> {
   } catch {
     return {}
   }
+}
+
+/** A number from a file, when it is a whole, non-negative, exact one: 1e999 and -7.5 are not. */
+function wholeNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 0 ? value : undefined
 }

@@ -167,7 +167,8 @@ async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): P
     const blob = await client
       .fetch(location, {
         redirect: 'follow',
-        signal: AbortSignal.timeout(client.options.timeoutMs)
+        // The bound of an optional part (the pull request's own samples) holds here too.
+        signal: bounded(client.options)
       })
       .catch(error => {
         throw new DownloadFault(`artifact download failed (${errorName(error)})`)
@@ -210,4 +211,10 @@ function verifyDigest(zip: Buffer, digest: string | undefined): void {
   if (algorithm !== 'sha256' || !expected) return
   const actual = createHash('sha256').update(zip).digest('hex')
   if (actual !== expected.toLowerCase()) throw new SkipRun('digest mismatch')
+}
+
+/** Each attempt's deadline, and the caller's bound when it has one. */
+function bounded(options: { timeoutMs: number; signal?: AbortSignal }): AbortSignal {
+  const attempt = AbortSignal.timeout(options.timeoutMs)
+  return options.signal ? AbortSignal.any([options.signal, attempt]) : attempt
 }

@@ -1,10 +1,12 @@
 /** Comments on an issue or a pull request (GitHub files both under the issues API). */
 import type { Client } from './client.js'
-import { listSmall, type RepoRef } from './issues.js'
+import { ONCE, authorOf, listAll, type Listed, type RepoRef } from './issues.js'
 
 export interface CommentInfo {
   id: number
   body: string | null
+  /** Its author's login, when GitHub named one. */
+  author?: string
 }
 
 /** The comments of issue or pull request `number`, oldest first. */
@@ -12,8 +14,8 @@ export async function listComments(
   client: Client,
   ref: RepoRef,
   number: number
-): Promise<CommentInfo[]> {
-  return listSmall(
+): Promise<Listed<CommentInfo>> {
+  return listAll(
     page =>
       client.octokit.rest.issues.listComments({
         ...ref,
@@ -23,8 +25,12 @@ export async function listComments(
       }),
     item => {
       const c = item as Record<string, unknown> | null
-      return c && Number.isSafeInteger(c.id)
-        ? { id: c.id as number, body: typeof c.body === 'string' ? c.body : null }
+      return c && typeof c === 'object' && Number.isSafeInteger(c.id)
+        ? {
+            id: c.id as number,
+            body: typeof c.body === 'string' ? c.body : null,
+            author: authorOf(c)
+          }
         : undefined
     },
     'the comment listing'
@@ -37,7 +43,7 @@ export async function addComment(
   number: number,
   body: string
 ): Promise<void> {
-  await client.octokit.rest.issues.createComment({ ...ref, issue_number: number, body })
+  await client.octokit.rest.issues.createComment({ ...ref, issue_number: number, body, ...ONCE })
 }
 
 export async function editComment(

@@ -77,3 +77,12 @@ export function explain(error: unknown, what: string): string {
       return `${what}: HTTP ${error.status} ${error.message}${error.status >= 500 ? ' (after retries)' : ''}`
   }
 }
+
+/**
+ * Whether a write that failed may still have taken effect: a 5xx (a gateway that gave up on
+ * the way back) or no answer at all. A 4xx is GitHub refusing it.
+ */
+export function mayHaveTakenEffect(error: unknown): boolean {
+  const status = httpStatus(error)
+  return !(error instanceof RateLimited) && (status === undefined || status >= 500)
+}

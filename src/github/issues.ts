@@ -14,29 +14,54 @@ export interface IssueInfo {
   number: number
   body: string | null
   html_url: string
+  /** Its author's login, when GitHub named one (a deleted account has none). */
+  author?: string
 }
 
-/** A listing holds at most this many pages of 100: plenty for one label, or one pull request. */
-const MAX_PAGES = 5
+/**
+ * The most pages of 100 one listing reads: 10,000 open issues under one label, or comments on
+ * one pull request. The gate's own item may sit anywhere in a long list (the sticky comment
+ * early, an issue among hundreds of others), so the listing is read to its end up to this.
+ */
+export const MAX_PAGES = 100
+
+/** What a listing read: its items, and whether it reached its end within `MAX_PAGES`. */
+export interface Listed<T> {
+  items: T[]
+  complete: boolean
+}
 
 /** Pages of 100 items, read until a short page or the cap; each item kept when `pick` reads it. */
-export async function listSmall<T>(
+export async function listAll<T>(
   page: (n: number) => Promise<{ data: unknown }>,
   pick: (item: unknown) => T | undefined,
-  what: string
-): Promise<T[]> {
-  const found: T[] = []
-  for (let n = 1; n <= MAX_PAGES; n++) {
+  what: string,
+  maxPages = MAX_PAGES
+): Promise<Listed<T>> {
+  const items: T[] = []
+  for (let n = 1; n <= maxPages; n++) {
     const { data } = await page(n)
     if (!Array.isArray(data)) throw new Error(`${what} is not a list`)
     for (const item of data as unknown[]) {
       const picked = pick(item)
-      if (picked !== undefined) found.push(picked)
+      if (picked !== undefined) items.push(picked)
     }
-    if (data.length < 100) break
+    if (data.length < 100) return { items, complete: true }
   }
-  return found
+  return { items, complete: false }
 }
+
+/** The login of an item's `user`, when it is a string. */
+export function authorOf(item: Record<string, unknown>): string | undefined {
+  const user = item.user as Record<string, unknown> | null | undefined
+  return user && typeof user === 'object' && typeof user.login === 'string' ? user.login : undefined
+}
+
+/**
+ * A create is not idempotent: one that took effect and then answered 5xx would be made twice
+ * by a retry. Creates are therefore tried once; the caller looks for what it made instead.
+ */
+export const ONCE = { request: { retries: 0 } } as const
 
 /**
  * Open issues carrying `label`, oldest first; pull requests (which the issues API also
@@ -47,8 +72,8 @@ export async function listOpenIssues(
   client: Client,
   ref: RepoRef,
   label: string
-): Promise<IssueInfo[]> {
-  return listSmall(
+): Promise<Listed<IssueInfo>> {
+  return listAll(
     page =>
       client.octokit.rest.issues.listForRepo({
         ...ref,
@@ -71,7 +96,8 @@ function issueInfo(item: unknown): IssueInfo | undefined {
   return {
     number: i.number as number,
     body: typeof i.body === 'string' ? i.body : null,
-    html_url: i.html_url
+    html_url: i.html_url,
+    author: authorOf(i)
   }
 }
 
@@ -97,7 +123,7 @@ export async function createIssue(
   ref: RepoRef,
   issue: { title: string; body: string; labels: string[] }
 ): Promise<IssueInfo> {
-  const { data } = await client.octokit.rest.issues.create({ ...ref, ...issue })
+  const { data } = await client.octokit.rest.issues.create({ ...ref, ...issue, ...ONCE })
   const created = issueInfo(data)
   if (!created) throw new Error('the created issue came back without a number')
   return created

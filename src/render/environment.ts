@@ -39,7 +39,8 @@ export function spanLine(samples: readonly Sample[], what = 'window'): string | 
     const counts = valueCounts(samples, key)
     const shown = counts.slice(0, MOST_VALUES).map(c => `${c.value} (${plural(c.runs, 'run')})`)
     const more = counts.length > MOST_VALUES ? `, and ${counts.length - MOST_VALUES} more` : ''
-    const noun = NOUNS[key] ?? `values of ${key}`
+    // Own keys only: a key named `constructor` is not Object.prototype's.
+    const noun = (Object.hasOwn(NOUNS, key) ? NOUNS[key] : undefined) ?? `values of ${key}`
     return `${WORDS[counts.length] ?? counts.length} ${noun}: ${shown.join(', ')}${more}`
   })
   const unknown = unknownCount(samples)

@@ -4,11 +4,11 @@
  * no cross-reference), and a body never reaches GitHub's 65,536-character limit.
  */
 import { splitCommits } from '../core/history/attribution.js'
-import { countOver, round } from '../core/verdict/rubric.js'
+import { countOver, isOver, round } from '../core/verdict/rubric.js'
 import type { Report, Sample } from '../core/types.js'
 import { SAME_COMMIT, changeLine } from './change.js'
 import { shiftCause } from './environment.js'
-import { escapeMention as md, link } from '../core/untrusted/escape.js'
+import { escapeMention as md, inlineCode, link } from '../core/untrusted/escape.js'
 import { ICON, certainty, headline, intervalPhrase, plural, seconds, utcMinute } from './wording.js'
 
 /** GitHub refuses a body of 65,536 characters or more; this leaves room for the marker. */
@@ -41,7 +41,7 @@ export function runRef(run: Sample): string {
   const name = link(`run ${run.run_number}`, run.html_url)
   if (!run.head_sha) return name
   const base = run.html_url.replace(/\/actions\/runs\/\d+.*$/, '')
-  return `${name} (commit ${link(`\`${md(run.head_sha.slice(0, 7))}\``, `${base}/commit/${run.head_sha}`)})`
+  return `${name} (commit ${link(inlineCode(run.head_sha.slice(0, 7)), `${base}/commit/${run.head_sha}`)})`
 }
 
 /** Counted as the verdict compares: a run at the budget, as printed, is within it. */
@@ -94,7 +94,7 @@ function table(report: Report): string {
   const shown = report.samples.slice(0, MAX_ROWS)
   const rows = shown.map(
     s =>
-      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${report.budget !== null && countOver([s.value], report.budget) ? ' ⬆' : ''} |`
+      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${report.budget !== null && isOver(s.value, report.budget) ? ' ⬆' : ''} |`
   )
   const more = report.samples.length - shown.length
   return [
@@ -129,14 +129,14 @@ export function issueBody(marker: string, report: Report, where: Where): string 
       `## ${ICON.breach} ${headline(report)}`,
       numbers(report),
       `**Where it started:** ${attributionLine(report)}`,
-      `**Last checked:** ${link('this check', where.runUrl)} at commit \`${md(where.sha.slice(0, 7))}\`, ${utcMinute(where.now.toISOString())} UTC, over ${md(report.source, 300)}.`,
+      `**Last checked:** ${link('this check', where.runUrl)} at commit ${inlineCode(where.sha.slice(0, 7))}, ${utcMinute(where.now.toISOString())} UTC, over ${inlineCode(report.source, 300)}.`,
       '### Runs in the window',
       table(report),
       skipped(report),
       '### What to do',
       [
         `1. Look at the runs and commits around the one named above (the split can be a run off): what changed there, in the chart, the images or the runner, is where to start; the data show where the level moved, not why.`,
-        `2. Re-check without a new install: run \`${md(where.workflow)}\` by hand (\`workflow_dispatch\`); the check reads the history again.`,
+        `2. Re-check without a new install: run ${inlineCode(where.workflow)} by hand (\`workflow_dispatch\`); the check reads the history again.`,
         `3. A breach that looks like noise or an environment change: see ${link('Troubleshooting', TROUBLESHOOTING)}.`
       ].join('\n'),
       `<sub>Kept by helm-rolling-action: later breaches edit this text in place; it closes itself once the rolling median is within the budget at each of the newest ${plural(where.closeAfter, 'run')}.</sub>`

@@ -1,10 +1,11 @@
 /**
  * The sticky pull request comment: this run's sample against the default branch's history,
- * and the pull request's own samples so far. Every untrusted string (the branch names) goes
- * through `escapeMention`.
+ * and the pull request's own samples so far. The untrusted strings (the branch names) are
+ * shown raw in code spans, where nothing is markup, a mention or a reference.
  */
 import type { Stats } from '../core/types.js'
-import { escapeMention as md } from '../core/untrusted/escape.js'
+import { inlineCode } from '../core/untrusted/escape.js'
+import { isOver } from '../core/verdict/rubric.js'
 import { capBody } from './issue.js'
 import { intervalPhrase, plural, seconds, sparkline } from './wording.js'
 
@@ -37,7 +38,7 @@ export function ordinal(n: number): string {
 }
 
 const over = (value: number | null | undefined, budget: number) =>
-  value !== null && value !== undefined && value > budget ? ' (over the budget)' : ''
+  value !== null && value !== undefined && isOver(value, budget) ? ' (over the budget)' : ''
 
 /** `rising: 140 s -> 180 s over 3 samples`, or why there is no trend yet. */
 export function trendLine(newestFirst: readonly number[]): string {
@@ -50,8 +51,9 @@ export function trendLine(newestFirst: readonly number[]): string {
 }
 
 export function prCommentBody(view: PrView): string {
-  const base = `\`${md(view.base.branch, 100)}\``
-  const head = `\`${md(view.pr.branch, 100)}\``
+  // Code spans carry the raw text: nothing in one is markup, a mention or a reference.
+  const base = inlineCode(view.base.branch, 100)
+  const head = inlineCode(view.pr.branch, 100)
   const { current, budget } = view
   const rank = current === undefined ? undefined : percentile(current, view.base.values)
   const thisRun =
@@ -64,7 +66,7 @@ export function prCommentBody(view: PrView): string {
   return capBody(
     [
       view.marker,
-      `### Install to Ready on this pull request (\`${md(view.workflow)}\`)`,
+      `### Install to Ready on this pull request (${inlineCode(view.workflow)})`,
       thisRun,
       `${base}'s history: median ${seconds(view.base.stats.median)} (${intervalPhrase(view.base.stats)}) · budget ${seconds(budget)}.`,
       `This pull request's own samples on ${head} (${view.pr.values.length}, newest first): ${view.pr.values.map(v => seconds(v)).join(', ') || 'none'} · median ${seconds(view.pr.median)}${over(view.pr.median, budget)}.`,

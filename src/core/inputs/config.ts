@@ -449,8 +449,21 @@ function flag(input: InputReader, name: string, fallback: boolean): boolean {
  */
 export function lookbackWarning(config: Config, hasCurrent: boolean): string | undefined {
   const fromHistory = config.window - (hasCurrent ? 1 : 0)
-  if (config.lookback >= fromHistory) return undefined
-  return `'lookback' ${config.lookback} is smaller than the ${fromHistory} runs the window of ${config.window} needs from the history: the window cannot fill`
+  if (config.lookback < fromHistory)
+    return `'lookback' ${config.lookback} is smaller than the ${fromHistory} runs the window of ${config.window} needs from the history: the window cannot fill`
+  return issueCloseWarning(config, hasCurrent)
+}
+
+/**
+ * The tracking issue closes on the verdicts at the newest `issue-close-after` runs, each over
+ * a full window: that takes `window + issue-close-after - 1` runs. A lookback that holds fewer
+ * leaves the oldest of those positions short, so an open issue could never close.
+ */
+function issueCloseWarning(config: Config, hasCurrent: boolean): string | undefined {
+  const needed = config.window + config.issueCloseAfter - 1
+  const fromHistory = needed - (hasCurrent ? 1 : 0)
+  if (!config.issue || config.lookback >= fromHistory) return undefined
+  return `'lookback' ${config.lookback} is smaller than the ${fromHistory} runs that closing the tracking issue needs from the history ('window' ${config.window} + 'issue-close-after' ${config.issueCloseAfter} - 1${hasCurrent ? ", less this run's value" : ''}): an open issue would never close`
 }
 
 /** The artifact name a run's sample is stored under: the template with `{run_id}` filled in. */

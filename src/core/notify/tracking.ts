@@ -7,6 +7,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { PrCommentMode } from '../inputs/config.js'
+import { isOver } from '../verdict/rubric.js'
 import type { Report, Sample, Verdict } from '../types.js'
 
 /** What makes one gate: two gates in one repository get an issue and a comment each. */
@@ -61,8 +62,11 @@ export interface TrackState {
 
 const ATTRIBUTION = /^(?:[0-9a-f]{7,64}|run-\d{1,20})$/
 
-/** The state in a body's marker; anything missing or malformed reads as a fresh state. */
-export function readState(body: string | null, gate: string): TrackState {
+/**
+ * The state in a body's marker; anything missing or malformed reads as a fresh state, and a
+ * date after `now` (which would hold comments back until then) as no date.
+ */
+export function readState(body: string | null, gate: string, now: Date): TrackState {
   const data = new RegExp(`<!-- ${MARK}:issue gate=${gate} state=([A-Za-z0-9_-]{1,2000}) -->`).exec(
     body ?? ''
   )?.[1]
@@ -80,7 +84,7 @@ export function readState(body: string | null, gate: string): TrackState {
     attributed: key(raw.attributed),
     held,
     commented: key(raw.commented),
-    commentedAt: Number.isFinite(at) ? new Date(at).toISOString() : undefined
+    commentedAt: Number.isFinite(at) && at <= now.getTime() ? new Date(at).toISOString() : undefined
   }
 }
 
@@ -190,7 +194,8 @@ export interface PrFacts {
 export function prCommentStep(facts: PrFacts): 'create' | 'update' | 'none' {
   if (facts.mode === 'off') return 'none'
   if (facts.exists) return 'update'
-  const over = (v: number | null | undefined) => v !== null && v !== undefined && v > facts.budget
+  const over = (v: number | null | undefined) =>
+    v !== null && v !== undefined && isOver(v, facts.budget)
   if (facts.mode === 'always' || over(facts.current) || over(facts.prMedian)) return 'create'
   return 'none'
 }
@@ -203,7 +208,7 @@ export interface IssueWhere {
   repository: string
   /** `owner/name` the check reads (the `repository` input). */
   checked: string
-  /** The repository's default branch, from the event payload. */
+  /** The repository's default branch: the event payload's, or the API's. */
   defaultBranch?: string
   /** The branch the check judged. */
   branch: string
@@ -215,11 +220,38 @@ export interface IssueWhere {
  * written, and whose samples are not the default branch's).
  */
 export function issueRefusal(where: IssueWhere): string | undefined {
+  const placed = placeRefusal(where)
+  if (placed) return placed
+  if (!where.defaultBranch) return 'the default branch is not known'
+  if (where.ref !== `refs/heads/${where.defaultBranch}`)
+    return `only runs on the default branch ${where.defaultBranch} may; this one is on ${where.ref || 'no ref'}`
+  if (where.branch !== where.defaultBranch)
+    return `the check judges branch ${where.branch}, not the default branch ${where.defaultBranch}`
+  return undefined
+}
+
+/** The part of `issueRefusal` that needs no default branch: the event and the repository. */
+export function placeRefusal(where: Omit<IssueWhere, 'defaultBranch'>): string | undefined {
   if (where.eventName.startsWith('pull_request')) return `this is a ${where.eventName} event`
-  if (!where.defaultBranch) return 'the event payload does not name the default branch'
   if (where.checked.toLowerCase() !== where.repository.toLowerCase())
     return `the check reads ${where.checked}, not the repository running it`
-  if (where.ref !== `refs/heads/${where.defaultBranch}` || where.branch !== where.defaultBranch)
-    return `only runs on the default branch ${where.defaultBranch} may; this one is on ${where.ref || 'no ref'}`
   return undefined
+}
+
+/**
+ * Who the token writes as: a login known exactly (a personal access token's owner, named by
+ * `GET /user`, or the author of what this check just created), or a GitHub App's bot account
+ * (an installation token, such as the workflow's `GITHUB_TOKEN`, which writes as
+ * `github-actions[bot]` and may not read `GET /user`).
+ */
+export type Identity = { kind: 'login'; login: string } | { kind: 'bot' }
+
+/** GitHub's documented prefix of an installation token, the kind `GITHUB_TOKEN` is. */
+export const isInstallationToken = (token: string): boolean => token.startsWith('ghs_')
+
+/** Whether the token's own identity wrote an item: only such items are read back or edited. */
+export function writtenBy(author: string | undefined, identity: Identity): boolean {
+  if (!author) return false
+  if (identity.kind === 'login') return author.toLowerCase() === identity.login.toLowerCase()
+  return /^[a-z0-9][a-z0-9-]*\[bot\]$/i.test(author)
 }

@@ -35,6 +35,17 @@ export function codeSpan(text: string, maxLength = 200, inTable = false): string
 }
 
 /**
+ * As `codeSpan`, padded only where Markdown needs it (a backtick or a space at either end),
+ * so a branch reads `main` in the raw text too. The raw text goes in: nothing inside a code
+ * span is markup, so an entity there would show as `&#95;` rather than `_`.
+ */
+export function inlineCode(text: string, maxLength = 200): string {
+  const span = codeSpan(text, maxLength)
+  const inner = /^` ([^`]*) `$/.exec(span)?.[1]
+  return inner !== undefined && /^\S(?:.*\S)?$/.test(inner) ? `\`${inner}\`` : span
+}
+
+/**
  * For text that GitHub renders where it notifies (issues, comments): as `escapeMarkdown`, and
  * references made inert too. `@org/team` is already broken by the Markdown escape; `#123`,
  * `owner/repo#123` and `GH-123` would link (and back-reference) another issue, so a

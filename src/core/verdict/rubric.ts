@@ -55,6 +55,11 @@ export function atOrUnder(value: number, budget: number): boolean {
   return round(value) <= round(budget)
 }
 
+/** value > budget as printed: the one comparison every count, mark and word of "over" uses. */
+export function isOver(value: number, budget: number): boolean {
+  return !atOrUnder(value, budget)
+}
+
 /**
  * The contract's "Confident verdicts": at least k(n) runs over the budget is a breach, at least
  * k(n) within it (a run at the budget is within) a pass, else inconclusive. k(n) > n/2, so the
@@ -90,7 +95,7 @@ export function decide(
 
 /** Samples over the budget, compared as `decide` compares the median (at it is within). */
 export function countOver(values: readonly number[], budget: number): number {
-  return values.filter(v => !atOrUnder(v, budget)).length
+  return values.filter(v => isOver(v, budget)).length
 }
 
 export interface Rubric {
