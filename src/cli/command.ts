@@ -186,6 +186,9 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
     return await answer(config, flags, env, dir)
   } catch (error) {
     if (error instanceof EmptyDirError) return usage(error.message)
+    // A --metrics list is checked once read: its problem is bad usage, as a flag's.
+    if (error instanceof InputError)
+      return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
     // Exit 1 says breach: a check that could not run has its own code, so that a script
     // never reads a refused token or a mistyped workflow as a verdict.
     return {
