@@ -36,6 +36,22 @@ describe('findArtifact and downloadArtifact', () => {
     expect(fake.requests.filter(r => r.path.startsWith('/blob/'))).toHaveLength(1)
   })
 
+  it('says when the blob request is on the wire, once, before its answer', async () => {
+    fake.runs = makeRuns([120])
+    const [run] = fake.runs
+    const artifact = await findArtifact(client, ref(), run.id, nameOf(run.id))
+    fake.faults = [{ path: /^\/blob\//, times: 1, passThrough: true, delayMs: 300 }]
+    const seen: { zipAsked: boolean; blobAnswered: boolean }[] = []
+    const zip = await downloadArtifact(client, ref(), artifact, () =>
+      seen.push({
+        zipAsked: fake.requests.some(r => /\/zip$/.test(r.path)),
+        blobAnswered: fake.requests.some(r => r.path.startsWith('/blob/') && r.doneAt)
+      })
+    )
+    expect(seen).toEqual([{ zipAsked: true, blobAnswered: false }])
+    expect(zip.equals(run.artifacts[0].zip)).toBe(true)
+  })
+
   it('skips a run with no artifact of that name, or only an expired one', async () => {
     fake.runs = makeRuns([{}, { value: 5, artifact: { expired: true } }])
     const [none, expired] = fake.runs

@@ -24,6 +24,7 @@ import { makeSample } from '../__fixtures__/run.js'
 const readHistory =
   jest.fn<(client: unknown, options: CheckOptions & { depth?: number }) => Promise<HistoryRead>>()
 const recordSample = jest.fn<(request: RecordRequest) => Promise<Recorded>>()
+const preloadRecorder = jest.fn<() => void>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
@@ -48,7 +49,8 @@ jest.unstable_mockModule('../src/app/check.js', () => ({
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,
   uploadFailure,
-  recordSample
+  recordSample,
+  preloadRecorder
 }))
 // The listing's own exports are stubs: the job-timings source imports them (e2e.jobs tests it).
 jest.unstable_mockModule('../src/github/runs.js', () => ({
@@ -216,6 +218,7 @@ describe('run', () => {
     core.resetCore()
     readHistory.mockReset()
     recordSample.mockReset()
+    preloadRecorder.mockReset()
     defaultBranch.mockReset()
     // The runner's variables of the machine running the tests must not leak in.
     process.env = Object.fromEntries(
@@ -266,6 +269,23 @@ describe('run', () => {
     expect(core.info).toHaveBeenCalledWith(
       'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
     )
+  })
+
+  it('hands the check the upload client to load while it waits, only when it will upload', async () => {
+    readHistory.mockImplementation(async (_client, options) => ({
+      samples: [options.current as Sample],
+      skipped: [],
+      source: 'o/r'
+    }))
+    recordSample.mockResolvedValue({ name: 'helm-install-duration-555', id: 1 })
+    inputs({ value: '123', record: 'true' })
+    await run()
+    expect(readHistory.mock.calls[0][1].whileWaiting).toBe(preloadRecorder)
+    inputs({ value: '123' })
+    await run()
+    expect(readHistory.mock.calls[1][1].whileWaiting).toBeUndefined()
+    // The check decides when; run() never loads it itself.
+    expect(preloadRecorder).not.toHaveBeenCalled()
   })
 
   it('a failed upload warns; the verdict still stands', async () => {

@@ -17,6 +17,7 @@ import type { FakeRun } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun } from '../__fixtures__/history.js'
 import { DIST, runAction } from '../__fixtures__/run-action.js'
 import { buildZip, zeroBomb } from '../__fixtures__/zip.js'
+import { callKind, floorMs, floorRoundTrips, timelineRows, type Call } from './steady-timeline.js'
 
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 50)
 /** Times depend on what else the machine runs: the load is part of the figures. */
@@ -46,6 +47,8 @@ interface Measure {
   verdictMs?: number
   /** The first request after process start. */
   firstRequestMs?: number
+  /** Every request, in ms from process start: the steady state's timeline and floor. */
+  log?: Call[]
 }
 
 const median = (xs: number[]) => {
@@ -100,6 +103,7 @@ async function measureAction(
   const finished = Date.now()
   if (r.code !== 0 && r.outputs.verdict !== 'breach')
     throw new Error(`action failed: ${r.stdout}${r.stderr}`)
+  if (process.env.BENCH_DEBUG) console.log(r.stdout.replace(/^::debug::.*\n/gm, ''))
   const toVerdict = fake.requests.filter(q => !SAVE_CALLS.test(q.path))
   const first = Math.min(...toVerdict.map(q => q.at))
   const last = Math.max(...toVerdict.map(q => q.doneAt ?? q.at))
@@ -119,7 +123,12 @@ async function measureAction(
     writes: Number(/GitHub API: \d+ requests? \((\d+) writes?\)/.exec(r.stdout)?.[1] ?? 0),
     allCalls: fake.requests.length,
     verdictMs: outputsAt - r.startedAt,
-    firstRequestMs: Math.min(...fake.requests.map(q => q.at)) - r.startedAt
+    firstRequestMs: Math.min(...fake.requests.map(q => q.at)) - r.startedAt,
+    log: fake.requests.map(q => ({
+      kind: callKind(q.method, q.path),
+      at: q.at - r.startedAt,
+      doneAt: (q.doneAt ?? q.at) - r.startedAt
+    }))
   }
 }
 
@@ -155,7 +164,9 @@ async function steadyState(window: number, dist?: string): Promise<Measure> {
   fake.runs = [running(current, 1002), ...fake.runs]
   const m = await measureAction(fake, window, inputs, current, 1002, dist)
   if (process.env.BENCH_DEBUG)
-    console.log(fake.requests.map(q => `${q.method} ${q.path} ${q.at} ${q.doneAt}`).join('\n'))
+    console.log(
+      (m.log ?? []).map(c => `${c.kind} ${c.at.toFixed(0)}–${c.doneAt.toFixed(0)}`).join('\n')
+    )
   return m
 }
 
@@ -217,6 +228,11 @@ async function repeat(
     await prepare()
     all.push(await measure())
   }
+  return summarize(all)
+}
+
+/** Medians of every timing (the peak RSS is the largest); counts from the first run. */
+function summarize(all: Measure[]): Measure {
   const pick = (f: (m: Measure) => number | undefined) => {
     const xs = all.map(f).filter((x): x is number => x !== undefined)
     return xs.length ? median(xs) : undefined
@@ -310,28 +326,141 @@ async function scenario(
   row(label, 'warm, one new run', warmPlusOne, targets?.[2])
 }
 
-try {
-  // BENCH_BEFORE_DIST: another build's dist/index.js, measured alternately with this one.
+/** The steady state's rows, its timelines (a check of median exit per build) and its figures. */
+const steadyTimelines: string[] = []
+let steadyAlternations = 0
+let steadyLoad = ''
+const bareStarts: number[] = []
+
+/** Node's own start and exit (`node -e 0`), the part of the first request no bundle can cut. */
+function bareStartMs(): number {
+  const started = performance.now()
+  execFileSync(process.env.E2E_NODE ?? process.execPath, ['-e', '0'])
+  return performance.now() - started
+}
+
+/**
+ * BENCH_BEFORE_DIST: another build's dist/index.js, measured alternately with this one on the
+ * same fake (before, after, before, ...), so that the machine's load falls on both alike.
+ */
+async function steadyStates(): Promise<void> {
   const builds: [string, string | undefined][] = process.env.BENCH_BEFORE_DIST
     ? [
         ['before', process.env.BENCH_BEFORE_DIST],
         ['after', undefined]
       ]
     : [['', undefined]]
+  const loadBefore = loadavg()
   for (const window of (process.env.BENCH_STEADY ?? '10,50').split(',').map(Number)) {
-    for (const [build, dist] of builds) {
-      const m = await repeat(
-        REPEATS,
-        () => undefined,
-        () => steadyState(window, dist)
-      )
+    const measured = builds.map((): Measure[] => [])
+    for (let i = 0; i < REPEATS; i++) {
+      bareStarts.push(bareStartMs())
+      for (const [k, [, dist]] of builds.entries())
+        measured[k].push(await steadyState(window, dist))
+      steadyAlternations++
+    }
+    const typical = measured.map(all => medianRun(all))
+    for (const [k, [build]] of builds.entries()) {
+      const all = measured[k]
+      const m = summarize(all)
+      const floors = all.map(r => floorMs(r.log ?? [], r.firstRequestMs ?? 0, LATENCY_MS))
+      const ratio = median(all.map((r, i) => (r.totalMs ?? 0) / floors[i]))
+      const { toVerdict, after } = floorRoundTrips(all[0].log ?? [])
       steadyRows.push(
-        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} |`
+        `| window ${window}${build ? ` (${build})` : ''} | ${m.count} | ${m.api} | ${m.blobs} | ${m.cacheCalls} | ${fmt(m.allCalls)} | ${fmt(m.firstRequestMs)} | ${fmt(m.verdictMs)} | ${fmt(m.totalMs)} | ${toVerdict} + ${after} | ${fmt(median(floors))} | ${fmt(ratio, 2)} | ${fmt(Math.min(...all.map(r => r.totalMs ?? 0)))}–${fmt(Math.max(...all.map(r => r.totalMs ?? 0)))} | ${fmt(median(all.map(r => (r.totalMs ?? 0) - (r.firstRequestMs ?? 0))))} | ${fmt(median(all.map(uploadWait)))} |`
       )
       console.log(steadyRows.at(-1))
     }
+    steadyTimelines.push(
+      ...timelineTable(
+        window,
+        builds.map(([b]) => b || 'this build'),
+        typical
+      )
+    )
   }
-  if (process.env.BENCH_STEADY_ONLY) process.exit(0)
+  const loadAfter = loadavg()
+  const avg = (l: number[]) => l.map(x => x.toFixed(1)).join(' / ')
+  steadyLoad = `load average (1 / 5 / 15 min) ${avg(loadBefore)} at the start, ${avg(loadAfter)} at the end`
+}
+
+/** From the outputs written to the upload's first call reaching the fake. */
+function uploadWait(m: Measure): number {
+  const upload = (m.log ?? []).filter(c => c.kind === 'upload').map(c => c.at)
+  return upload.length ? Math.min(...upload) - (m.verdictMs ?? 0) : NaN
+}
+
+/** The run whose exit is the median one (the lower middle of an even count). */
+function medianRun(all: Measure[]): Measure {
+  const sorted = [...all].sort((a, b) => (a.totalMs ?? 0) - (b.totalMs ?? 0))
+  return sorted[(sorted.length - 1) >> 1]
+}
+
+function timelineTable(window: number, names: string[], runs: Measure[]): string[] {
+  const byPhase = new Map<string, string[]>()
+  const put = (phase: string, k: number, span: string) => {
+    const cells = byPhase.get(phase) ?? names.map(() => '–')
+    cells[k] = span
+    byPhase.set(phase, cells)
+  }
+  runs.forEach((m, k) => {
+    put('first request', k, fmt(m.firstRequestMs))
+    for (const { phase, span } of timelineRows(m.log ?? [])) put(phase, k, span)
+    put('outputs written (the verdict out)', k, fmt(m.verdictMs))
+    put('exit', k, fmt(m.totalMs))
+    put(
+      'floor (first request + round trips × latency)',
+      k,
+      fmt(floorMs(m.log ?? [], m.firstRequestMs ?? 0, LATENCY_MS))
+    )
+  })
+  return [
+    `**Window ${window}**, the check of median exit of each build (ms from process start; a phase spans its first request's arrival to its last answer):`,
+    '',
+    `| phase | ${names.join(' | ')} |`,
+    `|---|${names.map(() => '--:').join('|')}|`,
+    ...[...byPhase].map(([phase, cells]) => `| ${phase} | ${cells.join(' | ')} |`),
+    ''
+  ]
+}
+
+function steadySection(): string[] {
+  const node = execFileSync(process.env.E2E_NODE ?? process.execPath, ['--version'])
+    .toString()
+    .trim()
+  return [
+    '## Steady state: the check users live in',
+    '',
+    `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${new Date().toISOString().slice(0, 10)}, ${cpus().length} cores, Node ${node}, ${LATENCY_MS} ms per request, median of ${REPEATS}${process.env.BENCH_BEFORE_DIST ? `; **before** is \`${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_DIST}\`, measured alternately with this build (**after**) on one fake: ${steadyAlternations} alternations in all` : ''}; ${steadyLoad}. \`node -e 0\` took ${fmt(median(bareStarts))} ms (median of ${bareStarts.length}, taken between the checks). **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
+    '',
+    "**Floor**: this check's own requests at the latency, from its first request: the round trips that had to wait for one another to the verdict (each listing's pages in turn; the newest zip's 302 and blob after the listings' first pages; the cache blob after its lookup), plus those after it (the upload's calls in turn, beside the save's); the CPU between them counts as zero. **exit / floor** is the median of each check's ratio. The last two columns are medians of each check's own differences: the time from its first request to its exit (Node's start and the entry's load left out, the part most of a load burst falls on), and from its outputs written to its upload's first call.",
+    '',
+    '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms | round trips (to the verdict + after) | floor ms | exit / floor | exit range ms | first request to exit ms | outputs to the first upload call ms |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...steadyRows,
+    '',
+    ...steadyTimelines
+  ]
+}
+
+/** BENCH_STEADY_ONLY: the steady-state section of bench/results.md replaced, the rest kept. */
+function writeSteadySection(): void {
+  const file = resolve('bench', 'results.md')
+  const text = readFileSync(file, 'utf8')
+  const start = text.indexOf('## Steady state: the check users live in')
+  const end = text.indexOf('\n## ', start + 1)
+  if (start < 0 || end < 0) throw new Error('bench/results.md has no steady-state section')
+  const section = steadySection().join('\n')
+  writeFileSync(file, `${text.slice(0, start)}${section}\n${text.slice(end)}`)
+  console.log(`\n${section}`)
+}
+
+try {
+  await steadyStates()
+  if (process.env.BENCH_STEADY_ONLY) {
+    writeSteadySection()
+    process.exit(0)
+  }
   for (const window of (process.env.BENCH_SIZES ?? '10,200').split(',').map(Number)) {
     await scenario(`window ${window}, history ${window}`, window)
     // The default history reads 30 samples for attribution: the cold check's cost, once.
@@ -441,14 +570,7 @@ const report = [
   ...header,
   ...rows,
   '',
-  '## Steady state: the check users live in',
-  '',
-  `\`record: true\` with this run's \`value\`, on the default branch; the sample cache was saved by the previous run's check, and that previous run (completed since, with the sample it recorded) is the one new run, so its sample cannot be in the cache. ${LATENCY_MS} ms per request, median of ${REPEATS}${process.env.BENCH_BEFORE_DIST ? `; **before** is \`${process.env.BENCH_BEFORE_LABEL ?? process.env.BENCH_BEFORE_DIST}\`, measured alternately with this build (**after**)` : ''}. **All calls** counts every request: API, blobs, the cache service and the artifact upload service. Times from process start: the first request, the outputs written (the verdict known to the workflow), and the exit (after the cache save and the upload).`,
-  '',
-  '| history | samples | API requests | blob downloads | cache-service calls | all calls | first request ms | outputs written ms | exit ms |',
-  '|---|--:|--:|--:|--:|--:|--:|--:|--:|',
-  ...steadyRows,
-  '',
+  ...steadySection(),
   `## Round trips to the verdict`,
   '',
   `At ${RT_LATENCY_MS} ms per request, where the process's own CPU time (Node's start, loading the cache client, parsing) no longer blurs the count: the data phase divided by the latency, median of 3. Cold: both listings and the cache lookup at once, then the 302, then the blob. Warm: the listings and the cache lookup at once, then the cache entry's download. One new run adds its 302 and blob behind the cache entry (a download waits for the entry, so that a warm check never downloads what the entry holds).`,

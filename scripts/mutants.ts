@@ -179,14 +179,14 @@ export const MUTANTS: Mutant[] = [
     'src/core/stats/changepoint.ts',
     'if (mads === undefined) return options.minShift',
     'if (true) return options.minShift',
-    ['changepoint', 'attribution']
+    ['changepoint']
   ),
   m(
     'min-shift MADs of the whole history',
     'src/core/stats/residuals.ts',
     'return mad(stepResiduals(values, index)) ?? 0',
     'return mad(stepResiduals(values)) ?? 0',
-    ['changepoint', 'attribution']
+    ['changepoint']
   ),
   m(
     'compare link at the exact split',
@@ -475,7 +475,7 @@ export const MUTANTS: Mutant[] = [
     'src/core/notify/tracking.ts',
     '(key === attribution || (facts.nearby ?? []).includes(key))',
     'key === attribution',
-    ['tracking', 'notify-rules']
+    ['tracking']
   ),
   m(
     "anyone's text with the marker adopted",

@@ -22,7 +22,7 @@ import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
-import { ghesRecordWarning, recordSample, uploadFailure } from './github/record.js'
+import { ghesRecordWarning, preloadRecorder, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
@@ -58,8 +58,7 @@ export async function run(): Promise<void> {
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
-    // The check never reads this run back, so the upload waits for it: loading the upload
-    // client would hold the event loop while the listings are due, and an artifact appearing
+    // The check never reads this run back, so the upload waits for it: an artifact appearing
     // mid-listing makes the repository listing start over. It starts once the outputs and the
     // status are set (or the check has failed), and is given its grace from then.
     startUpload = () => (config.record ? record(config, context, rules) : undefined)
@@ -76,6 +75,9 @@ export async function run(): Promise<void> {
         depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
         currentRunNumber: context.runNumber,
         own: ownRun(config, context),
+        // Loading the upload client takes tens of ms of CPU: before the listings answer it would
+        // hold their answers, after the verdict it would delay the upload.
+        whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
         restoreBook: sampleCacheWanted(config, context)
           ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
           : undefined

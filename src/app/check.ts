@@ -55,6 +55,12 @@ export interface CheckOptions extends CheckPlan {
    * instead of after it.
    */
   currentRunNumber?: number
+  /**
+   * Called once that run's blob request is on the wire: from then on the check only waits on
+   * the network (that blob, the cache entry's) until the verdict, so CPU spent there (loading
+   * the upload client) holds up no request.
+   */
+  whileWaiting?: () => void
 }
 
 /**
@@ -130,7 +136,8 @@ export async function checkMetrics(
           plan: options,
           files,
           book: () => book,
-          newestUncached: (options.currentRunNumber ?? 0) - 1
+          newestUncached: (options.currentRunNumber ?? 0) - 1,
+          whileWaiting: options.whileWaiting
         })
       : undefined
   const timed = await spanMetrics(client, options, metrics)
@@ -303,6 +310,8 @@ export interface ArtifactSourceOptions {
   book: () => Promise<SampleBook | undefined>
   /** The run just before this one: never in the cache, so downloaded beside the restore. */
   newestUncached?: number
+  /** Called once, when the first download of a run the cache cannot hold is on the wire. */
+  whileWaiting?: () => void
 }
 
 /**
@@ -317,6 +326,11 @@ export class ArtifactSource implements SampleSource {
   private readonly ref: RepoRef
   private readonly files: readonly string[]
   private readonly reads = new Map<number, Promise<Map<string, Read>>>()
+  private waited = false
+  private readonly waiting = () => {
+    if (!this.waited) this.options.whileWaiting?.()
+    this.waited = true
+  }
 
   constructor(
     private readonly client: Client,
@@ -363,7 +377,12 @@ export class ArtifactSource implements SampleSource {
       const known = files.map(file => book?.lookup(artifact, run.id, file))
       if (known.every(read => read !== undefined))
         return new Map(files.map((file, i) => [file, known[i] as Read]))
-      const zip = await downloadArtifact(this.client, this.ref, artifact)
+      const zip = await downloadArtifact(
+        this.client,
+        this.ref,
+        artifact,
+        uncached ? this.waiting : undefined
+      )
       const reads = await readSamples(zip, files)
       const learning = artifact.digest ? await this.options.book() : undefined
       for (const [file, read] of reads) learning?.learn(artifact, run.id, file, read)

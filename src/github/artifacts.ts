@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { ResponseShapeError, SkipRun, errorName } from '../core/errors.js'
 import type { Client } from './client.js'
-import { OVER_CAP, readCapped } from './transport.js'
+import { afterRequestsSent, OVER_CAP, readCapped, requestsSent } from './transport.js'
 import { listPages } from './listing.js'
 import { retrying } from './retrying.js'
 
@@ -135,12 +135,13 @@ export class DownloadFault extends Error {
 export async function downloadArtifact(
   client: Client,
   ref: RepoRef,
-  artifact: Artifact
+  artifact: Artifact,
+  onBlobSent?: () => void
 ): Promise<Buffer> {
   const { retries, retryUnitMs } = client.options
   // The same back-off as Octokit's retry plugin: (attempt + 1)² units.
   return retrying(
-    () => downloadOnce(client, ref, artifact),
+    () => downloadOnce(client, ref, artifact, onBlobSent),
     (error, attempt) => {
       if (!(error instanceof DownloadFault)) throw error
       if (attempt >= retries) throw new DownloadFault(`${error.message} after ${retries} retries`)
@@ -149,7 +150,13 @@ export async function downloadArtifact(
   )
 }
 
-async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): Promise<Buffer> {
+/** `onBlobSent`: called once the blob's request is on the wire (the download's last request). */
+async function downloadOnce(
+  client: Client,
+  ref: RepoRef,
+  artifact: Artifact,
+  onBlobSent?: () => void
+): Promise<Buffer> {
   const response = await client.octokit.request(
     'GET /repos/{owner}/{repo}/actions/artifacts/{artifact_id}/{archive_format}',
     {
@@ -164,15 +171,16 @@ async function downloadOnce(client: Client, ref: RepoRef, artifact: Artifact): P
   let stream: ReadableStream<Uint8Array> | null
   if (response.status >= 300 && response.status < 400 && location) {
     await (response.data as unknown as ReadableStream | null)?.cancel()
-    const blob = await client
-      .fetch(location, {
-        redirect: 'follow',
-        // The bound of an optional part (the pull request's own samples) holds here too.
-        signal: bounded(client.options)
-      })
-      .catch(error => {
-        throw new DownloadFault(`artifact download failed (${errorName(error)})`)
-      })
+    const sent = requestsSent()
+    const answer = client.fetch(location, {
+      redirect: 'follow',
+      // The bound of an optional part (the pull request's own samples) holds here too.
+      signal: bounded(client.options)
+    })
+    if (onBlobSent) void afterRequestsSent(sent + 1).then(onBlobSent)
+    const blob = await answer.catch(error => {
+      throw new DownloadFault(`artifact download failed (${errorName(error)})`)
+    })
     if (!blob.ok) {
       await blob.body?.cancel()
       // The blob is gone: a content reason. Anything else (5xx, an expired signature) is a fault.

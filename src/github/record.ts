@@ -63,10 +63,28 @@ export function metadata(
   }
 }
 
+type ArtifactModule = typeof import('@actions/artifact')
+let artifactClient: Promise<ArtifactModule> | undefined
+
+/**
+ * The artifact client, imported once: it is most of the bundle, so a check that does not
+ * record never loads it, and one that does loads it ahead of the upload (preloadRecorder).
+ */
+function artifactModule(): Promise<ArtifactModule> {
+  artifactClient ??= import('@actions/artifact')
+  return artifactClient
+}
+
+/**
+ * Loads the artifact client now, while the check waits on the network, so that the upload
+ * starts as soon as the verdict is out. A load that fails is reported by the upload itself.
+ */
+export function preloadRecorder(): void {
+  artifactModule().catch(() => undefined)
+}
+
 /**
  * Uploads this run's sample as its artifact: `file` holding the number, and `metadata.json`.
- * The artifact client is imported here, on first use, so a check that does not record never
- * loads it (it is most of the bundle).
  */
 export async function recordSample(request: RecordRequest): Promise<Recorded> {
   const { context, env } = request
@@ -86,7 +104,7 @@ export async function recordSample(request: RecordRequest): Promise<Recorded> {
     const metadataPath = join(root, METADATA_FILE)
     const data = metadata(request.value, context, request.environment, new Date(), files)
     writeFileSync(metadataPath, `${JSON.stringify(data, null, 2)}\n`)
-    const { DefaultArtifactClient } = await import('@actions/artifact')
+    const { DefaultArtifactClient } = await artifactModule()
     const result = await new DefaultArtifactClient().uploadArtifact(
       name,
       [...paths, metadataPath],
