@@ -61,10 +61,14 @@ function runMmdc(dir: string, diagram: string, png: string): Promise<string> {
  * Renders a whole job summary as a person sees it: the Mermaid chart to SVG with mmdc, the
  * Markdown to HTML with marked (GitHub-flavoured), then a screenshot in headless Chromium.
  */
-export async function renderSummaryPage(markdown: string, png: string): Promise<void> {
+export async function renderSummaryPage(
+  markdown: string,
+  png: string,
+  height?: number
+): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'summary-'))
   try {
-    await screenshot(dir, markdown, png)
+    await screenshot(dir, markdown, png, height)
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }
@@ -90,20 +94,30 @@ blockquote.alert.caution { border-color: #d1242f } blockquote.alert.caution stro
 // The page puts its height in its title once loaded, so the screenshot can be cut to it.
 const MEASURE = `<script>addEventListener('load', () => { document.title = 'height=' + document.documentElement.scrollHeight })</script>`
 
-async function screenshot(dir: string, markdown: string, png: string): Promise<void> {
+/** The page at `height` pixels, or cut to its own height when none is given. */
+async function screenshot(
+  dir: string,
+  markdown: string,
+  png: string,
+  height?: number
+): Promise<void> {
   const { marked } = await import('marked')
-  const diagram = mermaidBlock(markdown)
+  // Every diagram, in order (a summary of several metrics has one per metric).
+  const diagrams = [...markdown.matchAll(/```mermaid\n([\s\S]*?)\n```/g)].map(m => m[1])
   let body = markdown
-  if (diagram) {
-    await renderMermaid(diagram, join(dir, 'chart.svg'))
-    body = markdown.replace(/```mermaid\n[\s\S]*?\n```/, '<img src="chart.svg" width="800">')
+  for (const [i, diagram] of diagrams.entries()) {
+    await renderMermaid(diagram, join(dir, `chart-${i}.svg`))
+    body = body.replace(/```mermaid\n[\s\S]*?\n```/, `<img src="chart-${i}.svg" width="800">`)
   }
   const html = `<!doctype html><meta charset="utf-8"><style>${STYLE}</style>${MEASURE}${withAlerts(marked.parse(body, { gfm: true, async: false }))}`
   writeFileSync(join(dir, 'index.html'), html)
   const page = `file://${join(dir, 'index.html')}`
-  const dom = await chromium(dir, ['--dump-dom', page])
-  const height = Number(/<title>height=(\d+)<\/title>/.exec(dom)?.[1] ?? 1900)
-  await chromium(dir, [`--screenshot=${png}`, `--window-size=1000,${Math.min(height, 4000)}`, page])
+  const measured = async (): Promise<number> => {
+    const dom = await chromium(dir, ['--dump-dom', page])
+    return Number(/<title>height=(\d+)<\/title>/.exec(dom)?.[1] ?? 1900)
+  }
+  const size = height ?? Math.min(await measured(), 4000)
+  await chromium(dir, [`--screenshot=${png}`, `--window-size=1000,${size}`, page])
   if (!existsSync(png)) throw new Error(`chromium wrote no ${png}`)
 }
 

@@ -16,7 +16,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parse } from 'yaml'
-import { outputStrings } from '../src/render/outputs.js'
+import { stepOutputs } from '../src/render/metrics.js'
 import { judge } from '../src/core/verdict/rubric.js'
 import { cli } from '../src/cli/command.js'
 import { runnerInputs } from '../__fixtures__/run-action.js'
@@ -121,8 +121,9 @@ describe('action.yml and the README agree', () => {
   }
 
   it('action.yml declares every output the action writes, and only those', () => {
+    const report = judge([], [], { budget: 300, minRuns: 1, window: 1 }, 's')
     const written = [
-      ...Object.keys(outputStrings(judge([], [], { budget: 300, minRuns: 1, window: 1 }, 's'))),
+      ...Object.keys(stepOutputs(report, [{ name: 'default', report }])),
       // Written by the tracking issue's step (src/app/notify.ts), after the verdict's outputs.
       'issue-number'
     ]

@@ -21,8 +21,7 @@ const SCOPE = {
   owner: 'tracecore',
   repo: 'tracecore',
   workflow: 'chart.yml',
-  artifactName: 'helm-install-duration-{run_id}',
-  file: 'install_to_ready_seconds.txt'
+  artifactName: 'helm-install-duration-{run_id}'
 }
 
 /** 14 runs: samples, a garbage artifact, one without an artifact, a cancelled one. */
@@ -134,13 +133,14 @@ describe('the sample cache, through dist/index.js', () => {
     // Each value is bound to the artifact id and digest read from the API; content reasons too.
     const book = bookOf(entry)
     expect(book.scope).toBe(
-      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\ninstall_to_ready_seconds.txt\nreader 2'
+      'tracecore/tracecore\nchart.yml\nhelm-install-duration-{run_id}\nreader 2'
     )
     expect(book.entries).toHaveLength(11)
     expect(book.entries).toContainEqual({
       run_id: 8999,
       artifact_id: 89990,
       digest: expect.stringMatching(/^sha256:[0-9a-f]{64}$/),
+      file: 'install_to_ready_seconds.txt',
       skip: 'install_to_ready_seconds.txt: content is not one non-negative number'
     })
 

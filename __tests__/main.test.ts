@@ -8,7 +8,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import * as core from '../__fixtures__/core.js'
-import type { CheckOptions } from '../src/app/check.js'
+import type { CheckOptions, MetricRule } from '../src/app/check.js'
+import { judgeRead } from '../src/core/history/replay.js'
 import type { Config } from '../src/core/inputs/config.js'
 import {
   ghesRecordWarning,
@@ -27,8 +28,23 @@ const preloadRecorder = jest.fn<() => void>()
 const defaultBranch = jest.fn<() => Promise<string>>()
 
 jest.unstable_mockModule('@actions/core', () => core)
-// notify.ts reads a pull request's own samples with check(); not called here.
-jest.unstable_mockModule('../src/app/check.js', () => ({ readHistory, check: jest.fn() }))
+// run() checks its metrics; with the inputs' one metric, that is one read of its history,
+// judged as the real checkMetrics judges it. notify.ts reads a pull request's own samples
+// with check(); not called here.
+const checkMetrics = async (
+  client: unknown,
+  options: CheckOptions & { depth?: number },
+  rules: MetricRule[]
+) => {
+  const read = await readHistory(client, { ...options, current: rules[0].current })
+  const report = judgeRead(read, { rubric: options.rubric, history: options.history })
+  return [{ name: rules[0].name, report, read }]
+}
+jest.unstable_mockModule('../src/app/check.js', () => ({
+  readHistory,
+  checkMetrics,
+  check: jest.fn()
+}))
 // Only the upload is mocked; the wording beside it is the real one.
 jest.unstable_mockModule('../src/github/record.js', () => ({
   ghesRecordWarning,

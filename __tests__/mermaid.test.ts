@@ -8,10 +8,11 @@ import {
   renderMermaid,
   renderSummaryPage
 } from '../__fixtures__/mermaid.js'
-import { withAttribution } from '../src/core/history/attribution.js'
+import { judgeHistory, judgeWatched, withAttribution } from '../src/core/history/attribution.js'
+import { renderMetricsSummary } from '../src/render/metrics.js'
 import { computeStats, decide } from '../src/core/verdict/rubric.js'
 import { renderSummary } from '../src/render/summary.js'
-import type { Report } from '../src/core/types.js'
+import type { Report, Sample } from '../src/core/types.js'
 
 // CI installs Chromium and sets REQUIRE_CHROMIUM, so there this can never be skipped quietly.
 const haveChromium = existsSync(CHROMIUM)
@@ -100,6 +101,78 @@ maybe('the summary chart in headless Chromium (mermaid-cli)', () => {
     expect(bytes.subarray(1, 4).toString()).toBe('PNG')
     expect(bytes.readUInt32BE(16)).toBeGreaterThan(500)
   }, 180_000)
+
+  it('renders the summary of 10 metrics (2 budgeted, 8 watched steps), every chart, to a PNG', async () => {
+    // 16 runs each, newest first; the image pull and its step moved 35 s six runs ago.
+    const runs = (level: (i: number) => number): Sample[] =>
+      Array.from({ length: 16 }, (_, i) => ({
+        run_id: 9000 - i,
+        run_number: 1000 - i,
+        value: level(i) + ((i * 7) % 5),
+        head_sha: `${(9000 - i).toString(16)}`.padEnd(40, 'a'),
+        created_at: '2026-11-01T00:00:00Z',
+        html_url: `https://github.com/o/r/actions/runs/${9000 - i}`,
+        conclusion: 'success',
+        environment: { 'image-version': i < 6 ? '20261122.1' : '20261115.1' }
+      }))
+    const source = 'o/r · chart.yml · main'
+    const rubric = (budget: number) => ({ budget, minRuns: 10, window: 10 })
+    const judged = (name: string, budget: number | undefined, history: Sample[]) => ({
+      name,
+      report:
+        budget === undefined
+          ? judgeWatched(history, [], rubric(0), { match: [] }, source)
+          : judgeHistory(
+              history,
+              [],
+              rubric(budget),
+              { minShift: budget * 0.05, match: [] },
+              source
+            )
+    })
+    const steps = [
+      'checkout',
+      'set-up-kind',
+      'install-helm',
+      'pull-images',
+      'install-chart',
+      'wait-for-ready',
+      'run-smoke-tests'
+    ]
+    const metrics = [
+      judged(
+        'install-to-ready',
+        300,
+        runs(i => (i < 6 ? 305 : 270))
+      ),
+      judged(
+        'image-pull',
+        60,
+        runs(i => (i < 6 ? 52 : 17))
+      ),
+      judged(
+        'job',
+        undefined,
+        runs(i => (i < 6 ? 420 : 385))
+      ),
+      ...steps.map(step =>
+        judged(
+          step,
+          undefined,
+          runs(i => (step === 'pull-images' && i < 6 ? 50 : 15))
+        )
+      )
+    ]
+    const md = renderMetricsSummary(metrics)
+    expect(md).toMatch(/^## ❌ breach: 10 metrics \(1 breach, 1 pass, 8 watched\)/)
+    expect(md.match(/```mermaid/g)).toHaveLength(10)
+    const png =
+      process.env.KEEP_METRICS_SUMMARY ?? join(mkdtempSync(join(tmpdir(), 'chart-')), 'metrics.png')
+    await renderSummaryPage(md, png, 2400)
+    const bytes = readFileSync(png)
+    expect(bytes.subarray(1, 4).toString()).toBe('PNG')
+    expect(bytes.readUInt32BE(16)).toBeGreaterThan(500)
+  }, 600_000)
 
   it('reports a broken diagram as an error, so the check above can fail', async () => {
     const png = join(mkdtempSync(join(tmpdir(), 'chart-')), 'broken.png')

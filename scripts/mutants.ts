@@ -366,15 +366,15 @@ export const MUTANTS: Mutant[] = [
   m(
     'cache value not bound to the digest',
     'src/core/history/sample-book.ts',
-    'const known = this.known.get(`${artifact.id}:${artifact.digest}`)',
-    'const known = [...this.known.values()].find(o => o.artifact_id === artifact.id)',
+    'const known = this.known.get(`${artifact.id}:${artifact.digest}:${file}`)',
+    'const known = [...this.known.values()].find(o => o.artifact_id === artifact.id && o.file === file)',
     ['sample-book']
   ),
   m(
     'cache learns a digest that is not sha256',
     'src/core/history/sample-book.ts',
-    "if (!artifact.digest || !DIGEST.test(artifact.digest)) return\n    if ('reason' in read",
-    "if (!artifact.digest) return\n    if ('reason' in read",
+    "if (!artifact.digest || !DIGEST.test(artifact.digest) || !isFileName(file)) return\n    if ('reason' in read",
+    "if (!artifact.digest || !isFileName(file)) return\n    if ('reason' in read",
     ['sample-book']
   ),
   m(
@@ -404,8 +404,8 @@ export const MUTANTS: Mutant[] = [
   m(
     'GHES record guard removed',
     'src/main.ts',
-    'if (!current || context.isGhes) return',
-    'if (!current) return',
+    'if (!first || context.isGhes) return',
+    'if (!first) return',
     ['e2e.ghes'],
     { grep: 'record cannot upload' }
   ),

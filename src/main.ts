@@ -1,9 +1,11 @@
 import * as core from '@actions/core'
-import { readHistory } from './app/check.js'
+import { checkMetrics, type MetricRule } from './app/check.js'
 import { checkJobTimings } from './app/job-check.js'
+import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
+import { readMetrics } from './app/metrics-input.js'
+import type { OwnRun } from './app/metric-spans.js'
 import type { Knobs } from './app/knobs.js'
 import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
-import { reachText } from './render/reach.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -15,7 +17,7 @@ import {
 } from './core/inputs/config.js'
 import { readRunnerContext, type RunnerContext } from './io/context.js'
 import { errorMessage } from './core/errors.js'
-import { blockingTarget, readValue } from './io/files.js'
+import { blockingTarget } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
 import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
@@ -24,19 +26,16 @@ import { ghesRecordWarning, preloadRecorder, recordSample, uploadFailure } from 
 import { escapeLog } from './core/untrusted/escape.js'
 import { changeLines } from './render/change.js'
 import { matchLine, spanLine, unknownEnvironmentLines } from './render/environment.js'
-import { outputStrings } from './render/outputs.js'
+import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
+import type { NamedReport, Report, Sample } from './core/types.js'
+import { DEFAULT_METRIC } from './core/inputs/metrics.js'
+import { checkVerdict, metricLine, renderMetricsSummary, stepOutputs } from './render/metrics.js'
 import { backtest, type Backtest } from './core/history/backtest.js'
-import {
-  backtestDepth,
-  fullWindowPositions,
-  judgeRead,
-  type GateRule
-} from './core/history/replay.js'
+import { backtestDepth, fullWindowPositions, type GateRule } from './core/history/replay.js'
 import { backtestText } from './render/backtest.js'
-import type { Report, Sample } from './core/types.js'
 
 /**
  * The action: inputs -> config -> history -> statistics -> verdict -> outputs, summary, exit
@@ -50,52 +49,70 @@ export async function run(): Promise<void> {
   let startUpload: (() => Promise<void> | undefined) | undefined
   try {
     const config = readConfig(name => core.getInput(name), process.env)
+    const specs = config.metrics ? await readMetrics(config.metrics) : undefined
     const context = readRunnerContext(process.env)
     if (context.payloadProblem) core.warning(`${context.payloadProblem}; asking the API instead`)
     const client = createClient(config.token, knobs.client)
-    const current = currentSample(config, context)
+    const rules = metricRules(config, context, specs)
+    const current = rules[0].current
     const short = lookbackWarning(config, current !== undefined)
     if (short) core.warning(short)
     if (config.record && context.isGhes) core.warning(ghesRecordWarning(config))
     // The check never reads this run back, so the upload waits for it: an artifact appearing
     // mid-listing makes the repository listing start over. It starts once the outputs and the
     // status are set (or the check has failed), and is given its grace from then.
-    startUpload = () => (config.record ? record(config, context, current) : undefined)
+    startUpload = () => (config.record ? record(config, context, rules) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
     const plan = checkPlan(config, branch, context.runId)
     const rule: GateRule = { rubric: plan.rubric, history: plan.history }
-    const read = await readHistory(client, {
-      ...plan,
-      // A backtest reads deeper in the same one read; the check judges its own newest part.
-      depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
-      currentRunNumber: context.runNumber,
-      // Loading the upload client takes tens of ms of CPU: before the listings answer it would
-      // hold their answers, after the verdict it would delay the upload.
-      whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
-      current,
-      restoreBook: sampleCacheWanted(config, context)
-        ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+    const metrics = await checkMetrics(
+      client,
+      {
+        ...plan,
+        // A backtest reads deeper in the same one read; the check judges its own newest part.
+        depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
+        currentRunNumber: context.runNumber,
+        own: ownRun(config, context),
+        // Loading the upload client takes tens of ms of CPU: before the listings answer it would
+        // hold their answers, after the verdict it would delay the upload.
+        whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
+        restoreBook: sampleCacheWanted(config, context)
+          ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+          : undefined
+      },
+      rules
+    )
+    const report = metrics[0].report
+    const first = metrics[0]
+    // The backtest replays the inputs' one metric; with `metrics`, each entry has rules of its own.
+    if (config.backtest && specs)
+      core.info('Backtest: not with metrics; give the inputs one metric')
+    const replayed =
+      config.backtest && !specs && 'read' in first
+        ? backtestOf(first.read.samples, rule, config.backtest)
         : undefined
-    })
-    const report = judgeRead(read, rule)
-    const replayed = config.backtest ? backtestOf(read.samples, rule, config.backtest) : undefined
-    await publish(report, config, context.eventName, replayed)
+    await publish(report, config, context.eventName, replayed, specs ? metrics : undefined)
     const recording = startUpload()
     startUpload = undefined
     // After the verdict is out, each bounded: an issue, a comment, the upload or a save never
     // holds it; the upload runs beside the issue and the comment.
     const upload = recording && uploadFinished(recording, knobs.uploadGraceMs)
-    const issueNumber = await notify(report, {
-      config,
-      context,
-      plan,
-      current,
-      client,
-      match: config.match,
-      timeoutMs: knobs.notifyTimeoutMs
-    })
+    const gate = gateReport(metrics)
+    const issueNumber = gate
+      ? await notify(gate, {
+          config,
+          context,
+          plan,
+          current: specs
+            ? gate.samples.find(s => s.current)
+            : (current ?? report.samples.find(s => s.current)),
+          client,
+          match: config.match,
+          timeoutMs: knobs.notifyTimeoutMs
+        })
+      : undefined
     if (issueNumber !== undefined)
       await optional('The issue-number output could not be written', 'GITHUB_OUTPUT', () =>
         core.setOutput('issue-number', issueNumber)
@@ -110,6 +127,18 @@ export async function run(): Promise<void> {
     // A check that failed still records, with the same grace: the sample counts for later runs.
     const recording = startUpload?.()
     if (recording) await uploadFinished(recording, knobs.uploadGraceMs)
+  }
+}
+
+/** This run, for the metrics read from job timings: its own jobs are read once. */
+function ownRun(config: Config, context: RunnerContext): OwnRun | undefined {
+  if (!context.runId || config.otherWorkflow) return undefined
+  return {
+    runId: context.runId,
+    runNumber: context.runNumber ?? 0,
+    sha: context.sha,
+    htmlUrl: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${context.runId}`,
+    runnerName: context.runnerName
   }
 }
 
@@ -131,31 +160,7 @@ async function uploadFinished(recording: Promise<void>, graceMs: number): Promis
 
 /** This run's `value`, as the newest sample; a missing or bad value only warns (if: always()). */
 export function currentSample(config: Config, context: RunnerContext): Sample | undefined {
-  if (!config.value) {
-    if (config.record)
-      core.warning(
-        "No sample for this run: 'record' needs a 'value'. Nothing recorded; checking the history alone."
-      )
-    return undefined
-  }
-  const read = readValue(config.value)
-  if ('reason' in read) {
-    const next = config.record ? 'Nothing recorded; checking' : 'Checking'
-    core.warning(`No sample for this run: ${escapeLog(read.reason)}. ${next} the history alone.`)
-    return undefined
-  }
-  const runId = context.runId ?? 0
-  return {
-    run_id: runId,
-    run_number: context.runNumber ?? 0,
-    value: read.value,
-    head_sha: context.sha,
-    created_at: new Date().toISOString(),
-    html_url: `${context.serverUrl}/${config.owner}/${config.repo}/actions/runs/${runId}`,
-    conclusion: 'in progress',
-    current: true,
-    environment: { ...context.runnerEnvironment, ...config.environment }
-  }
+  return currentOf(config.value, config, context, '')
 }
 
 /**
@@ -166,21 +171,29 @@ export function currentSample(config: Config, context: RunnerContext): Sample | 
 export async function record(
   config: Config,
   context: RunnerContext,
-  current: Sample | undefined
+  rules: readonly MetricRule[]
 ): Promise<void> {
-  if (!current || context.isGhes) return
+  // Only recorded metrics: a span's sample is in GitHub's job timings already.
+  const files = rules.flatMap(rule =>
+    rule.current && rule.file !== undefined
+      ? [{ file: rule.file, value: rule.current.value, sample: rule.current }]
+      : []
+  )
+  const [first, ...more] = files
+  if (!first || context.isGhes) return
   const name = artifactNameFor(config.artifactName, context.runId ?? 0)
   try {
     const recorded = await recordSample({
       ...config,
-      value: current.value,
-      environment: current.environment ?? {},
+      value: first.value,
+      file: first.file,
+      more: more.map(({ file, value }) => ({ file, value })),
+      environment: first.sample.environment ?? {},
       context,
       env: process.env
     })
-    core.info(
-      `Recorded ${current.value} s as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`
-    )
+    const what = files.map(f => `${f.value} s`).join(', ')
+    core.info(`Recorded ${what} as artifact ${recorded.name} (id ${recorded.id ?? 'unknown'})`)
   } catch (error) {
     const note = uploadFailure(escapeLog(errorMessage(error)), name, context)
     if (note.level === 'info') core.info(note.message)
@@ -262,17 +275,64 @@ function backtestOf(read: readonly Sample[], rule: GateRule, asked: number): Bac
   return backtest(read, positions, rule, asked)
 }
 
-/** Outputs, log lines, the job summary and the step's status, from the report. */
+/**
+ * Outputs, log lines, the job summary and the step's status, from the report. With `metrics`
+ * (the input's entries), the scalar outputs describe the first metric, `verdict` is the worst
+ * of the budgeted ones, and the log and the summary cover them all.
+ */
 export async function publish(
   report: Report,
   config: Config,
   eventName = '',
+  replayed?: Backtest,
+  metrics?: readonly NamedReport[]
+): Promise<void> {
+  const all = metrics ?? [{ name: DEFAULT_METRIC, report }]
+  await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
+    for (const [name, value] of Object.entries(stepOutputs(report, all)))
+      core.setOutput(name, value)
+  })
+  if (metrics) await publishSeveral(metrics, config, eventName)
+  else await publishOne(report, config, eventName, replayed)
+}
+
+/** The log, the summary and the status of a check of several metrics. */
+async function publishSeveral(
+  metrics: readonly NamedReport[],
+  config: Config,
+  eventName: string
+): Promise<void> {
+  for (const metric of metrics) core.info(escapeLog(metricLine(metric), 600))
+  const standingFirst = PULL_REQUEST_EVENTS.has(eventName)
+  if (config.summary)
+    await optional('The job summary could not be written', 'GITHUB_STEP_SUMMARY', () =>
+      core.summary
+        .addRaw(renderMetricsSummary(metrics, { standingFirst }))
+        .write({ overwrite: false })
+    )
+  const verdict = checkVerdict(metrics)
+  const said = (wanted: string) =>
+    metrics
+      .filter(m => m.report.verdict === wanted)
+      .map(m => escapeLog(metricLine(m), 300))
+      .join('; ')
+  if (verdict === 'breach' && config.failOnBreach)
+    core.setFailed(`Rolling median over budget: ${said('breach')}`)
+  if (verdict === 'inconclusive') core.warning(`Rolling median ${said('inconclusive')}`)
+  if (verdict === 'insufficient') {
+    const line = `Rolling median ${said('insufficient')}`
+    if (config.failOnInsufficient) core.setFailed(line)
+    else core.warning(line)
+  }
+}
+
+/** The log, the summary and the status of a check of the inputs' one metric. */
+async function publishOne(
+  report: Report,
+  config: Config,
+  eventName: string,
   replayed?: Backtest
 ): Promise<void> {
-  await optional('The step outputs could not be written', 'GITHUB_OUTPUT', () => {
-    for (const [name, value] of Object.entries(outputStrings(report))) core.setOutput(name, value)
-  })
-
   for (const skip of report.skipped)
     core.info(`Skipped run ${skip.run_id}: ${escapeLog(skip.reason)}`)
   for (const text of unknownEnvironmentLines(report.history ?? report.samples))

@@ -1,23 +1,45 @@
-import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
+import { judgeWatched } from '../core/history/attribution.js'
 import { judgeRead } from '../core/history/replay.js'
+import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
+import { DEFAULT_METRIC } from '../core/inputs/metrics.js'
 import { SkipRun } from '../core/errors.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
-import { downloadArtifact, findArtifact, type Artifact } from '../github/artifacts.js'
+import { downloadArtifact, findArtifact, type Artifact, type RepoRef } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
 import { afterRequestsSent, requestsSent } from '../github/transport.js'
 import { explain, httpStatus } from '../github/failures.js'
-import { explained } from '../github/listing.js'
-import { excludeReason, listRuns, type Run } from '../github/runs.js'
+import type { Run } from '../github/runs.js'
 import { readZipFiles } from '../github/zip.js'
 import {
   MAX_METADATA_BYTES,
   METADATA_FILE,
-  environmentFromMetadata
+  environmentFromMetadata,
+  type EnvironmentRead
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
-import { collectSamples } from '../core/history/samples.js'
-import type { HistoryRead, Measured, Report, Sample } from '../core/types.js'
+import type {
+  HistoryRead,
+  Measured,
+  NamedReport,
+  Report,
+  Result,
+  Sample,
+  Skip
+} from '../core/types.js'
+import { collectEach, measuredOf, type SampleSource } from './source.js'
+import { JobReader } from './job-reader.js'
+import { JobSource } from './job-source.js'
+import {
+  jobOf,
+  oneStep,
+  ownSample,
+  runningStep,
+  stepNames,
+  watchedSteps,
+  type OwnRun
+} from './metric-spans.js'
+import type { JobTiming, SpanSpec, StepSpan } from '../core/history/job-span.js'
 
 export interface CheckOptions extends CheckPlan {
   /** This run's own sample, counted as the newest. */
@@ -42,10 +64,26 @@ export interface CheckOptions extends CheckPlan {
 }
 
 /**
- * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
- * downloads bypass it, so twice that many runs keep both busy.
+ * One metric and how it is judged: read from a file of the runs' one artifact (`file`), or
+ * from GitHub's job timings (`span`).
  */
-export const CONCURRENCY = 20
+export interface MetricRule {
+  name: string
+  /** The file inside the artifact. */
+  file?: string
+  /** Job timings: the job (undefined: this step's own), the steps, or every step of it. */
+  span?: { job?: string; steps?: StepSpan; eachStep?: boolean }
+  /** Seconds; undefined: watched (verdict `watched`, never a failure). */
+  budget?: number
+  /** Seconds; undefined: 5% of the budget, or of the metric's own median when watched. */
+  minShift?: number
+  match: readonly string[]
+  /** This run's own sample of the metric, counted as its newest. */
+  current?: Sample
+}
+
+/** One metric's name and report, and what was read for it (a backtest replays it). */
+export type MetricReport = NamedReport & { read: HistoryRead }
 
 /**
  * Lists the history, reads the newest samples, and judges their median against the budget.
@@ -56,100 +94,342 @@ export async function check(client: Client, options: CheckOptions): Promise<Repo
 }
 
 /**
- * The one read of the history: up to `depth` samples (default `history.size`; a backtest
- * reads deeper), this run's own first, with the runs examined and not counted.
+ * The one read of the history of the inputs' one metric: up to `depth` samples (default
+ * `history.size`; a backtest reads deeper), this run's own first, with the runs examined and
+ * not counted.
  */
 export async function readHistory(
   client: Client,
   options: CheckOptions & { depth?: number }
 ): Promise<HistoryRead> {
-  const { runs, artifact: wantedArtifact } = options
-  const ref = { owner: runs.owner, repo: runs.repo }
-  const listingsSent = afterRequestsSent(requestsSent() + 2)
+  const only: MetricRule = {
+    name: DEFAULT_METRIC,
+    file: options.artifact.file,
+    budget: options.rubric.budget,
+    minShift: options.history.minShift,
+    match: options.history.match,
+    current: options.current
+  }
+  const [metric] = await checkMetrics(client, options, [only])
+  return metric.read
+}
+
+/**
+ * Several metrics in one check: the runs listing is read once and shared, and each run's
+ * artifact is located and downloaded at most once (all the metrics' files read from the one
+ * zip); then each metric collects its own newest samples and is judged on its own.
+ */
+export async function checkMetrics(
+  client: Client,
+  options: Omit<CheckOptions, 'current'> & { own?: OwnRun; depth?: number },
+  metrics: readonly MetricRule[]
+): Promise<MetricReport[]> {
+  // A backtest reads deeper in the same one read; each metric is judged on its newest part.
   const depth = Math.max(options.depth ?? 0, options.history.size)
-  const wanted = depth - (options.current ? 1 : 0)
-  const index = new ArtifactIndex(client, {
-    ref,
-    template: wantedArtifact.template,
-    lookback: runs.lookback
-  })
-  index.prefetch()
-  const pages = explained(
-    listRuns(client, runs),
-    `Listing runs of workflow ${runs.workflow} in ${ref.owner}/${ref.repo}`
-  )
+  const { runs } = options
+  const listingsSent = afterRequestsSent(requestsSent() + 2)
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
-  let waited = false
-  const waiting = () => {
-    if (!waited) options.whileWaiting?.()
-    waited = true
+  const files = metrics.flatMap(m => (m.file === undefined ? [] : [m.file]))
+  const artifacts =
+    files.length > 0
+      ? new ArtifactSource(client, {
+          plan: options,
+          files,
+          book: () => book,
+          newestUncached: (options.currentRunNumber ?? 0) - 1,
+          whileWaiting: options.whileWaiting
+        })
+      : undefined
+  const timed = await spanMetrics(client, options, metrics)
+  const label = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
+  const read = timed.rules.map(metric => readOf(metric, artifacts, timed.reader, label))
+  const collecting = collectEach(
+    client,
+    options,
+    read.map(({ source, current }) => ({
+      source,
+      wanted: depth - (current ? 1 : 0)
+    }))
+  )
+  // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
+  // tens of ms) overlaps their round trip instead of delaying it.
+  const restoreBook = options.restoreBook
+  if (restoreBook && artifacts) book = listingsSent.then(() => restoreBook())
+  const collected = await collecting
+  const reports = timed.rules.map((metric, i) => {
+    const { samples, skipped } = collected[i]
+    const { current, source } = read[i]
+    const what = {
+      samples: current ? [current, ...samples] : samples,
+      skipped,
+      source: source.label
+    }
+    return {
+      name: metric.name,
+      report: judgeMetricRead(what, metric, options),
+      read: what,
+      group: timed.groups[i]
+    }
+  })
+  return byShiftWithinGroups(reports)
+}
+
+/** Where a metric's samples come from, with the label its summary names it by. */
+function readOf(
+  metric: ResolvedRule,
+  artifacts: ArtifactSource | undefined,
+  reader: JobReader | undefined,
+  label: string
+): { source: SampleSource & { label: string }; current?: Sample } {
+  if (metric.spec && reader) {
+    const { spec } = metric
+    const steps = spec.steps ? ` · steps ${spec.steps.text}` : ' · whole job'
+    const source = new JobSource({ reader, span: Promise.resolve(spec) })
+    return {
+      source: { read: run => source.read(run), label: `${label} · job ${spec.job.text}${steps}` },
+      current: metric.current
+    }
+  }
+  if (!artifacts || metric.file === undefined) throw new Error(`metric ${metric.name}: no source`)
+  return { source: { ...artifacts.of(metric.file), label }, current: metric.current }
+}
+
+/** A rule with its span resolved (this step's own job named, `each-step` expanded). */
+type ResolvedRule = MetricRule & { spec?: SpanSpec }
+
+/**
+ * The span metrics resolved: this run's jobs read once (which job is this step's, and this
+ * run's own span of each metric), `each-step` expanded into one watched metric per step of
+ * the job as this run, the newest, names it. Groups number the entries they came from.
+ */
+async function spanMetrics(
+  client: Client,
+  options: { runs: CheckPlan['runs']; own?: OwnRun },
+  metrics: readonly MetricRule[]
+): Promise<{ rules: ResolvedRule[]; groups: number[]; reader?: JobReader }> {
+  if (!metrics.some(m => m.span)) return { rules: [...metrics], groups: metrics.map((_, i) => i) }
+  const { runs, own } = options
+  const reader = new JobReader(client, { owner: runs.owner, repo: runs.repo })
+  const jobs = own ? await reader.current(own.runId) : undefined
+  const taken = new Set(metrics.map(m => m.name))
+  const rules: ResolvedRule[] = []
+  const groups: number[] = []
+  metrics.forEach((metric, group) => {
+    const add = (rule: ResolvedRule) => {
+      rules.push(rule)
+      groups.push(group)
+    }
+    if (!metric.span) return add(metric)
+    const job = jobOf({ name: metric.name, job: metric.span.job }, jobs, own?.runnerName ?? '')
+    if (!metric.span.eachStep) {
+      const spec = { job, steps: metric.span.steps }
+      return add({ ...metric, spec, current: ownSample(jobs, spec, own) })
+    }
+    const ownStep = own ? ownRunningStep(jobs, own) : undefined
+    const steps = watchedSteps(jobs ?? [], job, ownStep)
+    const names = stepNames(steps, taken)
+    steps.forEach((step, i) => {
+      taken.add(names[i])
+      const spec = { job, steps: oneStep(step) }
+      // Watched: a step's metric has no budget; its smallest shift is 5% of its own median.
+      add({
+        name: names[i],
+        span: metric.span,
+        spec,
+        match: metric.match,
+        current: ownSample(jobs, spec, own)
+      })
+    })
+  })
+  return { rules, groups, reader }
+}
+
+/** The action's own step, running in this step's own job: left out of `each-step`. */
+function ownRunningStep(jobs: readonly JobTiming[] | undefined, own: OwnRun): string | undefined {
+  try {
+    return runningStep(jobs, jobOf({ name: '' }, jobs, own.runnerName))
+  } catch {
+    return undefined // this step's job cannot be told: steps named after the action still are
+  }
+}
+
+/**
+ * Each entry's metrics in the order listed; an `each-step` entry's steps by the size of the
+ * shift found, largest first, so the step that moved leads.
+ */
+function byShiftWithinGroups(
+  reports: readonly (MetricReport & { group: number })[]
+): MetricReport[] {
+  const size = (m: MetricReport) => {
+    const result = m.report.change?.result
+    return result?.kind === 'shift' ? Math.abs(result.shift) : 0
+  }
+  return [...reports]
+    .map((m, i) => ({ m, i }))
+    .sort((a, b) => a.m.group - b.m.group || size(b.m) - size(a.m) || a.i - b.i)
+    .map(({ m }) => ({ name: m.name, report: m.report, read: m.read }))
+}
+
+/** A budgeted metric against its budget; a watched one by its numbers alone. */
+export function judgeMetric(
+  history: Sample[],
+  skipped: Skip[],
+  metric: MetricRule,
+  options: Pick<CheckPlan, 'rubric' | 'history'>,
+  source: string
+): Report {
+  return judgeMetricRead({ samples: history, skipped, source }, metric, options)
+}
+
+/** As `judgeMetric`, on what was read (the newest `history.size` samples are judged). */
+function judgeMetricRead(
+  read: HistoryRead,
+  metric: MetricRule,
+  options: Pick<CheckPlan, 'rubric' | 'history'>
+): Report {
+  const history = { ...options.history, match: metric.match }
+  if (metric.budget !== undefined) {
+    const minShift = metric.minShift ?? metric.budget * 0.05
+    const rubric = { ...options.rubric, budget: metric.budget }
+    return judgeRead(read, { rubric, history: { ...history, minShift } })
+  }
+  const seen = read.samples.slice(0, history.size)
+  const oldest = seen.at(-1)?.run_id ?? 0
+  const skipped =
+    read.samples.length > seen.length ? read.skipped.filter(s => s.run_id > oldest) : read.skipped
+  const rule = { minShift: metric.minShift, match: metric.match }
+  return judgeWatched(seen, skipped, options.rubric, rule, read.source)
+}
+
+export interface ArtifactSourceOptions {
+  /** The runs (their repository and lookback) and which artifact and file hold the sample. */
+  plan: Pick<CheckPlan, 'runs' | 'artifact'>
+  /** Every file the check's metrics read, all from one download; default the plan's file. */
+  files?: readonly string[]
+  /** The samples earlier checks read (the Actions cache), once restored; undefined: none. */
+  book: () => Promise<SampleBook | undefined>
+  /** The run just before this one: never in the cache, so downloaded beside the restore. */
+  newestUncached?: number
+  /** Called once, when the first download of a run the cache cannot hold is on the wire. */
+  whileWaiting?: () => void
+}
+
+/**
+ * A run's sample from its artifact: found in the repository-wide listing (or the run's own),
+ * taken from the cache when the artifact's digest is known there, else downloaded and read.
+ * With several metrics, each run's artifact is located and read at most once for all of
+ * them: the first to ask starts the read, the others share it; a run the cache holds for
+ * every file costs no download, otherwise one download reads every file.
+ */
+export class ArtifactSource implements SampleSource {
+  private readonly index: ArtifactIndex
+  private readonly ref: RepoRef
+  private readonly files: readonly string[]
+  private readonly reads = new Map<number, Promise<Map<string, Read>>>()
+  private waited = false
+  private readonly waiting = () => {
+    if (!this.waited) this.options.whileWaiting?.()
+    this.waited = true
   }
 
-  // The repository-wide listing answers for most runs; a run it cannot tell about (too
-  // recent, or the listing stopped) is asked on its own.
-  const locate = async (run: Run): Promise<Artifact> => {
-    const resolved = await index.resolve(run)
-    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
-    if (resolved) return resolved.value
-    const name = artifactNameFor(wantedArtifact.template, run.id)
-    return findArtifact(client, ref, run.id, name, run.head_repository?.id)
+  constructor(
+    private readonly client: Client,
+    private readonly options: ArtifactSourceOptions
+  ) {
+    const { runs, artifact } = options.plan
+    this.ref = { owner: runs.owner, repo: runs.repo }
+    this.files = options.files ?? [artifact.file]
+    this.index = new ArtifactIndex(client, {
+      ref: this.ref,
+      template: artifact.template,
+      lookback: runs.lookback
+    })
+    // Its first page travels with the runs listing.
+    this.index.prefetch()
   }
 
-  const fetchSample = async (run: Run): Promise<Measured> => {
+  /** The plan's own file. */
+  read(run: Run): Promise<Measured> {
+    return this.sample(run, this.options.plan.artifact.file)
+  }
+
+  /** One metric's file, as a source of its own. */
+  of(file: string): SampleSource {
+    return { read: run => this.sample(run, file) }
+  }
+
+  private async sample(run: Run, file: string): Promise<Measured> {
+    let reading = this.reads.get(run.id)
+    if (!reading) {
+      reading = this.readAll(run)
+      this.reads.set(run.id, reading)
+    }
+    const reads = await reading
+    return measuredOf(reads.get(file) ?? { reason: `no ${file} read` })
+  }
+
+  private async readAll(run: Run): Promise<Map<string, Read>> {
+    const { files } = this
     try {
-      const artifact = await locate(run)
-      const uncached = run.run_number === (options.currentRunNumber ?? 0) - 1
-      const known =
-        artifact.digest && !uncached ? (await book)?.lookup(artifact, run.id) : undefined
-      if (known) return valueOf(known)
-      const zip = await downloadArtifact(client, ref, artifact, uncached ? waiting : undefined)
-      const read = await readSample(zip, wantedArtifact.file)
-      if (artifact.digest) (await book)?.learn(artifact, run.id, read)
-      return valueOf(read)
+      const artifact = await this.locate(run)
+      const uncached = run.run_number === this.options.newestUncached
+      const book = uncached || !artifact.digest ? undefined : await this.options.book()
+      const known = files.map(file => book?.lookup(artifact, run.id, file))
+      if (known.every(read => read !== undefined))
+        return new Map(files.map((file, i) => [file, known[i] as Read]))
+      const zip = await downloadArtifact(
+        this.client,
+        this.ref,
+        artifact,
+        uncached ? this.waiting : undefined
+      )
+      const reads = await readSamples(zip, files)
+      const learning = artifact.digest ? await this.options.book() : undefined
+      for (const [file, read] of reads) learning?.learn(artifact, run.id, file, read)
+      return reads
     } catch (error) {
       throw skipOrFailure(error, run)
     }
   }
 
-  const collecting = collectSamples(pages, wanted, fetchSample, CONCURRENCY, run =>
-    excludeReason(run, runs)
-  )
-  // Started once both listings are on the wire, so that loading the cache client (CPU-bound,
-  // tens of ms) overlaps their round trip instead of delaying it.
-  const restoreBook = options.restoreBook
-  if (restoreBook) book = listingsSent.then(() => restoreBook())
-  const collected = await collecting
-  const samples = options.current ? [options.current, ...collected.samples] : collected.samples
-  const source = `${ref.owner}/${ref.repo} · ${runs.workflow} · ${runs.branch}`
-  return { samples, skipped: collected.skipped, source }
-}
-
-/**
- * The sample in the artifact's zip with the environment its `metadata.json` records, or the
- * content reason it has no sample: all cacheable. A bad `metadata.json` never skips the run.
- */
-async function readSample(zip: Buffer, file: string): Promise<Read> {
-  try {
-    const files = await readZipFiles(zip, {
-      [file]: MAX_SAMPLE_BYTES,
-      [METADATA_FILE]: MAX_METADATA_BYTES
-    })
-    const sample = files[file]
-    if ('reason' in sample) return sample
-    const parsed = parseSample(sample.value)
-    if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
-    return { value: parsed.value, ...environmentFromMetadata(files[METADATA_FILE]) }
-  } catch (error) {
-    if (error instanceof SkipRun) return { reason: error.message }
-    throw error
+  /**
+   * The repository-wide listing answers for most runs; a run it cannot tell about (too
+   * recent, or the listing stopped) is asked on its own.
+   */
+  private async locate(run: Run): Promise<Artifact> {
+    const resolved = await this.index.resolve(run)
+    if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
+    if (resolved) return resolved.value
+    const name = artifactNameFor(this.options.plan.artifact.template, run.id)
+    return findArtifact(this.client, this.ref, run.id, name, run.head_repository?.id)
   }
 }
 
-function valueOf(read: Read): Measured {
-  if ('reason' in read) throw new SkipRun(read.reason)
-  return 'environment' in read
-    ? { value: read.value, environment: read.environment }
-    : { value: read.value, environmentProblem: read.unknown }
+/**
+ * The files' samples in the artifact's zip, each with the environment `metadata.json` records,
+ * or the content reason a file has no sample: all cacheable. A bad `metadata.json` never
+ * skips the run; a zip that cannot be read at all is every file's reason.
+ */
+async function readSamples(zip: Buffer, files: readonly string[]): Promise<Map<string, Read>> {
+  let read: Record<string, Result<string>>
+  try {
+    read = await readZipFiles(zip, {
+      ...Object.fromEntries(files.map(file => [file, MAX_SAMPLE_BYTES])),
+      [METADATA_FILE]: MAX_METADATA_BYTES
+    })
+  } catch (error) {
+    if (!(error instanceof SkipRun)) throw error
+    return new Map(files.map(file => [file, { reason: error.message }]))
+  }
+  const environment = environmentFromMetadata(read[METADATA_FILE])
+  return new Map(files.map(file => [file, sampleOf(file, read[file], environment)]))
+}
+
+function sampleOf(file: string, text: Result<string>, environment: EnvironmentRead): Read {
+  if ('reason' in text) return text
+  const parsed = parseSample(text.value)
+  if ('reason' in parsed) return { reason: `${file}: ${parsed.reason}` }
+  return { value: parsed.value, ...environment }
 }
 
 /**

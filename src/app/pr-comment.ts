@@ -35,6 +35,9 @@ export async function stickyComment(
   request: CommentRequest
 ): Promise<void> {
   const { ref, pr } = request
+  const { budget } = report
+  // Watched metrics only: no budget to compare the pull request with.
+  if (budget === null) return
   const current = report.samples.find(s => s.current)?.value
   // The default branch's own samples: this run's (a pull request's) is never among them.
   const base = (report.history ?? report.samples).filter(s => !s.current).slice(0, report.window)
@@ -44,7 +47,7 @@ export async function stickyComment(
   const found = await findComment(client, request)
   const step = prCommentStep({
     mode: request.mode,
-    budget: report.budget,
+    budget,
     current,
     prMedian,
     exists: found.existing !== undefined
@@ -56,7 +59,7 @@ export async function stickyComment(
   const body = prCommentBody({
     marker: commentMarker(request.gate),
     workflow: request.workflow,
-    budget: report.budget,
+    budget,
     current,
     base: {
       branch: request.baseBranch,

@@ -1,7 +1,7 @@
 import type { CheckPlan } from '../core/inputs/config.js'
 import { SkipRun } from '../core/errors.js'
 import type { Read } from '../core/history/sample-book.js'
-import { collectSamples, type Collected } from '../core/history/samples.js'
+import { collectSamples, sharedPages, type Collected } from '../core/history/samples.js'
 import type { Measured } from '../core/types.js'
 import type { Client } from '../github/client.js'
 import { explained } from '../github/listing.js'
@@ -28,23 +28,42 @@ export const SOURCE_CONCURRENCY = 20
  * Lists the plan's runs newest first and reads up to `wanted` samples from the source, never
  * starting more reads than could still be needed.
  */
-export function collectFrom(
+export async function collectFrom(
   client: Client,
   plan: CheckPlan,
   source: SampleSource,
   wanted: number
 ): Promise<Collected> {
+  const [collected] = await collectEach(client, plan, [{ source, wanted }])
+  return collected
+}
+
+/**
+ * Several metrics' sources over one listing: the runs are listed once, each page shared by
+ * every source's collector, and each collects its own newest `wanted` samples.
+ */
+export function collectEach(
+  client: Client,
+  plan: CheckPlan,
+  sources: readonly { source: SampleSource; wanted: number }[]
+): Promise<Collected[]> {
   const { runs } = plan
-  const pages = explained(
-    listRuns(client, runs),
-    `Listing runs of workflow ${runs.workflow} in ${runs.owner}/${runs.repo}`
+  const pages = sharedPages(
+    explained(
+      listRuns(client, runs),
+      `Listing runs of workflow ${runs.workflow} in ${runs.owner}/${runs.repo}`
+    )
   )
-  return collectSamples(
-    pages,
-    wanted,
-    run => source.read(run),
-    SOURCE_CONCURRENCY,
-    run => excludeReason(run, runs)
+  return Promise.all(
+    sources.map(({ source, wanted }) =>
+      collectSamples(
+        pages(),
+        wanted,
+        run => source.read(run),
+        SOURCE_CONCURRENCY,
+        run => excludeReason(run, runs)
+      )
+    )
   )
 }
 

@@ -16,18 +16,23 @@ import type { Result } from '../core/types.js'
  */
 export const BOOK_PATH = '.helm-rolling-action/samples.json'
 
-/** Keys start with this; the version part changes only with the stored format. */
-const KEY_PREFIX = 'helm-rolling-samples-v1-'
+/**
+ * Keys start with this; the version part changes only with the stored format (v2: one
+ * outcome per file of the artifact, so every metric recorded in a run shares one entry).
+ */
+const KEY_PREFIX = 'helm-rolling-samples-v2-'
 /** Job-timing samples: another format, so entries of their own. */
 const JOB_KEY_PREFIX = 'helm-rolling-jobs-v1-'
 
-/** What one cache entry is for: the repository, workflow, artifact name and file read. */
+/**
+ * What one cache entry is for: the repository, workflow and artifact name. The files read are
+ * in each outcome, so every metric of a check shares the entry.
+ */
 export interface CacheScope {
   owner: string
   repo: string
   workflow: string
   artifactName: string
-  file: string
 }
 
 /**
@@ -47,7 +52,7 @@ export function scopeText(scope: CacheScope | JobCacheScope): string {
   const repository = `${scope.owner}/${scope.repo}`.toLowerCase()
   if ('span' in scope) return [repository, scope.workflow, 'job timings', scope.span].join('\n')
   const reader = `reader ${SAMPLE_READER_VERSION}`
-  return [repository, scope.workflow, scope.artifactName, scope.file, reader].join('\n')
+  return [repository, scope.workflow, scope.artifactName, reader].join('\n')
 }
 
 /** Entries of one scope share this prefix; restore takes the newest of them. */

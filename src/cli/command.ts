@@ -1,7 +1,13 @@
 import { parseArgs } from 'node:util'
-import { readHistory } from '../app/check.js'
+import { parse } from 'yaml'
+import { checkMetrics, judgeMetric, readHistory, type MetricRule } from '../app/check.js'
 import { readSpanHistory } from '../app/job-history.js'
 import { JobReader } from '../app/job-reader.js'
+import { readMetrics } from '../app/metrics-input.js'
+import { metricRules } from '../app/metrics-run.js'
+import { readRunnerContext } from '../io/context.js'
+import { readSmallFile } from '../io/files.js'
+import { checkVerdict, metricsOutput } from '../render/metrics.js'
 import { checkPlan, readConfig, type Config } from '../core/inputs/config.js'
 import { InputError, errorMessage } from '../core/errors.js'
 import { backtest } from '../core/history/backtest.js'
@@ -15,12 +21,12 @@ import { createClient } from '../github/client.js'
 import { testKnobs } from '../app/knobs.js'
 import { defaultBranch } from '../github/runs.js'
 import { outputValues } from '../render/outputs.js'
-import type { HistoryRead } from '../core/types.js'
+import type { HistoryRead, NamedReport } from '../core/types.js'
 import { EmptyDirError, readLocalSamples } from './dir.js'
-import { backtestJson, renderBacktest, renderText } from './text.js'
+import { backtestJson, renderBacktest, renderMetricsText, renderText } from './text.js'
 
 export const USAGE =
-  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--min-runs N] [--decide rubric|confident] [--lookback N] [--history N] [--min-shift S] [--match KEYS] [--artifact-name NAME] [--file PATH] [--job NAME [--steps SPAN]] [--dir DIR] [--backtest [--positions K]] [--json] [--help]'
+  'usage: helm-rolling-report [--repo OWNER/NAME] [--workflow chart.yml] [--branch main] [--window N] [--budget S] [--min-runs N] [--decide rubric|confident] [--lookback N] [--history N] [--min-shift S] [--match KEYS] [--artifact-name NAME] [--file PATH] [--job NAME [--steps SPAN]] [--metrics FILE] [--dir DIR] [--backtest [--positions K]] [--json] [--help]'
 
 const HELP = `${USAGE}
 
@@ -49,8 +55,12 @@ inputs as flags.
                       (default: helm-install-duration-{run_id})
   --file PATH         the file inside it (default: install_to_ready_seconds.txt)
   --job NAME          read the samples from GitHub's job timings instead of artifacts:
-                      the job's name as GitHub shows it; * matches any text
-  --steps SPAN        with --job: NAME for one step, or FIRST .. LAST (default: the job)
+                      the job's name as GitHub shows it (install (1.29, ubuntu) for a
+                      matrix leg); * matches any text
+  --steps SPAN        with --job: NAME for one step, or FIRST .. LAST for the span from
+                      the first's start to the last's end (default: the whole job)
+  --metrics FILE      several metrics: FILE holds the YAML list of the action's 'metrics'
+                      input; prints one line per metric
   --dir DIR           read artifacts already downloaded, one sub-folder per run, instead
                       of the API; no token needed. Download them all with:
                       gh run download -R OWNER/NAME -p 'helm-install-duration-*' -D DIR
@@ -125,6 +135,7 @@ function parseFlags(argv: string[]): Flags {
       window: text,
       dir: text,
       positions: text,
+      metrics: text,
       backtest: { type: 'boolean' },
       json: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' }
@@ -175,6 +186,9 @@ export async function cli(argv: string[], env: NodeJS.ProcessEnv): Promise<CliRe
     return await answer(config, flags, env, dir)
   } catch (error) {
     if (error instanceof EmptyDirError) return usage(error.message)
+    // A --metrics list is checked once read: its problem is bad usage, as a flag's.
+    if (error instanceof InputError)
+      return usage(`--${FLAG_OF[error.input] ?? error.input} ${error.problem}`)
     // Exit 1 says breach: a check that could not run has its own code, so that a script
     // never reads a refused token or a mistyped workflow as a verdict.
     return {
@@ -197,7 +211,8 @@ function inputReader(
     repository,
     workflow: (flags.workflow as string | undefined) ?? 'chart.yml',
     window: (flags.window as string | undefined) ?? env.N,
-    backtest: flags.positions as string | undefined
+    backtest: flags.positions as string | undefined,
+    metrics: metricsFile(flags.metrics)
   }
   return name => inputs[name] ?? ''
 }
@@ -209,6 +224,7 @@ async function answer(
   env: NodeJS.ProcessEnv,
   dir: string | undefined
 ): Promise<CliResult> {
+  if (config.metrics) return several(config, dir, env, flags.json === true)
   // The rubric and the history rule do not depend on the branch.
   const plan = checkPlan(config, '')
   const rule: GateRule = { rubric: plan.rubric, history: plan.history }
@@ -257,4 +273,58 @@ async function fromApi(
     reader: new JobReader(client, { owner: config.owner, repo: config.repo }),
     depth
   })
+}
+
+/** The `--metrics` file's YAML text; a file that cannot be read is bad usage (exit 2). */
+function metricsFile(path: string | boolean | undefined): string | undefined {
+  if (typeof path !== 'string') return undefined
+  const text = readSmallFile(path, 64 * 1024, '--metrics')
+  if (text === undefined) throw new InputError('metrics', `cannot read ${JSON.stringify(path)}`)
+  return text
+}
+
+/** dist/report.js is one file, with no chunk to load the library from: imported with it. */
+const yaml = () => Promise.resolve({ parse })
+
+/** A check of several metrics: one line each (or the outputs as JSON); 1 when the worst breached. */
+async function several(
+  config: Config,
+  dir: string | undefined,
+  env: NodeJS.ProcessEnv,
+  json: boolean
+): Promise<CliResult> {
+  // A terminal is no workflow run: no run of its own, so an entry's `value` is not this run's.
+  const rules = metricRules(
+    config,
+    readRunnerContext({}),
+    await readMetrics(config.metrics ?? '', yaml)
+  )
+  const metrics =
+    dir !== undefined
+      ? await Promise.all(rules.map(async rule => fromDirMetric(dir, config, rule)))
+      : await fromApiMetrics(config, env, rules)
+  const verdict = checkVerdict(metrics)
+  const stdout = json
+    ? `${JSON.stringify({ verdict, metrics: metricsOutput(metrics) }, null, 2)}\n`
+    : renderMetricsText(metrics)
+  return { code: verdict === 'breach' ? 1 : 0, stdout, stderr: '' }
+}
+
+async function fromDirMetric(dir: string, config: Config, rule: MetricRule): Promise<NamedReport> {
+  if (rule.file === undefined)
+    throw new InputError('metrics', `entry ${rule.name}: --dir holds artifacts, not job timings`)
+  const plan = checkPlan(config, '')
+  const what = { template: plan.artifact.template, file: rule.file, lookback: config.lookback }
+  const read = await readLocalSamples(dir, what, config.history)
+  return { name: rule.name, report: judgeMetric(read.samples, read.skipped, rule, plan, dir) }
+}
+
+async function fromApiMetrics(
+  config: Config,
+  env: NodeJS.ProcessEnv,
+  rules: MetricRule[]
+): Promise<NamedReport[]> {
+  const client = createClient(config.token, testKnobs(env).client)
+  const branch = config.branch ?? (await defaultBranch(client, config.owner, config.repo))
+  return checkMetrics(client, checkPlan(config, branch), rules)
 }

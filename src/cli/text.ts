@@ -13,7 +13,8 @@ import {
 } from '../render/wording.js'
 import { round } from '../core/verdict/rubric.js'
 import { keyValue } from '../core/history/environment.js'
-import type { Report, Sample } from '../core/types.js'
+import type { NamedReport, Report, Sample } from '../core/types.js'
+import { checkVerdict, shiftOf } from '../render/metrics.js'
 import { varyingKeys } from '../core/history/variation.js'
 import type { Backtest } from '../core/history/backtest.js'
 import { backtestText } from '../render/backtest.js'
@@ -86,4 +87,23 @@ function table(report: Report): string {
         .join('  ')
     )
     .join('\n')
+}
+
+/** The summary's opening table for a terminal: one line per metric, the check's verdict first. */
+export function renderMetricsText(metrics: readonly NamedReport[]): string {
+  const verdict = checkVerdict(metrics)
+  const width = Math.max(...metrics.map(m => m.name.length))
+  const lines = metrics.map(metric => {
+    const { report } = metric
+    const shift = shiftOf(report)
+    const budget = report.budget === null ? 'watched' : `budget ${round(report.budget)} s`
+    const median = report.stats.median === null ? '–' : `${round(report.stats.median)} s`
+    const found = shift
+      ? ` · ${shift.seconds < 0 ? '' : '+'}${round(shift.seconds)} s since #${shift.run}`
+      : ''
+    return `${ICON[report.verdict]} ${metric.name.padEnd(width)}  ${report.verdict.padEnd(12)} median ${median} · ${budget} · ${plural(report.stats.count, 'run')}${found}`
+  })
+  return (
+    [`${ICON[verdict]} ${verdict}: ${plural(metrics.length, 'metric')}`, ...lines].join('\n') + '\n'
+  )
 }

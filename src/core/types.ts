@@ -51,8 +51,11 @@ export interface Skip {
   reason: string
 }
 
-/** `inconclusive` only with `decide: confident`. */
-export type Verdict = 'pass' | 'breach' | 'insufficient' | 'inconclusive'
+/**
+ * `inconclusive` only with `decide: confident`; `watched` for a metric without a budget
+ * (judged by nothing, never failing), and for a check of watched metrics only.
+ */
+export type Verdict = 'pass' | 'breach' | 'insufficient' | 'inconclusive' | 'watched'
 
 export interface Stats {
   count: number
@@ -74,7 +77,8 @@ export interface Stats {
 
 export interface Report {
   verdict: Verdict
-  budget: number
+  /** Seconds; null for a watched metric (verdict `watched`). */
+  budget: number | null
   minRuns: number
   window: number
   /** How the verdict was reached; absent means `rubric`. */
@@ -105,6 +109,12 @@ export interface Reach {
   oldest?: Sample
   /** The newest run skipped for a job or step not found: where a rename shows. */
   stop?: Skip
+}
+
+/** One metric of a check and its report: `default` when the check is the inputs' one metric. */
+export interface NamedReport {
+  name: string
+  report: Report
 }
 
 /** The change-point test over the history, with its split mapped back to runs. */

@@ -12,10 +12,21 @@ export interface RecordRequest {
   environment: Environment
   artifactName: string
   file: string
+  /**
+   * With `metrics`: the other recorded metrics' files beside `file`, in the run's one artifact
+   * (one file per metric, beside `metadata.json`).
+   */
+  more?: readonly RecordedFile[]
   retentionDays: number
   context: RunnerContext
   /** The artifact service's own credentials, which only a job's environment has. */
   env: NodeJS.ProcessEnv
+}
+
+/** One metric's file in the artifact and the value it holds. */
+export interface RecordedFile {
+  file: string
+  value: number
 }
 
 export interface Recorded {
@@ -29,8 +40,12 @@ export function metadata(
   value: number,
   context: RunnerContext,
   environment: Environment,
-  now = new Date()
-): Record<string, string | number | Environment> {
+  now = new Date(),
+  files: readonly RecordedFile[] = []
+): Record<string, unknown> {
+  // Several metrics: every file's value by its name; `value` stays the first's.
+  const values =
+    files.length > 1 ? { values: Object.fromEntries(files.map(f => [f.file, f.value])) } : {}
   return {
     run_id: context.runId ?? 0,
     run_number: context.runNumber ?? 0,
@@ -43,7 +58,8 @@ export function metadata(
     unit: 'seconds',
     value,
     recorded_at: now.toISOString(),
-    environment
+    environment,
+    ...values
   }
 }
 
@@ -78,18 +94,20 @@ export async function recordSample(request: RecordRequest): Promise<Recorded> {
   const name = artifactNameFor(request.artifactName, context.runId)
   const root = mkdtempSync(join(context.runnerTemp ?? tmpdir(), 'helm-rolling-record-'))
   try {
-    const samplePath = join(root, request.file)
+    const files = [{ file: request.file, value: request.value }, ...(request.more ?? [])]
+    const paths = files.map(({ file, value }) => {
+      const path = join(root, file)
+      mkdirSync(dirname(path), { recursive: true })
+      writeFileSync(path, `${value}\n`)
+      return path
+    })
     const metadataPath = join(root, METADATA_FILE)
-    mkdirSync(dirname(samplePath), { recursive: true })
-    writeFileSync(samplePath, `${request.value}\n`)
-    writeFileSync(
-      metadataPath,
-      `${JSON.stringify(metadata(request.value, context, request.environment), null, 2)}\n`
-    )
+    const data = metadata(request.value, context, request.environment, new Date(), files)
+    writeFileSync(metadataPath, `${JSON.stringify(data, null, 2)}\n`)
     const { DefaultArtifactClient } = await artifactModule()
     const result = await new DefaultArtifactClient().uploadArtifact(
       name,
-      [samplePath, metadataPath],
+      [...paths, metadataPath],
       root,
       { retentionDays: request.retentionDays }
     )

@@ -25,7 +25,7 @@ const STRIP_WIDTH = 50
 /** Shifts listed one by one; the rest are counted. */
 export const MAX_SHIFTS = 20
 
-const VERDICTS: Verdict[] = ['pass', 'breach', 'insufficient', 'inconclusive']
+const VERDICTS: Exclude<Verdict, 'watched'>[] = ['pass', 'breach', 'insufficient', 'inconclusive']
 
 const label = (run: RunRef): string => runLabel(run.run_number, run.head_sha, run.run_id)
 const name = (run: RunRef): string =>

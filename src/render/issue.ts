@@ -46,10 +46,15 @@ export function runRef(run: Sample): string {
 
 /** Counted as the verdict compares: a run at the budget, as printed, is within it. */
 export function overCount(report: Report): string {
-  const over = countOver(
-    report.samples.map(s => s.value),
-    report.budget
-  )
+  // A watched metric (no budget) has nothing over.
+  const { budget } = report
+  const over =
+    budget === null
+      ? 0
+      : countOver(
+          report.samples.map(s => s.value),
+          budget
+        )
   return `${over} of ${report.samples.length} runs over the budget`
 }
 
@@ -89,7 +94,7 @@ function table(report: Report): string {
   const shown = report.samples.slice(0, MAX_ROWS)
   const rows = shown.map(
     s =>
-      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${isOver(s.value, report.budget) ? ' ⬆' : ''} |`
+      `| ${runRef(s)}${s.current ? ' (this run)' : ''} | ${utcMinute(s.created_at) ?? '–'} | ${round(s.value)}${report.budget !== null && isOver(s.value, report.budget) ? ' ⬆' : ''} |`
   )
   const more = report.samples.length - shown.length
   return [

@@ -54,7 +54,10 @@ export function outputValues(report: Report) {
   return {
     verdict: report.verdict,
     // Nothing is concluded from too few samples, whatever their interval.
-    conclusive: report.verdict !== 'insufficient' && conclusive(stats, report.budget),
+    conclusive:
+      report.verdict !== 'insufficient' &&
+      report.budget !== null &&
+      conclusive(stats, report.budget),
     median: number(stats.median),
     count: stats.count,
     budget: report.budget,

@@ -35,6 +35,13 @@ export interface SummaryOptions {
    * moves the median, so how it ranks is the comparison the reader came for.
    */
   standingFirst?: boolean
+  /** The banner's heading level (default 2); one metric's detail among several sits lower. */
+  heading?: number
+  /**
+   * Leave parts out to fit a share of the summary (one metric among many): `chart` keeps the
+   * lines and the chart without the tables of samples and skipped runs, `lines` the lines alone.
+   */
+  compact?: 'chart' | 'lines'
   /** The `backtest` input's replay, shown after the runs; the verdict above is unchanged. */
   backtest?: Backtest
 }
@@ -65,8 +72,10 @@ function fullSummary(report: Report, options: SummaryOptions): string {
   const note = certainty(report)
   const standing = report.standing ? standingLine(report.standing) : ''
   const shift = report.change?.result.kind === 'shift' ? shiftLine(report.change) : ''
+  const tables = !options.compact
+  const charted = options.compact !== 'lines'
   const parts = [
-    `## ${ICON[report.verdict]} ${headline(report)}`,
+    `${'#'.repeat(options.heading ?? 2)} ${ICON[report.verdict]} ${headline(report)}`,
     ...(options.standingFirst ? [standing, shift] : [shift, standing]),
     note ? `> [!WARNING]\n> ${note}` : '',
     overLine(report) ?? '',
@@ -77,9 +86,9 @@ function fullSummary(report: Report, options: SummaryOptions): string {
     report.change && !shift ? quietChangeLine(report.change) : '',
     report.change ? independenceNote(report.change) : '',
     report.samples.length ? `Trend, oldest to newest: \`${trend(report)}\`` : '',
-    history.length ? chart(report, history) : '',
-    table(report.samples, environmentColumns(history, report.samples)),
-    skippedBlock(report),
+    history.length && charted ? chart(report, history) : '',
+    tables ? table(report.samples, environmentColumns(history, report.samples)) : '',
+    tables ? skippedBlock(report) : '',
     options.backtest ? backtestMarkdown(options.backtest) : '',
     `<sub>${codeSpan(report.source, 300)} · window ${report.window} · min-runs ${report.minRuns}${report.decide === 'confident' ? ' · decide confident' : ''}${historyNote(report)}</sub>`
   ]
@@ -157,7 +166,7 @@ function chart(report: Report, history: readonly Sample[]): string {
   const { budget } = report
   const older = samples.length - report.samples.length
   const values = samples.map(s => round(s.value))
-  const top = Math.ceil(Math.max(budget, ...samples.map(s => s.value)) * 1.1)
+  const top = Math.max(1, Math.ceil(Math.max(budget ?? 0, ...samples.map(s => s.value)) * 1.1))
   const series: { color: string; line: string }[] = []
   const bar = (keep: (i: number) => boolean) =>
     `bar [${values.map((v, i) => (keep(i) ? v : -top)).join(', ')}]`
@@ -167,13 +176,12 @@ function chart(report: Report, history: readonly Sample[]): string {
   } else {
     series.push({ color: BLUE, line: `bar [${values.join(', ')}]` })
   }
-  series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
+  if (budget !== null)
+    series.push({ color: RED, line: `line [${samples.map(() => round(budget)).join(', ')}]` })
   const levels = levelSeries(report.change, samples.length)
   if (levels) series.push({ color: ORANGE, line: `line [${levels.join(', ')}]` })
   const plain = older === 0 && !levels
-  const title = plain
-    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
-    : `Seconds per run against the ${round(budget)} s budget`
+  const title = chartTitle(budget, plain)
   const diagram = [
     '```mermaid',
     // The palette is taken in plot order: one colour per series below.
@@ -188,12 +196,20 @@ function chart(report: Report, history: readonly Sample[]): string {
   return plain ? diagram : `${diagram}\n\n${legend(report, older, !!levels)}`
 }
 
+/** A watched metric has no budget: its bars stand alone. */
+function chartTitle(budget: number | null, plain: boolean): string {
+  if (budget === null) return 'Seconds per run'
+  return plain
+    ? `Seconds per run (bars) against the ${round(budget)} s budget (line)`
+    : `Seconds per run against the ${round(budget)} s budget`
+}
+
 function legend(report: Report, older: number, levels: boolean): string {
   const parts = [
     older > 0
       ? `grey bars: ${plural(older, 'older run')}; blue bars: the window of the newest ${report.samples.length}`
       : 'bars: seconds per run',
-    `red line: the ${round(report.budget)} s budget`,
+    report.budget === null ? '' : `red line: the ${round(report.budget)} s budget`,
     levels ? 'orange line: the median before and after the shift' : ''
   ]
   return `<sub>${parts.filter(Boolean).join(' · ')}</sub>`

@@ -12,7 +12,13 @@ import type { Report, Stats, Usage } from '../core/types.js'
  * is written once so the three never drift apart. Plain text: callers escape or mark it up.
  */
 
-export const ICON = { pass: '✅', breach: '❌', insufficient: '⚠️', inconclusive: '❔' } as const
+export const ICON = {
+  pass: '✅',
+  breach: '❌',
+  insufficient: '⚠️',
+  inconclusive: '❔',
+  watched: '👀'
+} as const
 const BARS = '▁▂▃▄▅▆▇█'
 
 /** `1 run`, `2 runs`. */
@@ -34,11 +40,13 @@ export function utcMinute(iso: string): string | undefined {
 /** The one-line rubric: what was decided, on which numbers. */
 export function headline(report: Report): string {
   const { verdict, budget, stats } = report
+  const runs = plural(stats.count, 'run')
+  // No budget: the numbers alone, never a comparison.
+  if (budget === null) return `watched: median ${seconds(stats.median)} over ${runs}, no budget`
   if (verdict === 'insufficient') {
     const median = stats.median === null ? 'no median yet' : `median ${seconds(stats.median)}`
     return `insufficient: need >= ${report.minRuns} runs, have ${stats.count} (${median}, budget ${seconds(budget)})`
   }
-  const runs = plural(stats.count, 'run')
   if (verdict === 'inconclusive')
     return `inconclusive: median ${seconds(stats.median)} vs ${seconds(budget)} budget over ${runs}`
   const sign = verdict === 'pass' ? '<=' : '>'
@@ -73,19 +81,17 @@ export function spreadLine(stats: Stats): string {
  */
 export function overLine(report: Report): string | undefined {
   const values = report.samples.map(s => s.value)
-  if (values.length === 0) return undefined
-  const over = countOver(values, report.budget)
-  const base = `${over} of ${plural(values.length, 'run')} over the ${seconds(report.budget)} budget`
+  const { budget } = report
+  if (values.length === 0 || budget === null) return undefined
+  const over = countOver(values, budget)
+  const base = `${over} of ${plural(values.length, 'run')} over the ${seconds(budget)} budget`
   const { stats } = report
-  if (report.verdict === 'insufficient' || !conclusive(stats, report.budget)) return base
+  if (report.verdict === 'insufficient' || !conclusive(stats, budget)) return base
   const k = confidentCount(stats.count) as number
   const rule = `conclusive: ${k} of ${stats.count} on one side decide, which a median at the budget shows in at most ${percent(CONFIDENT_ALPHA)} of checks`
   const { ciLow, ciHigh, ciLevel } = stats
   const straddles =
-    ciLow !== null &&
-    ciHigh !== null &&
-    ciLevel !== null &&
-    includesBudget(ciLow, ciHigh, report.budget)
+    ciLow !== null && ciHigh !== null && ciLevel !== null && includesBudget(ciLow, ciHigh, budget)
   const interval = straddles
     ? `; the two-sided ${Math.floor(ciLevel * 100)}% interval of the median, ${round(ciLow)}-${round(ciHigh)} s, still includes the budget`
     : ''
@@ -108,16 +114,16 @@ function percent(rate: number): string {
  * in counts. Undefined when they decide, or nothing was judged.
  */
 export function certainty(report: Report): string | undefined {
-  const { stats } = report
-  if (report.verdict === 'insufficient' || stats.count === 0) return undefined
-  if (conclusive(stats, report.budget)) return undefined
+  const { stats, budget } = report
+  if (report.verdict === 'insufficient' || stats.count === 0 || budget === null) return undefined
+  if (conclusive(stats, budget)) return undefined
   const n = stats.count
   const k = confidentCount(n)
   if (k === null)
     return `not conclusive: the verdict rests on ${plural(n, 'run')}; at least ${CONFIDENT_MIN}, all on one side of the budget, are needed to decide`
   const over = countOver(
     report.samples.map(s => s.value),
-    report.budget
+    budget
   )
   return `not conclusive: ${over} of ${plural(n, 'run')} over the budget and ${n - over} within; ${k} of ${n} on one side decide`
 }

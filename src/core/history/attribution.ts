@@ -7,7 +7,7 @@ import { changePace, environmentAround } from './environment-change.js'
 import { lagOneAutocorrelation } from '../stats/independence.js'
 import { matchHistory } from './matching.js'
 import { stepResiduals } from '../stats/residuals.js'
-import { judge, type Rubric } from '../verdict/rubric.js'
+import { computeStats, judge, type Rubric } from '../verdict/rubric.js'
 import type { Change, Report, Sample, Skip } from '../types.js'
 
 export interface Attribution {
@@ -120,6 +120,39 @@ export function judgeHistory(
       ? report
       : withAttribution(report, history, rule.minShift, depth === 'outcome', rule.minShiftMads)
   return { ...attributed, ...(match ? { match } : {}) }
+}
+
+/** A watched metric's `min-shift` when it gives none: this share of its own median. */
+export const WATCHED_MIN_SHIFT = 0.05
+
+/**
+ * A metric without a budget: the same matching, numbers and attribution as `judgeHistory`,
+ * verdict `watched` whatever they are (nothing to compare with, never a failure). Its
+ * smallest reported shift defaults to 5% of its own median, as a budget's does of the budget.
+ */
+export function judgeWatched(
+  read: readonly Sample[],
+  skipped: Skip[],
+  rubric: Omit<Rubric, 'budget'>,
+  rule: { minShift?: number; match: readonly string[] },
+  source: string
+): Report {
+  const { history, match } = matchHistory(read, rule.match)
+  const samples = history.slice(0, rubric.window)
+  const stats = computeStats(samples.map(s => s.value))
+  const report: Report = {
+    verdict: 'watched',
+    budget: null,
+    minRuns: rubric.minRuns,
+    window: rubric.window,
+    decide: rubric.decide ?? 'rubric',
+    stats,
+    samples,
+    skipped,
+    source
+  }
+  const minShift = rule.minShift ?? (stats.median ?? 0) * WATCHED_MIN_SHIFT
+  return { ...withAttribution(report, history, minShift), ...(match ? { match } : {}) }
 }
 
 /**

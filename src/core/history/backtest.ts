@@ -12,10 +12,13 @@ export const LETTER: Record<Verdict, string> = {
   pass: 'p',
   breach: 'B',
   insufficient: 'i',
-  inconclusive: '?'
+  inconclusive: '?',
+  // A replay judges against the budget: never a watched metric's verdict.
+  watched: 'w'
 }
 
-export type VerdictCounts = Record<Verdict, number>
+/** A replay's verdicts: always against a budget, so never `watched`. */
+export type VerdictCounts = Record<Exclude<Verdict, 'watched'>, number>
 
 /** A run as the backtest names it: its id, its number when known (0: not known), its commit. */
 export interface RunRef {
@@ -130,7 +133,7 @@ export function backtest(
 
 export function countVerdicts(verdicts: readonly Verdict[]): VerdictCounts {
   const counts: VerdictCounts = { pass: 0, breach: 0, insufficient: 0, inconclusive: 0 }
-  for (const v of verdicts) counts[v]++
+  for (const v of verdicts) if (v !== 'watched') counts[v]++
   return counts
 }
 

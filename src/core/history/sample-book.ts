@@ -10,11 +10,12 @@ import type { NoValue, Result, Environment } from '../types.js'
 export type Read = ({ value: number } & EnvironmentRead) | NoValue
 
 /**
- * One artifact's `Read` as the stored file holds it (the reason under `skip`). An artifact
- * never changes, so the outcome is bound to the artifact id and digest it was read from, and
- * holds for as long as the artifact does.
+ * One file of an artifact, its `Read` as the stored file holds it (the reason under `skip`).
+ * An artifact never changes, so the outcome is bound to the artifact id and digest it was
+ * read from, and holds for as long as the artifact does. Each metric recorded in the run's
+ * one artifact is a file of its own, so each has its own outcome.
  */
-export type Outcome = { run_id: number; artifact_id: number; digest: string } & (
+export type Outcome = { run_id: number; artifact_id: number; digest: string; file: string } & (
   ({ value: number } & EnvironmentRead) | { skip: string }
 )
 
@@ -25,15 +26,22 @@ export interface ArtifactKey {
 }
 
 /** Names the format in the stored file; a file of another format is ignored. */
-export const BOOK_SCHEMA = 'helm-rolling-action/samples@2'
+export const BOOK_SCHEMA = 'helm-rolling-action/samples@3'
+
+/** Files of one artifact a book holds outcomes of: one per recorded metric. */
+export const MAX_FILES = 50
+
+/** A file's name inside the artifact, as stored: the reader checks it as the `file` input. */
+const MAX_FILE_NAME = 200
 
 /**
  * Sized from the entry count, so that a long history never pushes a file we wrote over it:
- * lookback is at most 1,000 runs, each an entry of at most ~500 bytes (a 300-character
- * reason) and at most one distinct environment of at most 13 keys of ~100 bytes. Each
- * distinct environment is stored once, so the usual file is far smaller.
+ * lookback is at most 1,000 runs, each with at most MAX_FILES entries of at most ~700 bytes
+ * (a 300-character reason, a 200-character file name) and at most one distinct environment
+ * of at most 13 keys of ~100 bytes. Each distinct environment is stored once, so the usual
+ * file is far smaller.
  */
-export const MAX_BOOK_BYTES = 1000 * (500 + 13 * 100)
+export const MAX_BOOK_BYTES = 1000 * (MAX_FILES * 700 + 13 * 100)
 
 /** Skip reasons are short sentences of the action's own; a longer one is not ours. */
 export const MAX_REASON_LENGTH = 300
@@ -52,10 +60,10 @@ export class SampleBook {
     for (const outcome of restored) this.known.set(bookKey(outcome), outcome)
   }
 
-  /** What was read before from this very artifact of this run; never for one without a digest. */
-  lookup(artifact: ArtifactKey, runId: number): Read | undefined {
+  /** What was read before from this file of this very artifact of this run; never without a digest. */
+  lookup(artifact: ArtifactKey, runId: number, file: string): Read | undefined {
     if (!artifact.digest || !DIGEST.test(artifact.digest)) return undefined
-    const known = this.known.get(`${artifact.id}:${artifact.digest}`)
+    const known = this.known.get(`${artifact.id}:${artifact.digest}:${file}`)
     if (known?.run_id !== runId) return undefined
     return 'skip' in known ? { reason: known.skip } : known
   }
@@ -64,14 +72,15 @@ export class SampleBook {
    * Keeps an outcome this check read, when its artifact carries a digest to bind it to and
    * the outcome is one a restore accepts (a reason too long to store is read again instead).
    */
-  learn(artifact: ArtifactKey, runId: number, read: Read): void {
-    if (!artifact.digest || !DIGEST.test(artifact.digest)) return
+  learn(artifact: ArtifactKey, runId: number, file: string, read: Read): void {
+    if (!artifact.digest || !DIGEST.test(artifact.digest) || !isFileName(file)) return
     if ('reason' in read && !isReason(read.reason)) return
     if ('unknown' in read && !isReason(read.unknown)) return
     const outcome: Outcome = {
       run_id: runId,
       artifact_id: artifact.id,
       digest: artifact.digest,
+      file,
       ...('reason' in read ? { skip: read.reason } : read)
     }
     this.known.set(bookKey(outcome), outcome)
@@ -92,9 +101,12 @@ export class SampleBook {
     const environments = new Map<string, number>()
     const entries = [...this.known.values()]
       .filter(o => kept.has(o.run_id))
-      .sort((a, b) => b.run_id - a.run_id || b.artifact_id - a.artifact_id)
-      .map(({ run_id, artifact_id, digest, ...read }) => {
-        const base = { run_id, artifact_id, digest }
+      .sort(
+        (a, b) =>
+          b.run_id - a.run_id || b.artifact_id - a.artifact_id || a.file.localeCompare(b.file)
+      )
+      .map(({ run_id, artifact_id, digest, file, ...read }) => {
+        const base = { run_id, artifact_id, digest, file }
         if (!('environment' in read)) return { ...base, ...read }
         const text = JSON.stringify(read.environment)
         if (!environments.has(text)) environments.set(text, environments.size)
@@ -105,7 +117,7 @@ export class SampleBook {
   }
 }
 
-const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}`
+const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}:${o.file}`
 
 /**
  * Reads a restored file. Anyone who can run a workflow in the default branch's cache scope
@@ -155,9 +167,9 @@ export function environmentTable(raw: unknown, entries: number): Result<Environm
 }
 
 const ENTRY_KEYS = new Set([
-  'artifact_id,digest,run_id,skip',
-  'artifact_id,digest,env,run_id,value',
-  'artifact_id,digest,run_id,unknown,value'
+  'artifact_id,digest,file,run_id,skip',
+  'artifact_id,digest,env,file,run_id,value',
+  'artifact_id,digest,file,run_id,unknown,value'
 ])
 
 function toOutcome(raw: unknown, environments: readonly Environment[]): Outcome | undefined {
@@ -166,7 +178,8 @@ function toOutcome(raw: unknown, environments: readonly Environment[]): Outcome 
   if (!ENTRY_KEYS.has(Object.keys(o).sort().join(','))) return undefined
   if (!isId(o.run_id) || !isId(o.artifact_id)) return undefined
   if (typeof o.digest !== 'string' || !DIGEST.test(o.digest)) return undefined
-  const base = { run_id: o.run_id, artifact_id: o.artifact_id, digest: o.digest }
+  if (!isFileName(o.file)) return undefined
+  const base = { run_id: o.run_id, artifact_id: o.artifact_id, digest: o.digest, file: o.file }
   if (!('value' in o)) return isReason(o.skip) ? { ...base, skip: o.skip } : undefined
   if (!isSampleValue(o.value)) return undefined
   if ('unknown' in o)
@@ -177,6 +190,14 @@ function toOutcome(raw: unknown, environments: readonly Environment[]): Outcome 
 
 export const isReason = (value: unknown): value is string =>
   typeof value === 'string' && value.length > 0 && value.length <= MAX_REASON_LENGTH
+
+/** A relative path as the `file` input accepts one (the reader never uses it as a path). */
+const isFileName = (value: unknown): value is string =>
+  typeof value === 'string' &&
+  value.length > 0 &&
+  value.length <= MAX_FILE_NAME &&
+  // eslint-disable-next-line no-control-regex
+  !/[\u0000-\u001f\\]/.test(value)
 
 export const isId = (value: unknown): value is number =>
   Number.isSafeInteger(value) && Number(value) > 0

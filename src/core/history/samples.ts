@@ -114,3 +114,23 @@ const pick = (run: RunInfo) => ({
   run_number: run.run_number,
   html_url: run.html_url
 })
+
+/**
+ * One listing read by several collectors (one per metric): each gets its own cursor over the
+ * same pages, and a page is requested from `source` once, when the first cursor needs it.
+ */
+export function sharedPages<R>(source: AsyncIterator<R[]>): () => AsyncIterator<R[]> {
+  const pages: Promise<IteratorResult<R[]>>[] = []
+  const page = (index: number): Promise<IteratorResult<R[]>> => {
+    while (pages.length <= index) {
+      const previous = pages.at(-1)
+      // In order, one at a time: a listing's next page depends on the one before it.
+      pages.push(previous ? previous.then(got => (got.done ? got : source.next())) : source.next())
+    }
+    return pages[index]
+  }
+  return () => {
+    let index = 0
+    return { next: () => page(index++) }
+  }
+}

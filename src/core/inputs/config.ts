@@ -68,6 +68,8 @@ export interface Config {
   jobs?: { job?: string; steps?: StepSpan }
   /** `workflow` or `repository` names another workflow than the one running this step. */
   otherWorkflow?: boolean
+  /** The `metrics` input's YAML text, parsed on use (`parseMetrics`); undefined: one metric. */
+  metrics?: string
   /** Positions to replay for the summary's backtest; undefined: no backtest. */
   backtest?: number
 }
@@ -135,6 +137,19 @@ export function readConfig(input: InputReader, env: NodeJS.ProcessEnv): Config {
       'job',
       "is required with 'steps' when 'workflow' or 'repository' names another workflow: its jobs are not this step's"
     )
+  const metrics = input('metrics').trim()
+  if (metrics) {
+    config.metrics = metrics
+    const beside = PER_METRIC_INPUTS.find(name => {
+      const text = input(name).trim()
+      return text !== '' && text !== RUNNER_DEFAULTS[name]
+    })
+    if (beside)
+      throw new InputError(
+        beside,
+        "is given per metric when 'metrics' is set: move it into the entries of 'metrics'"
+      )
+  }
   if (!config.token) {
     throw new InputError('github-token', 'is empty: pass `github-token: ${{ github.token }}`')
   }
@@ -184,6 +199,19 @@ function otherWorkflow(input: InputReader, env: NodeJS.ProcessEnv): boolean {
     (repositoryInput !== '' && repositoryInput !== ownRepository)
   )
 }
+
+/** Inputs that `metrics` gives per entry: beside it, which metric they meant is unknown. */
+export const PER_METRIC_INPUTS = ['job', 'steps', 'file', 'value', 'budget', 'min-shift', 'match']
+
+/**
+ * action.yml's defaults of those inputs: the runner passes them as if given, so only another
+ * value is one the user set.
+ */
+const RUNNER_DEFAULTS: Readonly<Record<string, string>> = {
+  budget: '300',
+  file: DEFAULT_FILE
+}
+
 /** The most positions a backtest replays: as many as `lookback` can hold runs. */
 export const MAX_POSITIONS = 1000
 
@@ -307,7 +335,8 @@ function artifactName(text: string): string {
  */
 const ARTIFACT_OWN_NAMES = [METADATA_FILE]
 
-function filePath(text: string): string {
+/** A file inside the artifact; `name` is how an error names where it came from. */
+export function filePath(text: string, name = 'file'): string {
   const parts = text.split('/')
   // `file` equal to one of them, or a folder of that name, would have `record` write one path
   // twice (the sample lost), and every reader would then skip the artifact: no breach, ever.
@@ -315,7 +344,7 @@ function filePath(text: string): string {
   const taken = ARTIFACT_OWN_NAMES.find(name => name === first)
   if (taken) {
     throw new InputError(
-      'file',
+      name,
       `collides with ${taken}, which the action writes beside the sample in every artifact ` +
         `(compared without case): choose another name, got ${JSON.stringify(text)}`
     )
@@ -326,7 +355,7 @@ function filePath(text: string): string {
     parts.some(p => p === '' || p === '.' || p === '..')
   ) {
     throw new InputError(
-      'file',
+      name,
       `must be a relative path inside the artifact, got ${JSON.stringify(text)}`
     )
   }
@@ -354,7 +383,11 @@ function integer(
 
 function positive(input: InputReader, name: string, fallback: number): number {
   const text = input(name).trim()
-  if (text === '') return fallback
+  return text === '' ? fallback : positiveSeconds(text, name)
+}
+
+/** A budget in seconds: positive, at most the printed precision's decimals. */
+export function positiveSeconds(text: string, name: string): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !(value > 0) || !Number.isFinite(value)) {
     throw new InputError(name, `must be a positive number of seconds, got ${JSON.stringify(text)}`)
@@ -386,7 +419,11 @@ function minShift(text: string, budget: number): Pick<Config, 'minShift' | 'minS
 
 function nonNegative(input: InputReader, name: string, fallback: number): number {
   const text = input(name).trim()
-  if (text === '') return fallback
+  return text === '' ? fallback : nonNegativeSeconds(text, name)
+}
+
+/** A number of seconds >= 0 (a level shift). */
+export function nonNegativeSeconds(text: string, name: string): number {
   const value = Number(text)
   if (!/^\d+(\.\d+)?$/.test(text) || !Number.isFinite(value)) {
     throw new InputError(

@@ -126,3 +126,14 @@ export function judge(samples: Sample[], skipped: Skip[], rubric: Rubric, source
     source
   }
 }
+
+/** Worst first: the check's verdict is the first of these that any budgeted metric has. */
+const SEVERITY: readonly Verdict[] = ['breach', 'inconclusive', 'insufficient', 'pass']
+
+/**
+ * The check's verdict over its metrics: the worst of the budgeted ones (a watched metric
+ * never counts); `watched` when every metric is watched.
+ */
+export function worstVerdict(verdicts: readonly Verdict[]): Verdict {
+  return SEVERITY.find(verdict => verdicts.includes(verdict)) ?? 'watched'
+}
