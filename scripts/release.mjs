@@ -101,8 +101,11 @@ if (existsSync('node_modules/.bin/prettier')) {
   run('node_modules/.bin/prettier', ['--log-level', 'warn', '--write', 'CHANGELOG.md'])
 }
 
-// 5. The commit and the tag.
-const files = ['package.json', 'CHANGELOG.md']
+// 5. The commit and the tag. The lockfile is an input of the build's hash, and the bump
+// changes its version line: dist/'s "built from" record is written anew, or CI's freshness
+// check fails on the tagged commit.
+run('node', ['scripts/fresh-dist.mjs', '--write'], { stdio: ['ignore', 'ignore', 'inherit'] })
+const files = ['package.json', 'CHANGELOG.md', 'dist/source.sha256']
 if (existsSync('package-lock.json')) files.push('package-lock.json')
 git('add', '--', ...files)
 git('commit', '--quiet', '-m', `Release ${tag}`)
