@@ -104,9 +104,12 @@ if (existsSync('node_modules/.bin/prettier')) {
 // 5. The commit and the tag. The lockfile is an input of the build's hash, and the bump
 // changes its version line: dist/'s "built from" record is written anew, or CI's freshness
 // check fails on the tagged commit.
-run('node', ['scripts/fresh-dist.mjs', '--write'], { stdio: ['ignore', 'ignore', 'inherit'] })
-const files = ['package.json', 'CHANGELOG.md', 'dist/source.sha256']
+const files = ['package.json', 'CHANGELOG.md']
 if (existsSync('package-lock.json')) files.push('package-lock.json')
+if (existsSync('scripts/fresh-dist.mjs') && existsSync('dist/source.sha256')) {
+  run('node', ['scripts/fresh-dist.mjs', '--write'], { stdio: ['ignore', 'ignore', 'inherit'] })
+  files.push('dist/source.sha256')
+}
 git('add', '--', ...files)
 git('commit', '--quiet', '-m', `Release ${tag}`)
 run('git', ['tag', '--annotate', '--cleanup=verbatim', '--file=-', tag], {
