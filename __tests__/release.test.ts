@@ -11,6 +11,9 @@ import { compareVersions, notes, parseVersion, release, sections } from '../scri
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..')
 const changelog = readFileSync(join(root, 'CHANGELOG.md'), 'utf8')
+/** CHANGELOG.md as it stood before v1.0.0 was cut: 1.0.0 prepared, undated, Unreleased full. */
+const PREPARED = join(root, '__fixtures__', 'changelog-prepared-1.0.0.md')
+const prepared = readFileSync(PREPARED, 'utf8')
 
 describe('CHANGELOG.md', () => {
   it('has Unreleased on top and v1.0.0 as the first release, with notes', () => {
@@ -47,13 +50,13 @@ describe('changelog.mjs', () => {
   })
 
   it('dates a prepared release and folds Unreleased into it, so its notes hold all it ships', () => {
-    const first = release(changelog, '1.0.0', '2026-11-25')
+    const first = release(prepared, '1.0.0', '2026-11-25')
     expect(first).toContain('## [1.0.0] - 2026-11-25')
     const [unreleased, v100] = sections(first)
     expect(unreleased).toMatchObject({ name: 'Unreleased', body: '' })
     expect(notes(first, '1.0.0')).toBe(v100.body)
     expect(v100.body).toMatch(/^The first release\./)
-    const shipped = [...items(notes(changelog, '1.0.0')), ...items(sections(changelog)[0].body)]
+    const shipped = [...items(notes(prepared, '1.0.0')), ...items(sections(prepared)[0].body)]
     expect(items(v100.body).sort()).toEqual(shipped.sort())
     const kinds = [...v100.body.matchAll(/^### (\w+)$/gm)].map(m => m[1])
     const order = ['Added', 'Changed', 'Deprecated', 'Removed', 'Fixed', 'Security']
@@ -98,8 +101,8 @@ describe('changelog.mjs', () => {
   })
 
   it('refuses what would make a wrong changelog', () => {
-    expect(() => release(changelog, '1.1.0', 'd')).toThrow(/1\.0\.0 is prepared but not released/)
-    const first = release(changelog, '1.0.0', 'd')
+    expect(() => release(prepared, '1.1.0', 'd')).toThrow(/1\.0\.0 is prepared but not released/)
+    const first = release(prepared, '1.0.0', 'd')
     expect(() => release(first, '1.0.0', 'd')).toThrow(/already has a section/)
     expect(() => release(first, '1.1.0', 'd')).toThrow(/nothing under \[Unreleased\]/)
     const second = release(withEntry(first), '1.1.0', 'd')
@@ -130,7 +133,7 @@ describe('npm run release (scripts/release.mjs)', () => {
     for (const f of ['release.mjs', 'changelog.mjs']) {
       copyFileSync(join(root, 'scripts', f), join(repo, 'scripts', f))
     }
-    copyFileSync(join(root, 'CHANGELOG.md'), join(repo, 'CHANGELOG.md'))
+    copyFileSync(PREPARED, join(repo, 'CHANGELOG.md'))
     writeFileSync(join(repo, 'dist', 'index.js'), 'built\n')
     writeFileSync(
       join(repo, 'package.json'),
