@@ -324,7 +324,8 @@ describe('API faults (dist/index.js against the fake API)', () => {
     const tries = fake.requests.filter(q => q.path.includes('/workflows/'))
     expect(tries).toHaveLength(4)
     for (const [i, t] of tries.slice(1).entries())
-      expect(t.at - tries[i].at).toBeGreaterThanOrEqual(200)
+      // The fake stamps arrivals with its own clock: a few ms of timer slack either side.
+      expect(t.at - tries[i].at).toBeGreaterThanOrEqual(190)
     expect(Date.now() - started).toBeLessThan(60_000)
   })
 
