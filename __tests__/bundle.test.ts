@@ -17,16 +17,23 @@ const bundles = readdirSync(dist)
 function storageBlobVersions(): string[] {
   return bundles.flatMap(({ text }) =>
     [...text.matchAll(/azure-storage-blob\/\$\{(\w+)\}/g)].map(([, name]) => {
-      const declared = new RegExp(`\\b${name} = "([^"]+)"`).exec(text)
+      // Minified: `const bc="12.31.0"`, or `,bc="12.31.0"` further along a declaration.
+      const declared = new RegExp(`[\\s,;{(]${name}\\s*=\\s*"(\\d+\\.\\d+\\.\\d+[^"]*)"`).exec(text)
       return declared ? declared[1] : `${name}: declaration not found`
     })
   )
 }
 
-/** Where ncc found the modules of `pkg`: one folder per copy in node_modules. */
+/**
+ * Where ncc found the modules of `pkg`: one folder per copy in node_modules. The chunks are
+ * minified after ncc (scripts/minify-chunks.mjs), which keeps ncc's folders in one closing
+ * comment per chunk.
+ */
 function copiesOf(pkg: string): string[] {
-  const marker = new RegExp(`CONCATENATED MODULE: (\\S*?node_modules/${pkg})/`, 'g')
-  const folders = bundles.flatMap(({ text }) => [...text.matchAll(marker)].map(m => m[1]))
+  const lists = bundles.flatMap(({ text }) =>
+    [...text.matchAll(/\/\*! concatenated packages: ([^*]*) \*\//g)].map(m => m[1].split(' '))
+  )
+  const folders = lists.flat().filter(folder => folder.endsWith(`node_modules/${pkg}`))
   return [...new Set(folders)]
 }
 

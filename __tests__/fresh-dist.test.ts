@@ -5,17 +5,10 @@ import { describe, expect, it } from '@jest/globals'
 import { cpSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sourceHash } from '../scripts/fresh-dist.mjs'
+import { BUILD_FILES, sourceHash } from '../scripts/fresh-dist.mjs'
 
 const root = join(import.meta.dirname, '..')
-const INPUTS = [
-  'src',
-  'package.json',
-  'package-lock.json',
-  'tsconfig.json',
-  'scripts/package.sh',
-  'scripts/bundle-licenses.mjs'
-]
+const INPUTS = ['src', 'package.json', ...BUILD_FILES]
 
 /** A copy of the build's inputs in a private folder, changed by `edit`, and its hash. */
 function hashAfter(edit: (dir: string) => void): string {

@@ -13,11 +13,12 @@ import { join } from 'node:path'
 
 const STAMP = 'dist/source.sha256'
 /** Single files the build reads besides src/ and the lockfile. */
-const BUILD_FILES = [
+export const BUILD_FILES = [
   'package-lock.json',
   'tsconfig.json',
   'scripts/package.sh',
-  'scripts/bundle-licenses.mjs'
+  'scripts/bundle-licenses.mjs',
+  'scripts/minify-chunks.mjs'
 ]
 /** The fields of package.json that change what is bundled (not its scripts for tests, say). */
 const PACKAGE_FIELDS = ['type', 'dependencies', 'overrides']

@@ -9,6 +9,7 @@ rm -rf dist build
 mkdir -p build
 ncc build src/index.ts -o dist --minify --stats-out build/index-stats.json
 node scripts/bundle-licenses.mjs build/index-stats.json dist/licenses.txt
+node scripts/minify-chunks.mjs dist
 ncc build src/cli/bin.ts -o build/report --minify --stats-out build/report-stats.json
 cp build/report/index.js dist/report.js
 chmod +x dist/report.js

@@ -27,7 +27,8 @@ import type {
   Sample,
   Skip
 } from '../core/types.js'
-import { collectEach, measuredOf, type SampleSource } from './source.js'
+import { collectEach, measuredOf, SOURCE_CONCURRENCY, type SampleSource } from './source.js'
+import { limiter } from './limit.js'
 import { JobReader } from './job-reader.js'
 import { JobSource } from './job-source.js'
 import {
@@ -326,6 +327,8 @@ export class ArtifactSource implements SampleSource {
   private readonly ref: RepoRef
   private readonly files: readonly string[]
   private readonly reads = new Map<number, Promise<Map<string, Read>>>()
+  /** Downloads and runs' own artifact lookups: the network part of a run's read. */
+  private readonly network = limiter(SOURCE_CONCURRENCY)
   private waited = false
   private readonly waiting = () => {
     if (!this.waited) this.options.whileWaiting?.()
@@ -377,11 +380,9 @@ export class ArtifactSource implements SampleSource {
       const known = files.map(file => book?.lookup(artifact, run.id, file))
       if (known.every(read => read !== undefined))
         return new Map(files.map((file, i) => [file, known[i] as Read]))
-      const zip = await downloadArtifact(
-        this.client,
-        this.ref,
-        artifact,
-        uncached ? this.waiting : undefined
+      const onWire = uncached ? this.waiting : undefined
+      const zip = await this.network(() =>
+        downloadArtifact(this.client, this.ref, artifact, onWire)
       )
       const reads = await readSamples(zip, files)
       const learning = artifact.digest ? await this.options.book() : undefined
@@ -401,7 +402,8 @@ export class ArtifactSource implements SampleSource {
     if (resolved && 'reason' in resolved) throw new SkipRun(resolved.reason)
     if (resolved) return resolved.value
     const name = artifactNameFor(this.options.plan.artifact.template, run.id)
-    return findArtifact(this.client, this.ref, run.id, name, run.head_repository?.id)
+    const headRepositoryId = run.head_repository?.id
+    return this.network(() => findArtifact(this.client, this.ref, run.id, name, headRepositoryId))
   }
 }
 

@@ -19,10 +19,19 @@ export interface SampleSource {
 }
 
 /**
- * Runs in flight at once. Octokit's throttling lets 10 API requests run at a time; blob
- * downloads bypass it, so twice that many runs keep both busy.
+ * A source's network calls at once. Octokit's throttling lets 10 API requests run at a time;
+ * blob downloads bypass it, so twice that many keep both busy.
  */
 export const SOURCE_CONCURRENCY = 20
+
+/**
+ * Runs being read at once. Most of a run's read is waiting for something shared (a page of the
+ * artifact listing, the cache entry), which costs no request: a tight bound here held the
+ * next listing page back until the cache entry came (issue 33). The network is bounded by
+ * each source (`SOURCE_CONCURRENCY`), and the collector never starts a run that could not be
+ * needed, so a wider bound starts the same runs, sooner.
+ */
+export const RUNS_IN_FLIGHT = 200
 
 /**
  * Lists the plan's runs newest first and reads up to `wanted` samples from the source, never
@@ -60,7 +69,7 @@ export function collectEach(
         pages(),
         wanted,
         run => source.read(run),
-        SOURCE_CONCURRENCY,
+        RUNS_IN_FLIGHT,
         run => excludeReason(run, runs)
       )
     )
