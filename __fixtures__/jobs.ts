@@ -3,6 +3,7 @@
  * reports them. The usual job is the seed's: set-up, check-out, `Install chart`, `Wait for
  * DaemonSet Ready`, the end; the span from the install's start to the wait's end is the sample.
  */
+import type { Fault } from './github-server.js'
 
 export interface FakeStep {
   name: string
@@ -107,5 +108,23 @@ export function currentRun(jobs: FakeJob[], id = 9100) {
     head: 'own' as const,
     artifacts: [],
     jobs
+  }
+}
+
+/**
+ * This run's jobs as GitHub shows them a moment after `step` ended, the first `times` reads:
+ * the step still running, its end not yet posted; the reads after that show its end.
+ */
+export function laggingStep(step: string, times = 1, id = 9100): Fault {
+  return {
+    path: new RegExp(`/runs/${id}/jobs`),
+    times,
+    passThrough: true,
+    rewrite: answer => {
+      const body = answer.body as { jobs: { steps: Record<string, unknown>[] }[] }
+      const found = body.jobs[0].steps.find(s => s.name === step)
+      Object.assign(found ?? {}, { status: 'in_progress', conclusion: null, completed_at: null })
+      return answer
+    }
   }
 }

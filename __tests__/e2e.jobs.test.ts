@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process'
 import { resolve } from 'node:path'
 import { describe, expect, it } from '@jest/globals'
-import type { FakeRun, Fault } from '../__fixtures__/github-server.js'
+import type { FakeRun } from '../__fixtures__/github-server.js'
 import {
   GATE,
   INSTALL,
@@ -10,6 +10,7 @@ import {
   WAIT,
   currentRun,
   installJob,
+  laggingStep,
   runningJob,
   type FakeJob
 } from '../__fixtures__/jobs.js'
@@ -117,19 +118,8 @@ describe('durations GitHub already keeps', () => {
 
   it('reads this run again while the API still shows a step that ended as running', async () => {
     // The first read shows the wait running; the next one shows its end.
-    const lagging: Fault = {
-      path: /\/runs\/9100\/jobs/,
-      times: 1,
-      passThrough: true,
-      rewrite: answer => {
-        const body = answer.body as { jobs: { steps: Record<string, unknown>[] }[] }
-        const wait = body.jobs[0].steps.find(step => step.name === WAIT)
-        Object.assign(wait ?? {}, { status: 'in_progress', conclusion: null, completed_at: null })
-        return answer
-      }
-    }
     const r = await check(spans(SPANS), afterWait(155), undefined, {
-      faults: [lagging],
+      faults: [laggingStep(WAIT)],
       env: { HELM_ROLLING_REREAD_MS: '50' }
     })
     expect(samplesOf(r)[0]).toBe(155)

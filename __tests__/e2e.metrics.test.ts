@@ -11,10 +11,11 @@ import {
   RUNNER,
   WAIT,
   currentRun,
+  laggingStep,
   runningJob,
   type FakeJob
 } from '../__fixtures__/jobs.js'
-import { useFakeGitHub } from '../__fixtures__/scenario.js'
+import { useFakeGitHub, type Scenario } from '../__fixtures__/scenario.js'
 import { buildZip } from '../__fixtures__/zip.js'
 
 /** Several metrics in one check, end to end: the bundled dist/index.js against the fake API. */
@@ -254,23 +255,30 @@ describe('metrics from job timings and artifacts in one check', () => {
       ])
     }
   }))
-  const check = (metrics: string) =>
+  /** The check, this run's job running the step `running` (the action's own by default). */
+  const check = (metrics: string, scenario: Scenario = {}, running = GATE) =>
     run(history, {
+      ...scenario,
       inputs: { metrics, cache: 'false', window: '10', history: '16' },
-      env: { RUNNER_NAME: RUNNER },
+      env: { RUNNER_NAME: RUNNER, ...scenario.env },
       amend: runs => {
-        runs.unshift(currentRun([runningJob(sixSteps(51, 61), GATE)]) as FakeRun)
+        runs.unshift(currentRun([runningJob(sixSteps(51, 61), running)]) as FakeRun)
       }
     })
+  const ownJobReads = () => fake.apiCalls().filter(c => c.includes('/runs/9100/jobs')).length
 
-  it('judges two step spans and one recorded value, each on its own budget, the worst as verdict', async () => {
-    const r = await check(`
+  /** Two span metrics, first the one ending at the wait; the image pull ends before it. */
+  const SPANS = `
 - name: install-to-ready
   steps: ${INSTALL} .. ${WAIT}
   budget: 100
 - name: image-pull
   steps: Pull images
   budget: 40
+`
+
+  it('judges two step spans and one recorded value, each on its own budget, the worst as verdict', async () => {
+    const r = await check(`${SPANS}
 - name: chart-lint
   budget: 30
 `)
@@ -318,5 +326,47 @@ describe('metrics from job timings and artifacts in one check', () => {
     expect(r.summary).toMatch(
       /\| \[pull-images\]\(#metric-pull-images\) \| 👀 watched \| .* \| \+3\d s since/
     )
+  })
+
+  it('reads this run again while the API still shows its span’s last step running', async () => {
+    // The first read of this run's jobs shows the wait running; the next one shows its end.
+    const faults = [laggingStep(WAIT)]
+    const r = await check(SPANS, { faults, env: { HELM_ROLLING_REREAD_MS: '50' } })
+    // This run's install to ready (61 s + 30 s) is the newest sample, on the second read.
+    const samples = JSON.parse(r.outputs.samples) as { run_id: number; value: number }[]
+    expect(samples[0]).toMatchObject({ run_id: 9100, value: 91 })
+    const metrics = JSON.parse(r.outputs.metrics) as Record<string, Record<string, unknown>>
+    expect(metrics['install-to-ready']).toMatchObject({ verdict: 'pass', count: 10, median: 91.5 })
+    expect(metrics['image-pull']).toMatchObject({ verdict: 'breach', median: 50.5 })
+    expect(r.stdout).not.toContain('This run is not counted')
+    expect(ownJobReads()).toBe(2)
+  })
+
+  it('leaves a span still running after the stated re-reads out of its metric, and says so', async () => {
+    // The action runs during the wait: two metrics end in it, the image pull ended before.
+    const r = await check(
+      `${SPANS}
+- name: wait
+  steps: ${WAIT}
+`,
+      { env: { HELM_ROLLING_REREAD_MS: '50' } },
+      WAIT
+    )
+    for (const name of ['install-to-ready', 'wait'])
+      expect(r.stdout).toContain(
+        `This run is not counted in metric ${name}: step "${WAIT}" has not ended before this step`
+      )
+    const metrics = JSON.parse(r.outputs.metrics) as Record<string, Record<string, unknown>>
+    // Judged on the ten newest earlier runs alone (with this run's 91 s it would be 91.5).
+    expect(JSON.parse(r.outputs.samples)).not.toContainEqual(
+      expect.objectContaining({ run_id: 9100 })
+    )
+    expect(metrics['install-to-ready']).toMatchObject({ verdict: 'pass', count: 10, median: 92 })
+    expect(metrics.wait).toMatchObject({ count: 10, median: 30 })
+    // The image pull ended before this step: this run's 51 s still counts there.
+    expect(metrics['image-pull']).toMatchObject({ verdict: 'breach', median: 50.5 })
+    expect(r.outputs.verdict).toBe('breach')
+    // The first read and three more, for all the metrics together.
+    expect(ownJobReads()).toBe(4)
   })
 })

@@ -109,6 +109,21 @@ export const MUTANTS: Mutant[] = [
     ['e2e.environment'],
     { grep: 'metadata.json is huge' }
   ),
+  m(
+    "this run's jobs never read again with metrics",
+    'src/app/check.ts',
+    '({ lagging }) => lagging.length > 0',
+    '() => false',
+    ['e2e.metrics'],
+    { grep: 'reads this run again' }
+  ),
+  m(
+    "this run's jobs read again past the bound",
+    'src/app/current-run.ts',
+    'reread < REREADS && unsettled(judged)',
+    'reread <= REREADS && unsettled(judged)',
+    ['current-run']
+  ),
 
   // The verdict.
   m(

@@ -3,7 +3,7 @@ import { checkMetrics, type MetricRule } from './app/check.js'
 import { checkJobTimings } from './app/job-check.js'
 import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
 import { readMetrics } from './app/metrics-input.js'
-import type { OwnRun } from './app/metric-spans.js'
+import type { OwnRun } from './app/current-run.js'
 import type { Knobs } from './app/knobs.js'
 import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
 import { testKnobs } from './app/knobs.js'
@@ -75,6 +75,7 @@ export async function run(): Promise<void> {
         depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
         currentRunNumber: context.runNumber,
         own: ownRun(config, context),
+        rereadMs: knobs.rereadMs,
         // Loading the upload client takes tens of ms of CPU: before the listings answer it would
         // hold their answers, after the verdict it would delay the upload.
         whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
@@ -130,7 +131,10 @@ export async function run(): Promise<void> {
   }
 }
 
-/** This run, for the metrics read from job timings: its own jobs are read once. */
+/**
+ * This run, for the metrics read from job timings: its own jobs are read once, and again (a
+ * few times) only while a span's last step still shows running.
+ */
 function ownRun(config: Config, context: RunnerContext): OwnRun | undefined {
   if (!context.runId || config.otherWorkflow) return undefined
   return {

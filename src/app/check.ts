@@ -1,8 +1,10 @@
+import * as core from '@actions/core'
 import { judgeWatched } from '../core/history/attribution.js'
 import { judgeRead } from '../core/history/replay.js'
 import { artifactNameFor, type CheckPlan } from '../core/inputs/config.js'
 import { DEFAULT_METRIC } from '../core/inputs/metrics.js'
 import { SkipRun } from '../core/errors.js'
+import { escapeLog } from '../core/untrusted/escape.js'
 import { ArtifactIndex } from '../github/artifact-index.js'
 import { downloadArtifact, findArtifact, type Artifact, type RepoRef } from '../github/artifacts.js'
 import type { Client } from '../github/client.js'
@@ -31,15 +33,8 @@ import { collectEach, measuredOf, SOURCE_CONCURRENCY, type SampleSource } from '
 import { limiter } from './limit.js'
 import { JobReader } from './job-reader.js'
 import { JobSource } from './job-source.js'
-import {
-  jobOf,
-  oneStep,
-  ownSample,
-  runningStep,
-  stepNames,
-  watchedSteps,
-  type OwnRun
-} from './metric-spans.js'
+import { jobOf, oneStep, runningStep, stepNames, watchedSteps } from './metric-spans.js'
+import { readOwnSpan, readSettled, type OwnRun } from './current-run.js'
 import type { JobTiming, SpanSpec, StepSpan } from '../core/history/job-span.js'
 
 export interface CheckOptions extends CheckPlan {
@@ -122,7 +117,7 @@ export async function readHistory(
  */
 export async function checkMetrics(
   client: Client,
-  options: Omit<CheckOptions, 'current'> & { own?: OwnRun; depth?: number },
+  options: Omit<CheckOptions, 'current'> & { own?: OwnRun; depth?: number; rereadMs?: number },
   metrics: readonly MetricRule[]
 ): Promise<MetricReport[]> {
   // A backtest reads deeper in the same one read; each metric is judged on its newest part.
@@ -199,22 +194,54 @@ function readOf(
 type ResolvedRule = MetricRule & { spec?: SpanSpec }
 
 /**
- * The span metrics resolved: this run's jobs read once (which job is this step's, and this
- * run's own span of each metric), `each-step` expanded into one watched metric per step of
- * the job as this run, the newest, names it. Groups number the entries they came from.
+ * The span metrics resolved: this run's jobs read (which job is this step's, and this run's
+ * own span of each metric), `each-step` expanded into one watched metric per step of the job
+ * as this run, the newest, names it. Groups number the entries they came from. While a span
+ * ends in a step GitHub still shows running, this run's jobs are read again (a few times, for
+ * every metric at once) and every metric resolved on the newest read.
  */
 async function spanMetrics(
   client: Client,
-  options: { runs: CheckPlan['runs']; own?: OwnRun },
+  options: { runs: CheckPlan['runs']; own?: OwnRun; rereadMs?: number },
   metrics: readonly MetricRule[]
 ): Promise<{ rules: ResolvedRule[]; groups: number[]; reader?: JobReader }> {
   if (!metrics.some(m => m.span)) return { rules: [...metrics], groups: metrics.map((_, i) => i) }
   const { runs, own } = options
   const reader = new JobReader(client, { owner: runs.owner, repo: runs.repo })
-  const jobs = own ? await reader.current(own.runId) : undefined
+  const resolved = own
+    ? await readSettled(
+        reader,
+        own.runId,
+        jobs => resolveSpans(metrics, jobs, own),
+        ({ lagging }) => lagging.length > 0,
+        options.rereadMs
+      )
+    : resolveSpans(metrics, undefined, undefined)
+  for (const { name, reason } of resolved.lagging)
+    core.info(escapeLog(`This run is not counted in metric ${name}: ${reason}`, 600))
+  return { rules: resolved.rules, groups: resolved.groups, reader }
+}
+
+/**
+ * The span metrics on one read of this run's jobs (undefined: the check is not inside this
+ * run), with the metrics whose own span ends in a step still shown running (`lagging`).
+ */
+function resolveSpans(
+  metrics: readonly MetricRule[],
+  jobs: readonly JobTiming[] | undefined,
+  own: OwnRun | undefined
+): { rules: ResolvedRule[]; groups: number[]; lagging: { name: string; reason: string }[] } {
   const taken = new Set(metrics.map(m => m.name))
   const rules: ResolvedRule[] = []
   const groups: number[] = []
+  const lagging: { name: string; reason: string }[] = []
+  const currentOf = (name: string, spec: SpanSpec): Sample | undefined => {
+    if (!jobs || !own) return undefined
+    const read = readOwnSpan(jobs, spec, own)
+    if ('value' in read) return read.value
+    if (read.again) lagging.push({ name, reason: read.reason })
+    return undefined
+  }
   metrics.forEach((metric, group) => {
     const add = (rule: ResolvedRule) => {
       rules.push(rule)
@@ -224,7 +251,7 @@ async function spanMetrics(
     const job = jobOf({ name: metric.name, job: metric.span.job }, jobs, own?.runnerName ?? '')
     if (!metric.span.eachStep) {
       const spec = { job, steps: metric.span.steps }
-      return add({ ...metric, spec, current: ownSample(jobs, spec, own) })
+      return add({ ...metric, spec, current: currentOf(metric.name, spec) })
     }
     const ownStep = own ? ownRunningStep(jobs, own) : undefined
     const steps = watchedSteps(jobs ?? [], job, ownStep)
@@ -238,11 +265,11 @@ async function spanMetrics(
         span: metric.span,
         spec,
         match: metric.match,
-        current: ownSample(jobs, spec, own)
+        current: currentOf(names[i], spec)
       })
     })
   })
-  return { rules, groups, reader }
+  return { rules, groups, lagging }
 }
 
 /** The action's own step, running in this step's own job: left out of `each-step`. */

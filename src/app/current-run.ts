@@ -1,3 +1,8 @@
+/**
+ * This run's own span, for the single-metric check and for the metrics of `metrics` alike:
+ * which job is this step's own, this run's sample of a span, and the bounded re-reads of this
+ * run's jobs while GitHub has not yet posted the end of a step that ended.
+ */
 import {
   currentSpan,
   jobEnvironment,
@@ -7,7 +12,7 @@ import {
   type SpanSpec,
   type StepSpan
 } from '../core/history/job-span.js'
-import type { Sample } from '../core/types.js'
+import type { Result, Sample } from '../core/types.js'
 import type { JobReader } from './job-reader.js'
 
 /**
@@ -18,17 +23,21 @@ import type { JobReader } from './job-reader.js'
 export const REREADS = 3
 export const REREAD_MS = 1000
 
-export interface CurrentRunRequest {
-  reader: JobReader
+/** This run, when the check runs inside one: its id, number, commit, link and runner. */
+export interface OwnRun {
   runId: number
   runNumber: number
+  sha: string
+  htmlUrl: string
   /** `RUNNER_NAME`: this step's job is the in-progress one that ran there. */
   runnerName: string
+}
+
+export interface CurrentRunRequest extends OwnRun {
+  reader: JobReader
   /** The `job` input; undefined: this step's own job. */
   job?: string
   steps?: StepSpan
-  sha: string
-  htmlUrl: string
   rereadMs?: number
 }
 
@@ -47,47 +56,93 @@ export interface CurrentRead {
  * within a stated bound; one not yet started is left out at once.
  */
 export async function readCurrentRun(request: CurrentRunRequest): Promise<CurrentRead> {
-  const { reader, runId } = request
-  let jobs = await reader.current(runId)
-  const span: SpanSpec = { job: resolveJob(jobs, request), steps: request.steps }
-  for (let attempt = 0; ; attempt++) {
-    const read = currentSpan(jobs, span)
-    if ('value' in read) return { span, current: sampleOf(read.value, jobs, span, request) }
-    if (!read.again || attempt >= REREADS)
-      return { span, note: `This run is not counted: ${read.reason}` }
-    await new Promise(resolve => setTimeout(resolve, request.rereadMs ?? REREAD_MS))
-    jobs = await reader.current(runId)
-  }
+  const { span, read } = await readSettled(
+    request.reader,
+    request.runId,
+    jobs => {
+      const job = ownJob(jobs, request.runnerName, request.job, found => {
+        const what = found === 0 ? 'no in-progress job' : `${found} in-progress jobs`
+        return new Error(
+          `Cannot tell which job this step runs in: ${what} of run ${request.runId} on runner ${JSON.stringify(request.runnerName)} (RUNNER_NAME); give the 'job' input`
+        )
+      })
+      const span: SpanSpec = { job, steps: request.steps }
+      return { span, read: readOwnSpan(jobs, span, request) }
+    },
+    ({ read }) => read.again === true,
+    request.rereadMs
+  )
+  if ('value' in read) return { span, current: read.value }
+  return { span, note: `This run is not counted: ${read.reason}` }
 }
 
-/** The `job` input as a pattern, or the in-progress job of this run on this runner, exactly. */
-function resolveJob(jobs: readonly JobTiming[], request: CurrentRunRequest): JobName {
-  if (request.job !== undefined) return { text: request.job, exact: false }
+/**
+ * This run's jobs, judged by `judge`, and read again while `unsettled` says a step still shows
+ * as running: at most REREADS more reads, `rereadMs` (default REREAD_MS) apart. The judgement
+ * of the newest read is the answer.
+ */
+export async function readSettled<T>(
+  reader: JobReader,
+  runId: number,
+  judge: (jobs: readonly JobTiming[]) => T,
+  unsettled: (judged: T) => boolean,
+  rereadMs = REREAD_MS
+): Promise<T> {
+  let judged = judge(await reader.current(runId))
+  for (let reread = 0; reread < REREADS && unsettled(judged); reread++) {
+    await new Promise(resolve => setTimeout(resolve, rereadMs))
+    judged = judge(await reader.current(runId))
+  }
+  return judged
+}
+
+/**
+ * The job a span names: `given` as a pattern, or this step's own job, the in-progress one of
+ * this run on `runnerName`, exactly. When that cannot be told, `cannot` says so, given how
+ * many in-progress jobs ran on that runner.
+ */
+export function ownJob(
+  jobs: readonly JobTiming[],
+  runnerName: string,
+  given: string | undefined,
+  cannot: (found: number) => Error
+): JobName {
+  if (given !== undefined) return { text: given, exact: false }
   const own = jobs.filter(
-    j =>
-      j.status === 'in_progress' && request.runnerName !== '' && j.runnerName === request.runnerName
+    j => j.status === 'in_progress' && runnerName !== '' && j.runnerName === runnerName
   )
   if (own.length === 1) return { text: own[0].name, exact: true }
-  const found = own.length === 0 ? 'no in-progress job' : `${own.length} in-progress jobs`
-  throw new Error(
-    `Cannot tell which job this step runs in: ${found} of run ${request.runId} on runner ${JSON.stringify(request.runnerName)} (RUNNER_NAME); give the 'job' input`
-  )
+  throw cannot(own.length)
 }
 
-function sampleOf(
+/**
+ * This run's sample of a span on one read of its jobs, or why there is none; `again`: the
+ * span's last step still shows running, and a later read may show its end.
+ */
+export function readOwnSpan(
+  jobs: readonly JobTiming[],
+  span: SpanSpec,
+  own: OwnRun
+): Result<Sample> & { again?: boolean } {
+  const read = currentSpan(jobs, span)
+  return 'value' in read ? { value: ownSample(read.value, jobs, span, own) } : read
+}
+
+/** This run's sample of a span whose seconds `value` were read from its jobs. */
+export function ownSample(
   value: number,
   jobs: readonly JobTiming[],
   span: SpanSpec,
-  request: CurrentRunRequest
+  own: OwnRun
 ): Sample {
   const job = selectJob(jobs, span.job)
   return {
-    run_id: request.runId,
-    run_number: request.runNumber,
+    run_id: own.runId,
+    run_number: own.runNumber,
     value,
-    head_sha: request.sha,
+    head_sha: own.sha,
     created_at: new Date().toISOString(),
-    html_url: request.htmlUrl,
+    html_url: own.htmlUrl,
     conclusion: 'in progress',
     current: true,
     environment: 'value' in job ? jobEnvironment(job.value) : {}

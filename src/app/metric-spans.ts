@@ -1,73 +1,38 @@
 /**
  * Metrics read from GitHub's job timings inside a check of several metrics: each span a
  * source of its own over one shared `JobReader` (each run's jobs read once, whatever the
- * number of metrics), this run's own span from its jobs read once, and `each-step` expanded
+ * number of metrics), this run's own spans from its jobs (read again, within a bound, while a
+ * step GitHub has not yet posted as ended shows running), and `each-step` expanded
  * into one watched metric per step of the job as the newest run names it.
  */
 import { InputError } from '../core/errors.js'
-import {
-  currentSpan,
-  jobEnvironment,
-  selectJob,
-  type JobName,
-  type JobTiming,
-  type SpanSpec,
-  type StepSpan
-} from '../core/history/job-span.js'
-import type { Sample } from '../core/types.js'
-
-/** This run, when the check runs inside one: its id, number, commit, link and runner. */
-export interface OwnRun {
-  runId: number
-  runNumber: number
-  sha: string
-  htmlUrl: string
-  runnerName: string
-}
+import { selectJob, type JobName, type JobTiming, type StepSpan } from '../core/history/job-span.js'
+import { ownJob } from './current-run.js'
 
 /** Steps a job always has, or that run after the work: never a metric of `each-step`. */
 const NOT_WORK = /^(Set up job|Complete job|Post .*)$/
 /** The action's own step: its default name is `Run tracecore/helm-rolling-action@v1`. */
 const OWN_ACTION = /helm-rolling-action/
 
-/** The job a span rule names, or this step's own job (the in-progress one on this runner). */
+/**
+ * The job a span rule names, or this step's own job (the in-progress one on this runner): an
+ * input error naming the entry when that cannot be told.
+ */
 export function jobOf(
   rule: { name: string; job?: string },
   own: readonly JobTiming[] | undefined,
   runnerName: string
 ): JobName {
-  if (rule.job !== undefined) return { text: rule.job, exact: false }
-  const mine = (own ?? []).filter(
-    j => j.status === 'in_progress' && runnerName !== '' && j.runnerName === runnerName
+  return ownJob(
+    own ?? [],
+    runnerName,
+    rule.job,
+    found =>
+      new InputError(
+        'metrics',
+        `entry ${rule.name}: key 'job' is needed: this step's own job cannot be told here (${found} in-progress jobs on runner ${JSON.stringify(runnerName)})`
+      )
   )
-  if (mine.length === 1) return { text: mine[0].name, exact: true }
-  throw new InputError(
-    'metrics',
-    `entry ${rule.name}: key 'job' is needed: this step's own job cannot be told here (${mine.length} in-progress jobs on runner ${JSON.stringify(runnerName)})`
-  )
-}
-
-/** This run's own sample of a span, when it ended before this step; never read again. */
-export function ownSample(
-  jobs: readonly JobTiming[] | undefined,
-  span: SpanSpec,
-  own: OwnRun | undefined
-): Sample | undefined {
-  if (!jobs || !own) return undefined
-  const read = currentSpan(jobs, span)
-  if (!('value' in read)) return undefined
-  const job = selectJob(jobs, span.job)
-  return {
-    run_id: own.runId,
-    run_number: own.runNumber,
-    value: read.value,
-    head_sha: own.sha,
-    created_at: new Date().toISOString(),
-    html_url: own.htmlUrl,
-    conclusion: 'in progress',
-    current: true,
-    environment: 'value' in job ? jobEnvironment(job.value) : {}
-  }
 }
 
 /** `Pull images` -> `pull-images`: lowercase letters, digits and `-`. */
