@@ -1,6 +1,9 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
 import type { IncomingHttpHeaders } from 'node:http'
 import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
 import { runtimeToken } from './runtime-token.js'
 
 /**
@@ -371,6 +374,19 @@ export function cacheEnv(
     RUNNER_TEMP: dirs.runnerTemp ?? tmpdir(),
     ...(dirs.workspace ? { GITHUB_WORKSPACE: dirs.workspace } : {})
   }
+}
+
+/** An entry's archive holding one file at `path`, as `@actions/cache` makes it (tar, zstd). */
+export function archiveOf(path: string, content: string): Buffer {
+  const dir = mkdtempSync(join(tmpdir(), 'helm-rolling-seed-'))
+  mkdirSync(dirname(join(dir, path)), { recursive: true })
+  writeFileSync(join(dir, path), content)
+  return execFileSync('sh', ['-c', `tar --posix -cf - -C "${dir}" ${path} | zstd -T0 -q -c`])
+}
+
+/** The file at `path` inside an entry's archive, as `@actions/cache` wrote it. */
+export function fileInArchive(archive: Buffer, path: string): string {
+  return execFileSync('sh', ['-c', `zstd -dcq | tar -xO ${path}`], { input: archive }).toString()
 }
 
 /**

@@ -75,6 +75,31 @@ export function installJob(seconds: number, options: InstallJobOptions = {}): Fa
 }
 
 /**
+ * A job of 6 working steps (and the ones `each-step` leaves out: set-up, a post step, the
+ * end), the action's own step after them; the image pull's and the install's seconds given.
+ */
+export function sixSteps(pull: number, install: number): FakeJob {
+  const work: [string, number][] = [
+    ['Check out', 5],
+    ['Set up kind', 40],
+    ['Pull images', pull],
+    [INSTALL, install],
+    [WAIT, 30],
+    ['Run smoke tests', 20]
+  ]
+  let at = 5
+  const steps = [{ name: 'Set up job', start: 0, end: 5 }]
+  for (const [name, seconds] of work) {
+    steps.push({ name, start: at, end: at + seconds })
+    at += seconds
+  }
+  steps.push({ name: GATE, start: at, end: at + 2 })
+  steps.push({ name: 'Post Check out', start: at + 2, end: at + 3 })
+  steps.push({ name: 'Complete job', start: at + 3, end: at + 5 })
+  return { name: 'install', labels: ['ubuntu-latest'], runnerName: RUNNER, steps }
+}
+
+/**
  * This run's own job while the action runs in it: the steps before the action's have ended,
  * the action's step runs, the ones after have not started.
  */

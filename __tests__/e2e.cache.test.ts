@@ -1,10 +1,12 @@
-import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import { requestBound } from '../__fixtures__/bound.js'
-import { cacheEnv, cacheVersion, type CacheEntry } from '../__fixtures__/cache-service.js'
+import {
+  archiveOf,
+  cacheEnv,
+  cacheVersion,
+  fileInArchive,
+  type CacheEntry
+} from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
@@ -100,22 +102,13 @@ const saves = (target = fake) => target.cache.count('CreateCacheEntry')
 
 /** The samples file inside a saved entry: zstd, then tar, as `@actions/cache` wrote it. */
 function bookOf(entry: CacheEntry): { scope: string; entries: Record<string, unknown>[] } {
-  const text = execFileSync('sh', ['-c', `zstd -dcq | tar -xO ${BOOK_PATH}`], {
-    input: entry.archive
-  })
-  return JSON.parse(text.toString()) as { scope: string; entries: Record<string, unknown>[] }
+  const text = fileInArchive(entry.archive, BOOK_PATH)
+  return JSON.parse(text) as { scope: string; entries: Record<string, unknown>[] }
 }
 
 /** An entry written by someone else into the default branch's scope. */
 function seedBook(content: string, suffix = 'seeded'): void {
-  const dir = mkdtempSync(join(tmpdir(), 'helm-rolling-seed-'))
-  const path = join(dir, BOOK_PATH)
-  mkdirSync(dirname(path), { recursive: true })
-  writeFileSync(path, content)
-  const archive = execFileSync('sh', [
-    '-c',
-    `tar --posix -cf - -C "${dir}" ${BOOK_PATH} | zstd -T0 -q -c`
-  ])
+  const archive = archiveOf(BOOK_PATH, content)
   fake.cache.seed(`${keyPrefix(SCOPE)}${suffix}`, cacheVersion([BOOK_PATH]), archive)
 }
 

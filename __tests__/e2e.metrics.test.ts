@@ -13,7 +13,7 @@ import {
   currentRun,
   laggingStep,
   runningJob,
-  type FakeJob
+  sixSteps
 } from '../__fixtures__/jobs.js'
 import { useFakeGitHub, type Scenario } from '../__fixtures__/scenario.js'
 import { buildZip } from '../__fixtures__/zip.js'
@@ -222,28 +222,6 @@ describe('helm-rolling-report --metrics', () => {
 
 describe('metrics from job timings and artifacts in one check', () => {
   const { fake, run } = useFakeGitHub()
-
-  /** A job of 6 working steps (and the ones each-step leaves out); seconds per step given. */
-  const sixSteps = (pull: number, install: number): FakeJob => {
-    const work: [string, number][] = [
-      ['Check out', 5],
-      ['Set up kind', 40],
-      ['Pull images', pull],
-      [INSTALL, install],
-      [WAIT, 30],
-      ['Run smoke tests', 20]
-    ]
-    let at = 5
-    const steps = [{ name: 'Set up job', start: 0, end: 5 }]
-    for (const [name, seconds] of work) {
-      steps.push({ name, start: at, end: at + seconds })
-      at += seconds
-    }
-    steps.push({ name: GATE, start: at, end: at + 2 })
-    steps.push({ name: 'Post Check out', start: at + 2, end: at + 3 })
-    steps.push({ name: 'Complete job', start: at + 3, end: at + 5 })
-    return { name: 'install', labels: ['ubuntu-latest'], runnerName: RUNNER, steps }
-  }
 
   /** 16 runs, newest first: the image pull 35 s slower in the newest 6; lint recorded. */
   const history: RunSpec[] = Array.from({ length: 16 }, (_, i) => ({

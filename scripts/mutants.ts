@@ -407,6 +407,30 @@ export const MUTANTS: Mutant[] = [
     ['sample-book']
   ),
   m(
+    "restored runs' jobs not re-checked as the jobs API's answers",
+    'src/core/history/run-jobs-book.ts',
+    'jobs: o.jobs.map(toJob)',
+    'jobs: o.jobs',
+    ['run-jobs-book'],
+    { grep: 'refuses a file with any bad run or job' }
+  ),
+  m(
+    "restored runs' jobs taken for another repository or workflow",
+    'src/core/history/run-jobs-book.ts',
+    "if (book.scope !== scope) return { reason: 'saved for another repository or workflow' }",
+    '',
+    ['run-jobs-book'],
+    { grep: 'refuses a file of another format' }
+  ),
+  m(
+    "a re-run's jobs taken from its first attempt's entry",
+    'src/core/history/run-jobs-book.ts',
+    'return this.known.get(key(runId, attempt))?.jobs',
+    'return [...this.known.values()].find(r => r.run_id === runId)?.jobs',
+    ['run-jobs-book'],
+    { grep: 'same run and attempt' }
+  ),
+  m(
     'cache saved off the default branch',
     'src/main.ts',
     'context.ref !== `refs/heads/${home.defaultBranch}`',

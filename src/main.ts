@@ -5,7 +5,7 @@ import { currentOf, gateReport, metricRules } from './app/metrics-run.js'
 import { readMetrics } from './app/metrics-input.js'
 import type { OwnRun } from './app/current-run.js'
 import type { Knobs } from './app/knobs.js'
-import type { JobCacheScope, StoredBook } from './cache/sample-cache.js'
+import type { BookScope, RunJobsCacheScope, StoredBook } from './cache/sample-cache.js'
 import { testKnobs } from './app/knobs.js'
 import { notify } from './app/notify.js'
 import {
@@ -20,7 +20,12 @@ import { errorMessage } from './core/errors.js'
 import { blockingTarget } from './io/files.js'
 import { createClient, type Client } from './github/client.js'
 import { defaultBranch } from './github/runs.js'
-import { restoreSamples, saveSamples, type CacheHost } from './cache/sample-cache.js'
+import {
+  restoreRunJobs,
+  restoreSamples,
+  saveSamples,
+  type CacheHost
+} from './cache/sample-cache.js'
 import { ProcessCacheHost } from './app/cache-host.js'
 import { ghesRecordWarning, preloadRecorder, recordSample, uploadFailure } from './github/record.js'
 import { escapeLog } from './core/untrusted/escape.js'
@@ -30,6 +35,7 @@ import { reachText } from './render/reach.js'
 import { renderSummary } from './render/summary.js'
 import { certainty, describeUsage, failureMessage, headline, overLine } from './render/wording.js'
 import type { SampleBook } from './core/history/sample-book.js'
+import type { RunJobsBook } from './core/history/run-jobs-book.js'
 import type { NamedReport, Report, Sample } from './core/types.js'
 import { DEFAULT_METRIC } from './core/inputs/metrics.js'
 import { checkVerdict, metricLine, renderMetricsSummary, stepOutputs } from './render/metrics.js'
@@ -63,6 +69,7 @@ export async function run(): Promise<void> {
     // status are set (or the check has failed), and is given its grace from then.
     startUpload = () => (config.record ? record(config, context, rules) : undefined)
     let restoring: Promise<SampleBook | undefined> | undefined
+    let restoringJobs: Promise<RunJobsBook | undefined> | undefined
     const branch = config.branch ?? (await branchOf(client, config, context))
     if (config.jobs) return await runTimed(client, { config, context, branch, cacheHost, knobs })
     const plan = checkPlan(config, branch, context.runId)
@@ -81,6 +88,15 @@ export async function run(): Promise<void> {
         whileWaiting: config.record && current && !context.isGhes ? preloadRecorder : undefined,
         restoreBook: sampleCacheWanted(config, context)
           ? () => (restoring = restoreSamples(config, cacheHost, knobs.cacheTimeoutMs))
+          : undefined,
+        // The runs' jobs are keyed by run id and attempt, not an artifact digest: GHES uses it too.
+        restoreRunJobs: config.cache
+          ? () =>
+              (restoringJobs = restoreRunJobs(
+                runJobsScope(config),
+                cacheHost,
+                knobs.cacheTimeoutMs
+              ))
           : undefined
       },
       rules
@@ -119,9 +135,18 @@ export async function run(): Promise<void> {
         core.setOutput('issue-number', issueNumber)
       )
     core.info(describeUsage(client.usage))
+    // Two entries at most: the artifact samples' and the runs' jobs', each saved on its own rules.
     await Promise.all([
       upload,
-      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs)
+      saveBook(await restoring, config, context, cacheHost, knobs.cacheTimeoutMs),
+      saveBook(
+        await restoringJobs,
+        config,
+        context,
+        cacheHost,
+        knobs.cacheTimeoutMs,
+        runJobsScope(config)
+      )
     ])
   } catch (error) {
     core.setFailed(escapeLog(errorMessage(error), 1000))
@@ -215,8 +240,8 @@ export async function saveBook(
   context: RunnerContext,
   host: CacheHost,
   limit?: number,
-  /** Job timings' own scope; undefined: the artifact samples' (from config). */
-  jobScope?: JobCacheScope
+  /** Job timings' own scope, or the runs' jobs'; undefined: the artifact samples' (from config). */
+  jobScope?: BookScope
 ): Promise<void> {
   if (!book?.learned || !context.runId) return
   const home = context.payloadRepository
@@ -233,6 +258,11 @@ export async function saveBook(
     host,
     limit
   })
+}
+
+/** The runs' jobs' entry: this repository and workflow, whichever metrics read them. */
+function runJobsScope(config: Config): RunJobsCacheScope {
+  return { owner: config.owner, repo: config.repo, workflow: config.workflow, runJobs: true }
 }
 
 /**

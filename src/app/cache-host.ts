@@ -10,6 +10,9 @@ import type { CacheHost } from '../cache/sample-cache.js'
  */
 export class ProcessCacheHost implements CacheHost {
   private made: string | undefined
+  /** Saves running in the folder now: two may overlap (the artifact samples', the runs' jobs'). */
+  private inside = 0
+  private previous = ''
 
   constructor(private readonly env: NodeJS.ProcessEnv = process.env) {}
 
@@ -22,12 +25,16 @@ export class ProcessCacheHost implements CacheHost {
   }
 
   async inFolder<T>(work: () => Promise<T>): Promise<T> {
-    const previous = process.cwd()
-    process.chdir(this.folder())
+    // The working directory is the process's: the first to enter moves there, the last to
+    // leave moves back, so that overlapping saves all run in the folder.
+    if (this.inside++ === 0) {
+      this.previous = process.cwd()
+      process.chdir(this.folder())
+    }
     try {
       return await work()
     } finally {
-      process.chdir(previous)
+      if (--this.inside === 0) process.chdir(this.previous)
     }
   }
 }

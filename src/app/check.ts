@@ -20,6 +20,7 @@ import {
 } from '../core/history/environment.js'
 import { MAX_SAMPLE_BYTES, parseSample } from '../core/untrusted/parse.js'
 import type { Read, SampleBook } from '../core/history/sample-book.js'
+import type { RunJobsBook } from '../core/history/run-jobs-book.js'
 import type {
   HistoryRead,
   Measured,
@@ -45,6 +46,12 @@ export interface CheckOptions extends CheckPlan {
    * cache), which this check adds to. Undefined: every artifact is downloaded.
    */
   restoreBook?: () => Promise<SampleBook | undefined>
+  /**
+   * Called once the first request is on the wire, when a metric is read from job timings: the
+   * runs' jobs earlier checks read (the Actions cache), which this check adds to, one entry
+   * for every such metric. Undefined: every run's jobs are read.
+   */
+  restoreRunJobs?: () => Promise<RunJobsBook | undefined>
   /**
    * This run's number: the run just before it cannot be in the cache (the entry its own check
    * saved never holds its own sample), so its download starts beside the cache restore
@@ -136,9 +143,17 @@ export async function checkMetrics(
           whileWaiting: options.whileWaiting
         })
       : undefined
-  const timed = await spanMetrics(client, options, metrics)
+  // The runs' jobs' restore needs nothing of this run: it starts with the first request on
+  // the wire (the cache client loads meanwhile); the run just before this one is read beside it.
+  let runJobs: Promise<RunJobsBook | undefined> = Promise.resolve(undefined)
+  const restoreRunJobs = metrics.some(m => m.span) ? options.restoreRunJobs : undefined
+  if (restoreRunJobs) runJobs = afterRequestsSent(requestsSent() + 1).then(() => restoreRunJobs())
+  const timed = await spanMetrics(client, { ...options, runJobs: () => runJobs }, metrics)
   const label = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
-  const read = timed.rules.map(metric => readOf(metric, artifacts, timed.reader, label))
+  const newestUncached = (options.currentRunNumber ?? 0) - 1
+  const read = timed.rules.map(metric =>
+    readOf(metric, artifacts, timed.reader, label, newestUncached)
+  )
   const collecting = collectEach(
     client,
     options,
@@ -175,12 +190,13 @@ function readOf(
   metric: ResolvedRule,
   artifacts: ArtifactSource | undefined,
   reader: JobReader | undefined,
-  label: string
+  label: string,
+  newestUncached: number
 ): { source: SampleSource & { label: string }; current?: Sample } {
   if (metric.spec && reader) {
     const { spec } = metric
     const steps = spec.steps ? ` · steps ${spec.steps.text}` : ' · whole job'
-    const source = new JobSource({ reader, span: Promise.resolve(spec) })
+    const source = new JobSource({ reader, span: Promise.resolve(spec), newestUncached })
     return {
       source: { read: run => source.read(run), label: `${label} · job ${spec.job.text}${steps}` },
       current: metric.current
@@ -202,12 +218,18 @@ type ResolvedRule = MetricRule & { spec?: SpanSpec }
  */
 async function spanMetrics(
   client: Client,
-  options: { runs: CheckPlan['runs']; own?: OwnRun; rereadMs?: number },
+  options: {
+    runs: CheckPlan['runs']
+    own?: OwnRun
+    rereadMs?: number
+    runJobs?: () => Promise<RunJobsBook | undefined>
+  },
   metrics: readonly MetricRule[]
 ): Promise<{ rules: ResolvedRule[]; groups: number[]; reader?: JobReader }> {
   if (!metrics.some(m => m.span)) return { rules: [...metrics], groups: metrics.map((_, i) => i) }
   const { runs, own } = options
-  const reader = new JobReader(client, { owner: runs.owner, repo: runs.repo })
+  // Every run's jobs once for every metric, from the runs' jobs book when it holds them.
+  const reader = new JobReader(client, { owner: runs.owner, repo: runs.repo }, options.runJobs)
   const resolved = own
     ? await readSettled(
         reader,

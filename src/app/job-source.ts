@@ -42,7 +42,10 @@ export class JobSource implements SampleSource {
     if (known) return measuredOf(known)
     let jobs: JobTiming[]
     try {
-      jobs = await reader.jobsOf(run.id, attempt)
+      jobs = await reader.jobsOf(run.id, attempt, {
+        cached,
+        completed: run.status === 'completed'
+      })
     } catch (error) {
       throw skipOrFailure(error, run)
     }

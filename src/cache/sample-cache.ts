@@ -8,6 +8,7 @@ import { SAMPLE_READER_VERSION } from '../core/untrusted/parse.js'
 import { escapeLog } from '../core/untrusted/escape.js'
 import { MAX_BOOK_BYTES, parseBook, SampleBook } from '../core/history/sample-book.js'
 import { JobBook, parseJobBook } from '../core/history/job-book.js'
+import { RunJobsBook, parseRunJobsBook } from '../core/history/run-jobs-book.js'
 import type { Result } from '../core/types.js'
 
 /**
@@ -17,12 +18,20 @@ import type { Result } from '../core/types.js'
 export const BOOK_PATH = '.helm-rolling-action/samples.json'
 
 /**
+ * The runs' jobs' file: a path of its own, so that its restore and save can run beside the
+ * artifact samples' in the one private folder.
+ */
+export const RUN_JOBS_PATH = '.helm-rolling-action/run-jobs.json'
+
+/**
  * Keys start with this; the version part changes only with the stored format (v2: one
  * outcome per file of the artifact, so every metric recorded in a run shares one entry).
  */
 const KEY_PREFIX = 'helm-rolling-samples-v2-'
 /** Job-timing samples: another format, so entries of their own. */
 const JOB_KEY_PREFIX = 'helm-rolling-jobs-v1-'
+/** The runs' jobs, shared by every metric a check reads from job timings. */
+const RUN_JOBS_KEY_PREFIX = 'helm-rolling-runjobs-v1-'
 
 /**
  * What one cache entry is for: the repository, workflow and artifact name. The files read are
@@ -47,19 +56,39 @@ export interface JobCacheScope {
   span: string
 }
 
+/**
+ * What one entry of the runs' jobs is for: the repository and workflow. Every metric of a
+ * check read from job timings (each job, span and step) is served by the one entry.
+ */
+export interface RunJobsCacheScope {
+  owner: string
+  repo: string
+  workflow: string
+  runJobs: true
+}
+
+/** Any entry's scope. */
+export type BookScope = CacheScope | JobCacheScope | RunJobsCacheScope
+
 /** The scope as stored in the file, checked on every restore. */
-export function scopeText(scope: CacheScope | JobCacheScope): string {
+export function scopeText(scope: BookScope): string {
   const repository = `${scope.owner}/${scope.repo}`.toLowerCase()
+  if ('runJobs' in scope) return [repository, scope.workflow, 'jobs of runs'].join('\n')
   if ('span' in scope) return [repository, scope.workflow, 'job timings', scope.span].join('\n')
   const reader = `reader ${SAMPLE_READER_VERSION}`
   return [repository, scope.workflow, scope.artifactName, reader].join('\n')
 }
 
 /** Entries of one scope share this prefix; restore takes the newest of them. */
-export function keyPrefix(scope: CacheScope | JobCacheScope): string {
+export function keyPrefix(scope: BookScope): string {
   const hash = createHash('sha256').update(scopeText(scope)).digest('hex').slice(0, 16)
+  if ('runJobs' in scope) return `${RUN_JOBS_KEY_PREFIX}${hash}-`
   return `${'span' in scope ? JOB_KEY_PREFIX : KEY_PREFIX}${hash}-`
 }
+
+/** The file an entry of this scope holds. */
+export const bookPath = (scope: BookScope): string =>
+  'runJobs' in scope ? RUN_JOBS_PATH : BOOK_PATH
 
 /** What the cache stores of either source: outcomes read anew, and the file to save. */
 export interface StoredBook {
@@ -71,27 +100,34 @@ export interface StoredBook {
 interface BookFormat<B> {
   parse(text: string, scope: string): Result<{ book: B; count: number }>
   empty(): B
+  /** What `count` counts, for the log. */
+  unit: string
 }
 
-const ARTIFACT_BOOKS: BookFormat<SampleBook> = {
-  parse: (text, scope) => {
-    const parsed = parseBook(text, scope)
-    return 'reason' in parsed
-      ? parsed
-      : { value: { book: new SampleBook(parsed.value), count: parsed.value.length } }
-  },
-  empty: () => new SampleBook()
+/** A kind of book: its file's parser, the book made of what it holds, and what it counts. */
+function bookFormat<E, B>(
+  parse: (text: string, scope: string) => Result<E[]>,
+  make: (entries?: E[]) => B,
+  unit: string
+): BookFormat<B> {
+  return {
+    parse: (text, scope) => {
+      const parsed = parse(text, scope)
+      if ('reason' in parsed) return parsed
+      return { value: { book: make(parsed.value), count: parsed.value.length } }
+    },
+    empty: () => make(),
+    unit
+  }
 }
 
-const JOB_BOOKS: BookFormat<JobBook> = {
-  parse: (text, scope) => {
-    const parsed = parseJobBook(text, scope)
-    return 'reason' in parsed
-      ? parsed
-      : { value: { book: new JobBook(parsed.value), count: parsed.value.length } }
-  },
-  empty: () => new JobBook()
-}
+const ARTIFACT_BOOKS = bookFormat(parseBook, entries => new SampleBook(entries), 'samples')
+const JOB_BOOKS = bookFormat(parseJobBook, entries => new JobBook(entries), 'samples')
+const RUN_JOBS_BOOKS = bookFormat(
+  parseRunJobsBook,
+  entries => new RunJobsBook(entries),
+  "runs' jobs"
+)
 
 /** The longest a restore may hold up the check; past it the check reads every artifact. */
 export const RESTORE_TIMEOUT_MS = 30_000
@@ -167,8 +203,20 @@ export async function restoreJobSamples(
   return restoreBook(scope, JOB_BOOKS, host, limit, "every run's jobs are read")
 }
 
+/**
+ * The newest saved jobs of this workflow's runs, as `restoreSamples`: one entry for every
+ * metric read from job timings. Keyed by run id and attempt, so GHES uses it too.
+ */
+export async function restoreRunJobs(
+  scope: RunJobsCacheScope,
+  host: CacheHost,
+  limit = RESTORE_TIMEOUT_MS
+): Promise<RunJobsBook | undefined> {
+  return restoreBook(scope, RUN_JOBS_BOOKS, host, limit, "every run's jobs are read")
+}
+
 async function restoreBook<B>(
-  scope: CacheScope | JobCacheScope,
+  scope: BookScope,
   format: BookFormat<B>,
   host: CacheHost,
   limit: number,
@@ -189,7 +237,7 @@ async function restoreBook<B>(
 }
 
 async function restore<B>(
-  scope: CacheScope | JobCacheScope,
+  scope: BookScope,
   format: BookFormat<B>,
   host: CacheHost,
   cold: string
@@ -197,7 +245,8 @@ async function restore<B>(
   const cache = await cacheModule()
   const root = host.folder()
   const prefix = keyPrefix(scope)
-  const key = await cache.restoreCache([BOOK_PATH], prefix, [prefix], {
+  const path = bookPath(scope)
+  const key = await cache.restoreCache([path], prefix, [prefix], {
     timeoutInMs: RESTORE_TIMEOUT_MS,
     segmentTimeoutInMs: RESTORE_TIMEOUT_MS
   })
@@ -205,26 +254,27 @@ async function restore<B>(
     core.info(`Sample cache: no entry yet; ${cold}`)
     return format.empty()
   }
-  const text = readBookFile(join(root, BOOK_PATH))
+  const text = readBookFile(root, path)
   const parsed = 'reason' in text ? text : format.parse(text.value, scopeText(scope))
   if ('reason' in parsed) {
     core.notice(`Sample cache entry ${escapeLog(key, 200)} ignored: ${parsed.reason}`)
     return format.empty()
   }
-  core.info(`Sample cache: ${parsed.value.count} samples known from ${escapeLog(key, 200)}`)
+  const { count } = parsed.value
+  core.info(`Sample cache: ${count} ${format.unit} known from ${escapeLog(key, 200)}`)
   return parsed.value.book
 }
 
 /** The restored file's text, or why it cannot be used. */
-function readBookFile(path: string): Result<string> {
+function readBookFile(root: string, path: string): Result<string> {
   let text: string | undefined
   try {
-    text = readSmallFile(path, MAX_BOOK_BYTES, 'the cached file')
+    text = readSmallFile(join(root, path), MAX_BOOK_BYTES, 'the cached file')
   } catch (error) {
     if (error instanceof SkipRun) return { reason: error.message }
     throw error
   }
-  if (text === undefined) return { reason: `it holds no ${BOOK_PATH}` }
+  if (text === undefined) return { reason: `it holds no ${path}` }
   return { value: text }
 }
 
@@ -245,7 +295,7 @@ async function withinDeadline<T>(call: Promise<T>, limit: number): Promise<T | '
 }
 
 export interface SaveRequest {
-  scope: CacheScope | JobCacheScope
+  scope: BookScope
   lookback: number
   runId: number
   runAttempt: number
@@ -271,12 +321,14 @@ export async function saveSamples(book: StoredBook, request: SaveRequest): Promi
 async function save(book: StoredBook, request: SaveRequest): Promise<void> {
   const cache = await cacheModule()
   const root = request.host.folder()
-  const path = join(root, BOOK_PATH)
+  const file = bookPath(request.scope)
+  const path = join(root, file)
   mkdirSync(dirname(path), { recursive: true })
   writeFileSync(path, book.serialize(scopeText(request.scope), request.lookback))
   const key = `${keyPrefix(request.scope)}${request.runId}-${request.runAttempt}`
   // The library finds relative paths from the working directory and archives them relative
   // to GITHUB_WORKSPACE: both are the private folder while it runs, the last thing the step does.
-  const id = await request.host.inFolder(() => cache.saveCache([BOOK_PATH], key))
-  if (id !== -1) core.info(`Sample cache: saved ${book.learned} new samples as ${key}`)
+  const id = await request.host.inFolder(() => cache.saveCache([file], key))
+  const what = 'runJobs' in request.scope ? "runs' jobs" : 'samples'
+  if (id !== -1) core.info(`Sample cache: saved ${book.learned} new ${what} as ${key}`)
 }

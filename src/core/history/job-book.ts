@@ -1,10 +1,11 @@
 import type { Environment } from '../types.js'
 import {
-  MAX_BOOK_BYTES,
   environmentTable,
   isId,
   isReason,
   isSampleValue,
+  newestRuns,
+  storedFile,
   type Read
 } from './sample-book.js'
 import type { Result } from '../types.js'
@@ -62,13 +63,8 @@ export class JobBook {
 
   /** The file to save: every outcome known, of the newest `lookback` runs only. */
   serialize(scope: string, lookback: number): string {
-    const runs = [...new Set([...this.known.values()].map(o => o.run_id))]
-      .sort((a, b) => b - a)
-      .slice(0, lookback)
-    const kept = new Set(runs)
     const environments = new Map<string, number>()
-    const entries = [...this.known.values()]
-      .filter(o => kept.has(o.run_id))
+    const entries = newestRuns(this.known.values(), lookback)
       .sort((a, b) => b.run_id - a.run_id || b.attempt - a.attempt)
       .map(outcome => {
         if ('skip' in outcome) return outcome
@@ -89,16 +85,9 @@ const key = (runId: number, attempt: number) => `${runId}:${attempt}`
  * any entry rejects the whole file, and the check reads every run's jobs anew.
  */
 export function parseJobBook(text: string, scope: string): Result<JobOutcome[]> {
-  if (text.length > MAX_BOOK_BYTES) return { reason: `over the ${MAX_BOOK_BYTES}-byte cap` }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return { reason: 'not JSON' }
-  }
-  const book = data as Record<string, unknown> | null
-  if (typeof book !== 'object' || book === null || book.schema !== JOB_BOOK_SCHEMA)
-    return { reason: `not a ${JOB_BOOK_SCHEMA} file` }
+  const file = storedFile(text, JOB_BOOK_SCHEMA)
+  if ('reason' in file) return file
+  const book = file.value
   if (book.scope !== scope) return { reason: 'saved for another repository, workflow, job or span' }
   if (!Array.isArray(book.entries)) return { reason: "no 'entries' array" }
   const environments = environmentTable(book.environments, book.entries.length)

@@ -94,13 +94,8 @@ export class SampleBook {
 
   /** The file to save: every outcome known, of the newest `lookback` runs only. */
   serialize(scope: string, lookback: number): string {
-    const runs = [...new Set([...this.known.values()].map(o => o.run_id))]
-      .sort((a, b) => b - a)
-      .slice(0, lookback)
-    const kept = new Set(runs)
     const environments = new Map<string, number>()
-    const entries = [...this.known.values()]
-      .filter(o => kept.has(o.run_id))
+    const entries = newestRuns(this.known.values(), lookback)
       .sort(
         (a, b) =>
           b.run_id - a.run_id || b.artifact_id - a.artifact_id || a.file.localeCompare(b.file)
@@ -117,6 +112,21 @@ export class SampleBook {
   }
 }
 
+/**
+ * What a stored file keeps: the entries of the newest `lookback` runs (by run id), any attempt
+ * or file of them; older runs have left the history a check reads.
+ */
+export function newestRuns<T extends { run_id: number }>(
+  entries: Iterable<T>,
+  lookback: number
+): T[] {
+  const all = [...entries]
+  const kept = new Set(
+    [...new Set(all.map(o => o.run_id))].sort((a, b) => b - a).slice(0, lookback)
+  )
+  return all.filter(o => kept.has(o.run_id))
+}
+
 const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}:${o.file}`
 
 /**
@@ -125,21 +135,9 @@ const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}:${o.file}`
  * and value; anything off rejects the whole file, and the check reads every artifact anew.
  */
 export function parseBook(text: string, scope: string): Result<Outcome[]> {
-  if (text.length > MAX_BOOK_BYTES) return { reason: `over the ${MAX_BOOK_BYTES}-byte cap` }
-  let data: unknown
-  try {
-    data = JSON.parse(text)
-  } catch {
-    return { reason: 'not JSON' }
-  }
-  const book = data as {
-    schema?: unknown
-    scope?: unknown
-    environments?: unknown
-    entries?: unknown
-  } | null
-  if (typeof book !== 'object' || book === null || book.schema !== BOOK_SCHEMA)
-    return { reason: `not a ${BOOK_SCHEMA} file` }
+  const file = storedFile(text, BOOK_SCHEMA)
+  if ('reason' in file) return file
+  const book = file.value
   if (book.scope !== scope) return { reason: 'saved for another repository, workflow or artifact' }
   if (!Array.isArray(book.entries)) return { reason: "no 'entries' array" }
   const environments = environmentTable(book.environments, book.entries.length)
@@ -151,6 +149,24 @@ export function parseBook(text: string, scope: string): Result<Outcome[]> {
     entries.push(entry)
   }
   return { value: entries }
+}
+
+/**
+ * A restored file's first checks, for every kind of book: at most MAX_BOOK_BYTES, JSON, an
+ * object naming `schema`. The scope and the entries are the book's own to check.
+ */
+export function storedFile(text: string, schema: string): Result<Record<string, unknown>> {
+  if (text.length > MAX_BOOK_BYTES) return { reason: `over the ${MAX_BOOK_BYTES}-byte cap` }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch {
+    return { reason: 'not JSON' }
+  }
+  const book = data as Record<string, unknown> | null
+  if (typeof book !== 'object' || book === null || book.schema !== schema)
+    return { reason: `not a ${schema} file` }
+  return { value: book }
 }
 
 /** The distinct environments, each checked as a run's own: at most one per entry. */
