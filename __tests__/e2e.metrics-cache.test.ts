@@ -239,6 +239,25 @@ describe('metrics from job timings with the cache, through dist/index.js', () =>
     }
   })
 
+  it('reads the run just before this one beside the restore, not after it', async () => {
+    await check()
+    fake.cache.latencyMs = 400
+    try {
+      const warm = await check()
+      const said = warm.stdout.split('\n').filter(line => line.startsWith('Sample cache'))
+      expect(said).toContainEqual(expect.stringMatching(/15 runs' jobs known/))
+      const lookup = fake.cache.calls.find(
+        c => c.call === 'GetCacheEntryDownloadURL' && c.key?.startsWith(keyPrefix(SCOPE))
+      )
+      const newest = fake.requests.find(q => q.path.includes('/runs/9000/jobs?'))
+      // Asked while the lookup was still unanswered (it takes 400 ms, the download as long again).
+      expect(lookup && newest).toBeTruthy()
+      expect((newest?.at ?? Infinity) - (lookup?.at ?? 0)).toBeLessThan(400)
+    } finally {
+      fake.cache.latencyMs = 0
+    }
+  })
+
   it('reads a re-run run again, not from its first attempt in the entry', async () => {
     await check()
     // Run 8995 re-run: its second attempt pulled images for 90 s.

@@ -130,8 +130,11 @@ export async function checkMetrics(
   // A backtest reads deeper in the same one read; each metric is judged on its newest part.
   const depth = Math.max(options.depth ?? 0, options.history.size)
   const { runs } = options
-  const listingsSent = afterRequestsSent(requestsSent() + 2)
+  const sent = requestsSent()
+  const listingsSent = afterRequestsSent(sent + 2)
   let book: Promise<SampleBook | undefined> = Promise.resolve(undefined)
+  // The run just before this one: never in the cache, so read beside the restore.
+  const newestUncached = (options.currentRunNumber ?? 0) - 1
   const files = metrics.flatMap(m => (m.file === undefined ? [] : [m.file]))
   const artifacts =
     files.length > 0
@@ -139,18 +142,19 @@ export async function checkMetrics(
           plan: options,
           files,
           book: () => book,
-          newestUncached: (options.currentRunNumber ?? 0) - 1,
+          newestUncached,
           whileWaiting: options.whileWaiting
         })
       : undefined
-  // The runs' jobs' restore needs nothing of this run: it starts with the first request on
-  // the wire (the cache client loads meanwhile); the run just before this one is read beside it.
+  // The runs' jobs' restore needs nothing of this run: it starts once the first requests are
+  // on the wire (the artifact listing, this run's jobs; else the runs listing), so that loading
+  // the cache client overlaps their round trip; the run just before this one is read beside it.
   let runJobs: Promise<RunJobsBook | undefined> = Promise.resolve(undefined)
   const restoreRunJobs = metrics.some(m => m.span) ? options.restoreRunJobs : undefined
-  if (restoreRunJobs) runJobs = afterRequestsSent(requestsSent() + 1).then(() => restoreRunJobs())
+  const early = Math.max(1, (artifacts ? 1 : 0) + (options.own ? 1 : 0))
+  if (restoreRunJobs) runJobs = afterRequestsSent(sent + early).then(() => restoreRunJobs())
   const timed = await spanMetrics(client, { ...options, runJobs: () => runJobs }, metrics)
   const label = `${runs.owner}/${runs.repo} · ${runs.workflow} · ${runs.branch}`
-  const newestUncached = (options.currentRunNumber ?? 0) - 1
   const read = timed.rules.map(metric =>
     readOf(metric, artifacts, timed.reader, label, newestUncached)
   )
