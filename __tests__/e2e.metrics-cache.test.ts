@@ -241,21 +241,21 @@ describe('metrics from job timings with the cache, through dist/index.js', () =>
 
   it('reads the run just before this one beside the restore, not after it', async () => {
     await check()
-    fake.cache.latencyMs = 400
-    try {
-      const warm = await check()
-      const said = warm.stdout.split('\n').filter(line => line.startsWith('Sample cache'))
-      expect(said).toContainEqual(expect.stringMatching(/15 runs' jobs known/))
-      const lookup = fake.cache.calls.find(
-        c => c.call === 'GetCacheEntryDownloadURL' && c.key?.startsWith(keyPrefix(SCOPE))
-      )
-      const newest = fake.requests.find(q => q.path.includes('/runs/9000/jobs?'))
-      // Asked while the lookup was still unanswered (it takes 400 ms, the download as long again).
-      expect(lookup && newest).toBeTruthy()
-      expect((newest?.at ?? Infinity) - (lookup?.at ?? 0)).toBeLessThan(400)
-    } finally {
-      fake.cache.latencyMs = 0
-    }
+    // Both cache lookups are held until the run just before this one has had its jobs read:
+    // a check that waited for the entry before asking for them would wait past its restore
+    // deadline and read every run's jobs instead. No timing involved.
+    fake.faults = [
+      {
+        path: /CacheService\/GetCacheEntryDownloadURL/,
+        times: 2,
+        passThrough: true,
+        holdUntil: { method: 'GET', path: /\/runs\/9000\/jobs\?/, answered: 1 }
+      }
+    ]
+    const warm = await check()
+    const said = warm.stdout.split('\n').filter(line => line.startsWith('Sample cache'))
+    expect(said).toContainEqual(expect.stringMatching(/15 runs' jobs known/))
+    expect(jobReads()).toHaveLength(2)
   })
 
   it('reads a re-run run again, not from its first attempt in the entry', async () => {
