@@ -73,6 +73,17 @@ describe('spans', () => {
     expect(spanSeconds(job(steps))).toEqual({ value: 100 })
   })
 
+  it('refuse a span over a year, as a recorded sample is refused (a garbled or poisoned date)', () => {
+    const year = 31_536_000
+    const long = [step('Install', 2, 0, 10), step('Wait', 3, 10, year + 1)]
+    const span = { text: 'Install .. Wait', first: 'Install', last: 'Wait' }
+    expect(spanSeconds(job(long), span)).toEqual({
+      reason: 'over the 31536000-second (one year) maximum'
+    })
+    const justUnder = [step('Install', 2, 0, 10), step('Wait', 3, 10, year)]
+    expect(spanSeconds(job(justUnder), span)).toEqual({ value: year })
+  })
+
   it('refuse a step with equal times when it was skipped, and one with none', () => {
     const skipped = { ...steps[2], conclusion: 'skipped', completedAt: steps[2].startedAt }
     const span = { text: 'Wait', first: 'Wait', last: 'Wait' }

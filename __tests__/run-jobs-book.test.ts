@@ -69,6 +69,14 @@ describe('the runs’ jobs book', () => {
     expect(book.lookup(9, 1)).toBeUndefined()
   })
 
+  it('keeps no attempt with a job still running (a re-run listed as the latest attempt)', () => {
+    const book = new RunJobsBook()
+    const running = toJob(apiJob(71, { status: 'in_progress', completed_at: null }))
+    book.learn(7, 1, [job(70), running])
+    expect(book.learned).toBe(0)
+    expect(book.lookup(7, 1)).toBeUndefined()
+  })
+
   it('saves the newest lookback runs (every attempt of them) and reads back what it saved', () => {
     const book = new RunJobsBook([
       { run_id: 5, attempt: 1, jobs: [job(50)] },
@@ -95,13 +103,15 @@ describe('the runs’ jobs book', () => {
     expect(toJob(stored.runs[0].jobs[0])).toEqual(job(91))
   })
 
-  it('saves no more runs than a restore accepts', () => {
+  it('saves no more runs than a restore accepts, counted in bytes as the restore reads them', () => {
     const book = new RunJobsBook()
-    const name = 'x'.repeat(200_000)
+    // Three bytes each in UTF-8, one character: a cap counted in characters would let through
+    // a file three times too big, which every restore would then ignore.
+    const name = '✅'.repeat(100_000)
     const big = toJob(apiJob(1, { name }))
     for (let run = 1; run <= 400; run++) book.learn(run, 1, [big])
     const text = book.serialize(SCOPE, 1000)
-    expect(text.length).toBeLessThanOrEqual(MAX_BOOK_BYTES)
+    expect(Buffer.byteLength(text, 'utf8')).toBeLessThanOrEqual(MAX_BOOK_BYTES)
     const runs = runsOf(text)
     expect(runs.length).toBeLessThan(400)
     expect(runs[0].run_id).toBe(400)
@@ -147,6 +157,14 @@ describe('the runs’ jobs book', () => {
       [
         { run_id: 7, attempt: 1, jobs: [apiJob(70, { steps: [{ name: 'a' }] })] },
         /a step of job 70 without a name or number/
+      ],
+      // What learn() never keeps: ids that are no ids, a job twice, a job still running.
+      [{ run_id: 7, attempt: 1, jobs: [apiJob(70.5)] }, /a job id that is not a whole number/],
+      [{ run_id: 7, attempt: 1, jobs: [apiJob(-70)] }, /a job id that is not a whole number/],
+      [{ run_id: 7, attempt: 1, jobs: [apiJob(70), apiJob(70)] }, /a job listed twice/],
+      [
+        { run_id: 7, attempt: 1, jobs: [apiJob(70), apiJob(71, { status: 'in_progress' })] },
+        /a job not completed/
       ]
     ]
     for (const [run, reason] of cases) {

@@ -409,8 +409,8 @@ export const MUTANTS: Mutant[] = [
   m(
     "restored runs' jobs not re-checked as the jobs API's answers",
     'src/core/history/run-jobs-book.ts',
-    'jobs: o.jobs.map(toJob)',
-    'jobs: o.jobs',
+    'jobs = o.jobs.map(toJob)',
+    'jobs = o.jobs as JobTiming[]',
     ['run-jobs-book'],
     { grep: 'refuses a file with any bad run or job' }
   ),

@@ -80,7 +80,8 @@ export async function run(): Promise<void> {
         ...plan,
         // A backtest reads deeper in the same one read; the check judges its own newest part.
         depth: config.backtest ? backtestDepth(config.backtest, rule, config.lookback) : undefined,
-        currentRunNumber: context.runNumber,
+        // This run's number says which run came just before it only in its own workflow.
+        currentRunNumber: config.otherWorkflow ? undefined : context.runNumber,
         own: ownRun(config, context),
         rereadMs: knobs.rereadMs,
         // Loading the upload client takes tens of ms of CPU: before the listings answer it would

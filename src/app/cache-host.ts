@@ -27,10 +27,12 @@ export class ProcessCacheHost implements CacheHost {
   async inFolder<T>(work: () => Promise<T>): Promise<T> {
     // The working directory is the process's: the first to enter moves there, the last to
     // leave moves back, so that overlapping saves all run in the folder.
-    if (this.inside++ === 0) {
+    if (this.inside === 0) {
       this.previous = process.cwd()
+      // Before counting: a chdir that throws leaves no save counted inside.
       process.chdir(this.folder())
     }
+    this.inside++
     try {
       return await work()
     } finally {

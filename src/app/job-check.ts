@@ -65,7 +65,7 @@ export async function checkJobTimings(client: Client, request: JobCheckRequest):
     current: currentRead.then(read => read.current),
     reader,
     book: restoring && (() => restoring),
-    newestUncached: context.runNumber ? context.runNumber - 1 : undefined
+    newestUncached: context.runNumber && !config.otherWorkflow ? context.runNumber - 1 : undefined
   })
   const read = await currentRead
   if (read.note) core.info(escapeLog(read.note, 600))

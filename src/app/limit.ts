@@ -5,13 +5,15 @@
 export function limiter(size: number): <T>(work: () => Promise<T>) => Promise<T> {
   let running = 0
   const queue: (() => void)[] = []
+  // A finished call hands its place to the next in line, so no newcomer slips in between.
   const release = () => {
-    running--
-    queue.shift()?.()
+    const next = queue.shift()
+    if (next) next()
+    else running--
   }
   return async work => {
-    if (running >= size) await new Promise<void>(turn => queue.push(turn))
-    running++
+    if (running < size) running++
+    else await new Promise<void>(turn => queue.push(turn))
     try {
       return await work()
     } finally {

@@ -2,6 +2,7 @@
  * A sample from the timings GitHub keeps of every job and step: which job, which steps, and
  * the seconds between them. Pure: the jobs are read in `github/jobs.ts`.
  */
+import { MAX_SAMPLE_SECONDS } from '../untrusted/parse.js'
 import { validateEnvironment } from './environment.js'
 import type { Environment, Result } from '../types.js'
 
@@ -151,7 +152,11 @@ export function spanSeconds(job: JobTiming, steps?: StepSpan): Result<number> {
 function seconds(start: number | null, end: number | null): Result<number> {
   if (start === null || end === null) return { reason: 'no times' }
   if (end < start) return { reason: 'ends before it starts' }
-  return { value: Math.round((end - start) / 1000) }
+  const value = Math.round((end - start) / 1000)
+  // The bound a recorded sample has: a garbled date (or a poisoned cache entry) moves no median.
+  if (value > MAX_SAMPLE_SECONDS)
+    return { reason: `over the ${MAX_SAMPLE_SECONDS}-second (one year) maximum` }
+  return { value }
 }
 
 /** A name in a reason: quoted, and short (reasons are stored and shown). */

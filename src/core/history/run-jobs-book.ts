@@ -37,9 +37,15 @@ export class RunJobsBook {
     return this.known.get(key(runId, attempt))?.jobs
   }
 
-  /** Keeps the jobs of a completed attempt (more than a restore accepts are read again instead). */
+  /**
+   * Keeps the jobs of a completed attempt (more than a restore accepts are read again
+   * instead). Only when every job has completed: the jobs listing names the latest attempt, so
+   * a run re-run between the runs listing and its jobs read answers with the new attempt's
+   * jobs, still running; those are judged by this check but never kept.
+   */
   learn(runId: number, attempt: number, jobs: readonly JobTiming[]): void {
     if (!isId(runId) || !isId(attempt) || jobs.length > MAX_JOBS) return
+    if (!jobs.every(job => job.status === 'completed')) return
     this.known.set(key(runId, attempt), { run_id: runId, attempt, jobs: [...jobs] })
     this.fresh++
   }
@@ -56,14 +62,15 @@ export class RunJobsBook {
    */
   serialize(scope: string, lookback: number): string {
     const head = JSON.stringify({ schema: RUN_JOBS_SCHEMA, scope, runs: [] })
-    let size = head.length
+    // In bytes, as the restore reads it: a step named "✅ Test" takes more bytes than characters.
+    let size = utf8Bytes(head)
     const runs: string[] = []
     const newest = newestRuns(this.known.values(), lookback).sort(
       (a, b) => b.run_id - a.run_id || b.attempt - a.attempt
     )
     for (const { run_id, attempt, jobs } of newest) {
       const text = JSON.stringify({ run_id, attempt, jobs: jobs.map(apiJob) })
-      size += text.length + 1
+      size += utf8Bytes(text) + 1
       if (size > MAX_BOOK_BYTES) break
       runs.push(text)
     }
@@ -72,6 +79,8 @@ export class RunJobsBook {
 }
 
 const key = (runId: number, attempt: number) => `${runId}:${attempt}`
+
+const utf8Bytes = (text: string) => Buffer.byteLength(text, 'utf8')
 
 const ENTRY_KEYS = 'attempt,jobs,run_id'
 
@@ -105,10 +114,16 @@ function toRunJobs(raw: unknown): Result<RunJobs> {
   if (!isId(o.run_id) || !isId(o.attempt)) return { reason: 'no valid run id and attempt' }
   if (!Array.isArray(o.jobs) || o.jobs.length > MAX_JOBS)
     return { reason: `no 'jobs' array of at most ${MAX_JOBS}` }
+  let jobs: JobTiming[]
   try {
-    return { value: { run_id: o.run_id, attempt: o.attempt, jobs: o.jobs.map(toJob) } }
+    jobs = o.jobs.map(toJob)
   } catch (error) {
     if (error instanceof ResponseShapeError) return { reason: error.message }
     throw error
   }
+  // What learn() keeps, and nothing else: jobs of one attempt, each once, all completed.
+  if (!jobs.every(job => isId(job.id))) return { reason: 'a job id that is not a whole number' }
+  if (new Set(jobs.map(job => job.id)).size !== jobs.length) return { reason: 'a job listed twice' }
+  if (!jobs.every(job => job.status === 'completed')) return { reason: 'a job not completed' }
+  return { value: { run_id: o.run_id, attempt: o.attempt, jobs } }
 }
