@@ -224,7 +224,14 @@ describe('run', () => {
     process.env = Object.fromEntries(
       Object.entries(saved).filter(([name]) => !/^(GITHUB|INPUT)_/.test(name))
     )
-    setEnv({ GITHUB_REPOSITORY: 'o/r', GITHUB_RUN_ID: '555', GITHUB_RUN_NUMBER: '42' })
+    // This step runs in chart.yml, the workflow the inputs name: this run's number names the
+    // run just before it there.
+    setEnv({
+      GITHUB_REPOSITORY: 'o/r',
+      GITHUB_RUN_ID: '555',
+      GITHUB_RUN_NUMBER: '42',
+      GITHUB_WORKFLOW_REF: 'o/r/.github/workflows/chart.yml@refs/heads/main'
+    })
   })
   afterEach(() => {
     process.env = { ...saved }
@@ -269,6 +276,13 @@ describe('run', () => {
     expect(core.info).toHaveBeenCalledWith(
       'Recorded 123 s as artifact helm-install-duration-555 (id 1)'
     )
+  })
+
+  it("names no run just before this one in another workflow's runs", async () => {
+    inputs({ workflow: 'nightly.yml' })
+    readHistory.mockImplementation(async () => ({ samples: [], skipped: [], source: 'o/r' }))
+    await run()
+    expect(readHistory.mock.calls[0][1].currentRunNumber).toBeUndefined()
   })
 
   it('hands the check the upload client to load while it waits, only when it will upload', async () => {
