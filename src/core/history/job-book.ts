@@ -1,11 +1,11 @@
 import type { Environment } from '../types.js'
 import {
-  environmentTable,
   isId,
   isReason,
   isSampleValue,
   newestRuns,
-  storedFile,
+  parseEntries,
+  withEnvironmentTable,
   type Read
 } from './sample-book.js'
 import type { Result } from '../types.js'
@@ -63,18 +63,19 @@ export class JobBook {
 
   /** The file to save: every outcome known, of the newest `lookback` runs only. */
   serialize(scope: string, lookback: number): string {
-    const environments = new Map<string, number>()
-    const entries = newestRuns(this.known.values(), lookback)
-      .sort((a, b) => b.run_id - a.run_id || b.attempt - a.attempt)
-      .map(outcome => {
+    const newest = newestRuns(this.known.values(), lookback).sort(
+      (a, b) => b.run_id - a.run_id || b.attempt - a.attempt
+    )
+    const { environments, entries } = withEnvironmentTable(
+      newest,
+      outcome => ('skip' in outcome ? undefined : outcome.environment),
+      (outcome, env) => {
         if ('skip' in outcome) return outcome
-        const text = JSON.stringify(outcome.environment)
-        if (!environments.has(text)) environments.set(text, environments.size)
         const { run_id, attempt, value } = outcome
-        return { run_id, attempt, value, env: environments.get(text) }
-      })
-    const table = [...environments.keys()].map(text => JSON.parse(text) as Environment)
-    return JSON.stringify({ schema: JOB_BOOK_SCHEMA, scope, environments: table, entries })
+        return { run_id, attempt, value, env }
+      }
+    )
+    return JSON.stringify({ schema: JOB_BOOK_SCHEMA, scope, environments, entries })
   }
 }
 
@@ -85,20 +86,8 @@ const key = (runId: number, attempt: number) => `${runId}:${attempt}`
  * any entry rejects the whole file, and the check reads every run's jobs anew.
  */
 export function parseJobBook(text: string, scope: string): Result<JobOutcome[]> {
-  const file = storedFile(text, JOB_BOOK_SCHEMA)
-  if ('reason' in file) return file
-  const book = file.value
-  if (book.scope !== scope) return { reason: 'saved for another repository, workflow, job or span' }
-  if (!Array.isArray(book.entries)) return { reason: "no 'entries' array" }
-  const environments = environmentTable(book.environments, book.entries.length)
-  if ('reason' in environments) return environments
-  const entries: JobOutcome[] = []
-  for (const [index, raw] of book.entries.entries()) {
-    const entry = toOutcome(raw, environments.value)
-    if (!entry) return { reason: `entry ${index} is not a valid sample` }
-    entries.push(entry)
-  }
-  return { value: entries }
+  const of = 'repository, workflow, job or span'
+  return parseEntries(text, { schema: JOB_BOOK_SCHEMA, scope, of }, toOutcome)
 }
 
 const ENTRY_KEYS = new Set(['attempt,run_id,skip', 'attempt,env,run_id,value'])

@@ -94,21 +94,18 @@ export class SampleBook {
 
   /** The file to save: every outcome known, of the newest `lookback` runs only. */
   serialize(scope: string, lookback: number): string {
-    const environments = new Map<string, number>()
-    const entries = newestRuns(this.known.values(), lookback)
-      .sort(
-        (a, b) =>
-          b.run_id - a.run_id || b.artifact_id - a.artifact_id || a.file.localeCompare(b.file)
-      )
-      .map(({ run_id, artifact_id, digest, file, ...read }) => {
+    const newest = newestRuns(this.known.values(), lookback).sort(
+      (a, b) => b.run_id - a.run_id || b.artifact_id - a.artifact_id || a.file.localeCompare(b.file)
+    )
+    const { environments, entries } = withEnvironmentTable(
+      newest,
+      outcome => ('environment' in outcome ? outcome.environment : undefined),
+      ({ run_id, artifact_id, digest, file, ...read }, env) => {
         const base = { run_id, artifact_id, digest, file }
-        if (!('environment' in read)) return { ...base, ...read }
-        const text = JSON.stringify(read.environment)
-        if (!environments.has(text)) environments.set(text, environments.size)
-        return { ...base, value: read.value, env: environments.get(text) }
-      })
-    const table = [...environments.keys()].map(text => JSON.parse(text) as Environment)
-    return JSON.stringify({ schema: BOOK_SCHEMA, scope, environments: table, entries })
+        return 'environment' in read ? { ...base, value: read.value, env } : { ...base, ...read }
+      }
+    )
+    return JSON.stringify({ schema: BOOK_SCHEMA, scope, environments, entries })
   }
 }
 
@@ -135,20 +132,59 @@ const bookKey = (o: Outcome) => `${o.artifact_id}:${o.digest}:${o.file}`
  * and value; anything off rejects the whole file, and the check reads every artifact anew.
  */
 export function parseBook(text: string, scope: string): Result<Outcome[]> {
-  const file = storedFile(text, BOOK_SCHEMA)
+  return parseEntries(
+    text,
+    { schema: BOOK_SCHEMA, scope, of: 'repository, workflow or artifact' },
+    toOutcome
+  )
+}
+
+/**
+ * A restored file of entries with their environments stored once (the artifact samples' and
+ * one span's job samples'): its format, its scope, the table and every entry checked, the
+ * first bad one rejecting the whole file.
+ */
+export function parseEntries<T>(
+  text: string,
+  expected: { schema: string; scope: string; of: string },
+  toEntry: (raw: unknown, environments: readonly Environment[]) => T | undefined
+): Result<T[]> {
+  const file = storedFile(text, expected.schema)
   if ('reason' in file) return file
   const book = file.value
-  if (book.scope !== scope) return { reason: 'saved for another repository, workflow or artifact' }
+  if (book.scope !== expected.scope) return { reason: `saved for another ${expected.of}` }
   if (!Array.isArray(book.entries)) return { reason: "no 'entries' array" }
   const environments = environmentTable(book.environments, book.entries.length)
   if ('reason' in environments) return environments
-  const entries: Outcome[] = []
+  const entries: T[] = []
   for (const [index, raw] of book.entries.entries()) {
-    const entry = toOutcome(raw, environments.value)
+    const entry = toEntry(raw, environments.value)
     if (!entry) return { reason: `entry ${index} is not a valid sample` }
     entries.push(entry)
   }
   return { value: entries }
+}
+
+/**
+ * The entries to store, each environment once in a table they point into (`env`), the usual
+ * history sharing a handful: `stored` writes an entry, given its environment's place when it
+ * has one.
+ */
+export function withEnvironmentTable<T>(
+  outcomes: readonly T[],
+  environmentOf: (outcome: T) => Environment | undefined,
+  stored: (outcome: T, env?: number) => object
+): { environments: Environment[]; entries: object[] } {
+  const table = new Map<string, number>()
+  const entries = outcomes.map(outcome => {
+    const environment = environmentOf(outcome)
+    if (!environment) return stored(outcome)
+    const text = JSON.stringify(environment)
+    if (!table.has(text)) table.set(text, table.size)
+    return stored(outcome, table.get(text))
+  })
+  const environments = [...table.keys()].map(text => JSON.parse(text) as Environment)
+  return { environments, entries }
 }
 
 /**
