@@ -267,19 +267,7 @@ export class FakeGitHub {
 
   /** Opens a pull request (an issue with `pull_request`), for comments to land on. */
   addPullRequest(number: number): void {
-    this.issues.push({
-      number,
-      title: 'chart: faster probe',
-      body: null,
-      state: 'open',
-      state_reason: null,
-      labels: [],
-      comments: 0,
-      created_at: STAMP_NOW(),
-      updated_at: STAMP_NOW(),
-      closed_at: null,
-      pull_request: true
-    })
+    this.addIssue({ number, title: 'chart: faster probe', body: null, pull_request: true })
   }
 
   openIssues(): FakeIssue[] {
