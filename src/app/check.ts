@@ -143,7 +143,8 @@ export async function checkMetrics(
           files,
           book: () => book,
           newestUncached,
-          whileWaiting: options.whileWaiting
+          whileWaiting: options.whileWaiting,
+          wanted: depth
         })
       : undefined
   // The runs' jobs' restore needs nothing of this run: it starts once the first requests are
@@ -366,6 +367,8 @@ export interface ArtifactSourceOptions {
   newestUncached?: number
   /** Called once, when the first download of a run the cache cannot hold is on the wire. */
   whileWaiting?: () => void
+  /** The samples the check will read, so that the listing pages likely needed travel together. */
+  wanted?: number
 }
 
 /**
@@ -398,7 +401,8 @@ export class ArtifactSource implements SampleSource {
     this.index = new ArtifactIndex(client, {
       ref: this.ref,
       template: artifact.template,
-      lookback: runs.lookback
+      lookback: runs.lookback,
+      wanted: options.wanted
     })
     // Its first page travels with the runs listing.
     this.index.prefetch()
