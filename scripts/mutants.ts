@@ -333,22 +333,6 @@ export const MUTANTS: Mutant[] = [
     ['faults']
   ),
   m(
-    'a page read ahead taken for another link',
-    'src/github/listing.ts',
-    'const early = url === undefined ? undefined : this.pages.get(url)',
-    'const early = url === undefined ? undefined : [...this.pages.values()][0]',
-    ['listing-ahead'],
-    { grep: 'very link' }
-  ),
-  m(
-    'pages read ahead kept across a restart',
-    'src/github/listing.ts',
-    'const early = new ReadAhead(client, listing)',
-    'const early = ((listing as { kept?: ReadAhead<T> }).kept ??= new ReadAhead(client, listing))',
-    ['listing-ahead'],
-    { grep: 'reads afresh after a restart' }
-  ),
-  m(
     'listing page cap removed',
     'src/github/listing.ts',
     'const cap = pageCap(listing)',

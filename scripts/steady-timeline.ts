@@ -40,33 +40,15 @@ export function callKind(method: string, path: string): CallKind {
 const count = (log: Call[], kind: CallKind) => log.filter(c => c.kind === kind).length
 
 /**
- * A listing's round trips: its pages one after another, except pages asked for together (read
- * ahead): a page that arrived before any page of the round before it was answered joins it.
- */
-export function listingRounds(log: Call[], kind: CallKind): number {
-  let rounds = 0
-  let answered = -Infinity
-  for (const call of log.filter(c => c.kind === kind).sort((a, b) => a.at - b.at)) {
-    if (call.at >= answered) {
-      rounds++
-      answered = Infinity
-    }
-    answered = Math.min(answered, call.doneAt)
-  }
-  return rounds
-}
-
-/**
  * Round trips that could not overlap: to the verdict, the longest chain of the check's own
- * requests (each listing's rounds of pages one after another; the newest zip's 302 and blob after the
+ * requests (each listing's pages one after another; the newest zip's 302 and blob after the
  * listings' first pages; the cache entry's blob after its lookup); after it, the upload's
  * calls one after another beside the save's.
  */
 export function floorRoundTrips(log: Call[]): { toVerdict: number; after: number } {
   const zip = count(log, 'zip (302)') > 0 ? 1 + 2 : 0
   const cache = count(log, 'cache lookup') + (count(log, 'cache blob') > 0 ? 1 : 0)
-  const listings = ['runs listing', 'artifact listing'] as const
-  const toVerdict = Math.max(...listings.map(kind => listingRounds(log, kind)), zip, cache)
+  const toVerdict = Math.max(count(log, 'runs listing'), count(log, 'artifact listing'), zip, cache)
   return { toVerdict, after: Math.max(count(log, 'upload'), count(log, 'cache save')) }
 }
 
