@@ -143,8 +143,7 @@ export async function checkMetrics(
           files,
           book: () => book,
           newestUncached,
-          whileWaiting: options.whileWaiting,
-          wanted: depth
+          whileWaiting: options.whileWaiting
         })
       : undefined
   // The runs' jobs' restore needs nothing of this run: it starts once the first requests are
@@ -367,8 +366,6 @@ export interface ArtifactSourceOptions {
   newestUncached?: number
   /** Called once, when the first download of a run the cache cannot hold is on the wire. */
   whileWaiting?: () => void
-  /** The samples the check will read, so that the listing pages likely needed travel together. */
-  wanted?: number
 }
 
 /**
@@ -401,8 +398,7 @@ export class ArtifactSource implements SampleSource {
     this.index = new ArtifactIndex(client, {
       ref: this.ref,
       template: artifact.template,
-      lookback: runs.lookback,
-      wanted: options.wanted
+      lookback: runs.lookback
     })
     // Its first page travels with the runs listing.
     this.index.prefetch()

@@ -30,45 +30,6 @@ export const LISTING_LAG_MS = 10 * 60_000
  */
 export const ORDER_SLACK_MS = 60_000
 
-const PER_PAGE = 100
-
-/** What the pages read so far show, for guessing how many pages the check will need. */
-export interface PagesSeen {
-  /** The samples the check will read. */
-  wanted: number
-  /** The runs that asked: created_at (ms), and whether the pages read hold their artifact. */
-  runs: readonly { created: number; listed: boolean }[]
-  /** created_at (ms) of the newest and the oldest artifact read, and how many were read. */
-  newest: number
-  oldest: number
-  read: number
-  perPage: number
-}
-
-/**
- * The pages the check will likely read in all, or undefined when the pages read cannot say.
- * Of the runs created within the time the pages read span, the share whose artifact is there
- * gives the runs needed for `wanted` samples; the runs' own spacing gives how far back the
- * oldest of them lies, and the artifacts' spacing how many artifacts (all workflows') are
- * newer than it. One page more when some run there has none: its absence is confirmed only by
- * the page after the one that passes it. Assumes both spacings hold further back.
- */
-export function likelyPages(seen: PagesSeen): number | undefined {
-  const within = seen.runs.filter(run => run.created > seen.oldest + ORDER_SLACK_MS)
-  const listed = within.filter(run => run.listed).length
-  const times = seen.runs.map(run => run.created)
-  const first = Math.max(...times)
-  const last = Math.min(...times)
-  const usable = within.length >= 3 && listed > 0 && first > last && seen.newest > seen.oldest
-  if (!usable || seen.read < 2 || !times.every(Number.isFinite)) return undefined
-  const perRun = (first - last) / (seen.runs.length - 1)
-  const runsNeeded = (seen.wanted * within.length) / listed
-  const reach = first - (runsNeeded - 1) * perRun - ORDER_SLACK_MS
-  const perMs = (seen.read - 1) / (seen.newest - seen.oldest)
-  const artifacts = Math.max(1, (seen.newest - reach) * perMs)
-  return Math.ceil(artifacts / seen.perPage) + (listed < within.length ? 1 : 0)
-}
-
 /** What the check knows of a run from its listing, for the join. */
 export interface IndexedRun {
   id: number
@@ -83,11 +44,6 @@ export interface IndexOptions {
   template: string
   /** The runs the check may examine; bounds the pages read. */
   lookback: number
-  /**
-   * The samples the check will read: the pages likely to hold them are asked for at once
-   * (see `pagesAhead`). Undefined: one page at a time.
-   */
-  wanted?: number
   now?: () => number
 }
 
@@ -117,11 +73,6 @@ export class ArtifactIndex {
   private pending?: Promise<void>
   private pagesRead = 0
   private readonly answered = new Set<number>()
-  /** Every run that asked, for guessing the pages the check will need. */
-  private readonly asked = new Map<number, IndexedRun>()
-  /** created_at of the newest artifact read, and how many were read. */
-  private newest = -Infinity
-  private artifactsRead = 0
   private readonly pages: AsyncGenerator<ListedArtifact[]>
   private readonly now: () => number
 
@@ -131,7 +82,7 @@ export class ArtifactIndex {
   ) {
     this.now = options.now ?? (() => client.serverNow())
     const fixedName = !options.template.includes('{run_id}')
-    const perPage = PER_PAGE
+    const perPage = 100
     this.pages = listPages(client, {
       route: 'GET /repos/{owner}/{repo}/actions/artifacts',
       // A name without the run id is the same in every run: the listing can filter by it.
@@ -144,8 +95,7 @@ export class ArtifactIndex {
       perPage,
       what: 'the repository artifacts listing',
       onComplete: () => (this.complete = true),
-      onUnstable: () => (this.trusted = false),
-      ahead: () => this.pagesAhead()
+      onUnstable: () => (this.trusted = false)
     })
   }
 
@@ -170,7 +120,6 @@ export class ArtifactIndex {
    * cannot tell and the run's own artifact listing must be asked.
    */
   async resolve(run: IndexedRun): Promise<Result<Artifact> | undefined> {
-    this.asked.set(run.id, run)
     for (;;) {
       const decided = this.decide(run)
       if (decided !== 'wait') {
@@ -179,40 +128,6 @@ export class ArtifactIndex {
       }
       await this.nextPage()
     }
-  }
-
-  /**
-   * Pages after the one being read that the check will likely need, so that they travel
-   * together instead of one round trip after another (issue 33; `likelyPages`), within the
-   * listing's own bounds. A wrong guess costs requests, never a different answer: the pages
-   * are still taken one by one in order (`listPages`).
-   */
-  private pagesAhead(): number {
-    const { wanted } = this.options
-    if (!wanted || !this.trusted) return 0
-    const runs = [...this.asked.values()].map(run => ({
-      created: Date.parse(run.created_at),
-      listed: this.listed(run)
-    }))
-    const likely = likelyPages({
-      wanted,
-      runs,
-      newest: this.newest,
-      oldest: this.oldest,
-      read: this.artifactsRead,
-      perPage: PER_PAGE
-    })
-    if (likely === undefined) return 0
-    // The rule `readPage` stops by, counting the runs the pages read already answer (they
-    // may not have looked yet). pagesRead already counts the page being read.
-    const answered = this.answered.size + runs.filter(run => run.listed).length
-    return Math.max(0, Math.min(likely, this.maxPages, answered + 3) - this.pagesRead)
-  }
-
-  /** The pages read hold a live artifact of the run's name. */
-  private listed(run: IndexedRun): boolean {
-    const name = artifactNameFor(this.options.template, run.id)
-    return (this.byRun.get(run.id) ?? []).some(a => a.name === name && !a.expired)
   }
 
   private decide(run: IndexedRun): Result<Artifact> | undefined | 'wait' {
@@ -237,11 +152,7 @@ export class ArtifactIndex {
 
   /** One page at a time, shared by every run waiting on it. */
   private nextPage(): Promise<void> {
-    // Read from a microtask: the runs started in the same burst as the first to wait have all
-    // asked by then, so the guess at the pages ahead counts them.
-    this.pending ??= Promise.resolve()
-      .then(() => this.readPage())
-      .finally(() => (this.pending = undefined))
+    this.pending ??= this.readPage().finally(() => (this.pending = undefined))
     return this.pending
   }
 
@@ -277,8 +188,6 @@ export class ArtifactIndex {
   private add(artifact: ListedArtifact): void {
     if (!(artifact.createdAt <= this.oldest + ORDER_SLACK_MS)) this.trusted = false
     this.oldest = Math.min(this.oldest, artifact.createdAt)
-    this.newest = Math.max(this.newest, artifact.createdAt)
-    this.artifactsRead++
     if (artifact.workflowRunId === undefined) {
       this.untiedNames.add(artifact.name)
       return

@@ -37,15 +37,6 @@ export interface Listing<T> {
    * slipped past a page boundary unseen. Without it, that fails the listing.
    */
   onUnstable?: () => void
-  /**
-   * How many pages after the one about to be read the caller expects to need (asked before
-   * each page from the second on). Those are requested at once with it instead of one round
-   * trip after another. A page read ahead is used only when it is the very page GitHub's
-   * `next` link then names, and pages are taken in order under the same rules, so reading
-   * ahead changes when a page is asked for, never what the listing yields; a wrong guess costs
-   * requests. Undefined: one page at a time.
-   */
-  ahead?: () => number
 }
 
 interface Page<T> {
@@ -54,12 +45,7 @@ interface Page<T> {
   next?: string
   /** GitHub named no next page: this is the last one. */
   last: boolean
-  /** The page number GitHub's `last` link names, when it names one. */
-  lastPage?: number
 }
-
-/** Pages requested ahead of the one being read at once: a wrong guess costs only requests. */
-export const MAX_PAGES_AHEAD = 4
 
 /** The most pages one pass may read: enough for `maxItems` and one page of shift. */
 export function pageCap(listing: Pick<Listing<unknown>, 'maxItems' | 'perPage'>): number {
@@ -92,19 +78,10 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
   for (;;) {
     let total: number | undefined
     let next: string | undefined
-    let lastPage: number | undefined
     let shifted = false
     let stable = true
-    // A pass's pages read ahead; a restart drops them (its pages are read afresh).
-    const early = new ReadAhead(client, listing)
     for (let number = 1; number <= cap; number++) {
-      const pending = early.take(next)
-      if (next && listing.ahead) {
-        const count = Math.min(listing.ahead(), MAX_PAGES_AHEAD)
-        early.start(next, number, Math.min(number + count, cap, lastPage ?? number))
-      }
-      const page = await pending
-      lastPage = page.lastPage
+      const page = await fetchPage(client, listing, next)
       if (number === 1) total = page.totalCount
       else if (page.totalCount !== total && !restarted) {
         core.info(`${listing.what} changed while it was read; reading it again from page 1`)
@@ -152,54 +129,6 @@ export async function* listPages<T>(client: Client, listing: Listing<T>): AsyncG
   }
 }
 
-/**
- * Pages asked for before their turn, by URL. GitHub's page links differ only in `page`, so the
- * pages after one named `page=N` are that link with `page=N+1`, ...; each is taken at most
- * once, and only for the same URL as the `next` link names when its turn comes.
- */
-class ReadAhead<T> {
-  private readonly pages = new Map<string, Promise<Page<T>>>()
-
-  constructor(
-    private readonly client: Client,
-    private readonly listing: Listing<T>
-  ) {}
-
-  /** The page at `url` (undefined: the first), read ahead or read now. */
-  take(url: string | undefined): Promise<Page<T>> {
-    const early = url === undefined ? undefined : this.pages.get(url)
-    if (url !== undefined) this.pages.delete(url)
-    return early ?? fetchPage(this.client, this.listing, url)
-  }
-
-  /** Requests the pages after `url` (page `number`) up to page `through`. */
-  start(url: string, number: number, through: number): void {
-    for (let later = number + 1; later <= through; later++) {
-      const link = pageLink(url, number, later)
-      if (link === undefined) return
-      if (this.pages.has(link)) continue
-      const page = fetchPage(this.client, this.listing, link)
-      // Read ahead and never taken (the listing ended or started again): its failure is moot.
-      page.catch(() => undefined)
-      this.pages.set(link, page)
-    }
-  }
-}
-
-/**
- * `url`, a link to page `number`, pointed at page `later`; undefined unless its query names
- * `page=number` once. The rest of the link is kept as written, so that it compares equal to
- * the link GitHub gives for that page.
- */
-export function pageLink(url: string, number: number, later: number): string | undefined {
-  const query = url.indexOf('?')
-  if (query < 0 || url.includes('#')) return undefined
-  const pattern = new RegExp(`([?&])page=${number}(?=&|$)`, 'g')
-  const rest = url.slice(query)
-  if ((rest.match(pattern) ?? []).length !== 1) return undefined
-  return url.slice(0, query) + rest.replace(pattern, `$1page=${later}`)
-}
-
 /** Reports a second shrink to the caller, or fails the listing when it has no way to cope. */
 function unstable(listing: Pick<Listing<unknown>, 'what' | 'onUnstable'>): false {
   if (!listing.onUnstable)
@@ -239,17 +168,8 @@ async function fetchPage<T>(
     items: (data[listing.key] as unknown[]).map(listing.parse),
     totalCount: typeof data.total_count === 'number' ? data.total_count : undefined,
     next: nextLink(response.headers.link, client.apiUrl, listing),
-    last: !/rel="?next"?/.test(String(response.headers.link ?? '')),
-    lastPage: lastPageOf(response.headers.link)
+    last: !/rel="?next"?/.test(String(response.headers.link ?? ''))
   }
-}
-
-/** The page number of the `last` link, when the header names one by a `page` parameter. */
-function lastPageOf(header: unknown): number | undefined {
-  if (typeof header !== 'string') return undefined
-  const match = /<([^<>]*)>\s*;\s*rel="?last"?/.exec(header)
-  const page = Number(/[?&]page=(\d{1,9})(?:&|$)/.exec(match?.[1] ?? '')?.[1])
-  return page > 0 ? page : undefined
 }
 
 /**
