@@ -81,6 +81,26 @@ describe('requests made by dist/index.js', () => {
     }
   )
 
+  it('asks for each listing page only once the page before it was answered', async () => {
+    // Offset pages fetched out of order can lose an item at their boundary unseen (page 3
+    // answered before an upload at the top, page 2 after it, a deletion lower down keeping
+    // total_count): one page after another, such an upload only repeats an item.
+    fake.latencyMs = 20
+    try {
+      const inputs = { window: '50', history: '50', lookback: '500' }
+      expect((await run(sparse, { busy: 2, inputs })).outputs.count).toBe('50')
+    } finally {
+      fake.latencyMs = 0
+    }
+    for (const listing of [/\/actions\/artifacts\?/, /\/workflows\/[^/]+\/runs/]) {
+      const pages = fake.requests.filter(r => listing.test(r.path))
+      pages.slice(1).forEach((page, i) => {
+        expect(page.at).toBeGreaterThanOrEqual(pages[i].doneAt ?? Infinity)
+      })
+    }
+    expect(fake.requests.filter(r => /\/actions\/artifacts\?/.test(r.path)).length).toBe(4)
+  })
+
   it('filters the repository listing by name when the name holds no run id', async () => {
     const named: RunSpec[] = sparse.map(spec =>
       'value' in spec ? { ...spec, artifact: { name: 'helm-install-duration' } } : spec
