@@ -384,8 +384,25 @@ export class ArtifactSource implements SampleSource {
   private readonly network = limiter(SOURCE_CONCURRENCY)
   private waited = false
   private readonly waiting = () => {
-    if (!this.waited) this.options.whileWaiting?.()
+    if (this.waited) return
     this.waited = true
+    const { whileWaiting } = this.options
+    if (whileWaiting) void this.pagesQuiet().then(whileWaiting)
+  }
+
+  /**
+   * Resolves when the caller's CPU (tens of ms) would hold no listing page back: at once when
+   * no run waits on a page; else once the page on its way has answered and the next request
+   * (the next page, when runs still wait) is on the wire, so that the work overlaps its round
+   * trip instead of delaying its answer or its request.
+   */
+  private async pagesQuiet(): Promise<void> {
+    if (!this.index.waitingForPage) return
+    await this.index.pageAnswered()
+    await new Promise(resolve => setImmediate(resolve))
+    if (!this.index.waitingForPage) return
+    const sent = afterRequestsSent(requestsSent() + 1)
+    await Promise.race([sent, new Promise(resolve => setTimeout(resolve, 20))])
   }
 
   constructor(

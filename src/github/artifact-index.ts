@@ -71,6 +71,7 @@ export class ArtifactIndex {
   /** No more pages will be read: the listing ended, failed, or stopped paying for itself. */
   private done = false
   private pending?: Promise<void>
+  private waitingRuns = 0
   private pagesRead = 0
   private readonly answered = new Set<number>()
   private readonly pages: AsyncGenerator<ListedArtifact[]>
@@ -126,8 +127,18 @@ export class ArtifactIndex {
         if (decided) this.answered.add(run.id)
         return decided
       }
-      await this.nextPage()
+      this.waitingRuns++
+      try {
+        await this.nextPage()
+      } finally {
+        this.waitingRuns--
+      }
     }
+  }
+
+  /** Some run waits on a page: one is being read, or is about to be asked for. */
+  get waitingForPage(): boolean {
+    return this.waitingRuns > 0
   }
 
   private decide(run: IndexedRun): Result<Artifact> | undefined | 'wait' {
@@ -148,6 +159,11 @@ export class ArtifactIndex {
     // Only a name that holds the run id ties an artifact with no workflow_run to this run.
     const untied = this.options.template.includes('{run_id}') && this.untiedNames.has(name)
     return { reason: absenceReason(named.length > 0, untied) }
+  }
+
+  /** Resolves once the page being read, if any, has been answered (or has failed). */
+  async pageAnswered(): Promise<void> {
+    await this.pending?.catch(() => undefined)
   }
 
   /** One page at a time, shared by every run waiting on it. */
