@@ -376,6 +376,27 @@ export function cacheEnv(
   }
 }
 
+/**
+ * A job of run `runId` on a default-branch push with the cache service reachable, as
+ * `runAction` runs it: `cacheEnv` without RUNNER_TEMP (`runAction` gives the action a private
+ * one), with the run's id, its number when given, and the default branch's ref.
+ */
+export function pushRunEnv(
+  fake: { url: string; webUrl: string },
+  runId: number,
+  runNumber?: number,
+  dirs: { workspace?: string } = {}
+): Record<string, string> {
+  const service = cacheEnv(fake, runId, dirs)
+  delete service.RUNNER_TEMP
+  return {
+    ...service,
+    GITHUB_RUN_ID: String(runId),
+    ...(runNumber === undefined ? {} : { GITHUB_RUN_NUMBER: String(runNumber) }),
+    GITHUB_REF: 'refs/heads/main'
+  }
+}
+
 /** An entry's archive holding one file at `path`, as `@actions/cache` makes it (tar, zstd). */
 export function archiveOf(path: string, content: string): Buffer {
   const dir = mkdtempSync(join(tmpdir(), 'helm-rolling-seed-'))

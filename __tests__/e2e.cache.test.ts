@@ -2,7 +2,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/glo
 import { requestBound } from '../__fixtures__/bound.js'
 import {
   archiveOf,
-  cacheEnv,
+  pushRunEnv,
   cacheVersion,
   fileInArchive,
   type CacheEntry
@@ -79,17 +79,12 @@ beforeEach(() => {
 async function check(options: CacheRun = {}): Promise<ActionResult> {
   const target = options.fake ?? fake
   const runId = nextRunId++
-  const service = cacheEnv(target, runId)
-  // runAction's own private RUNNER_TEMP stays.
-  delete service.RUNNER_TEMP
   target.requests.length = 0
   target.cache.calls.length = 0
   return runAction(target, {
     inputs: { window: '10', history: '10', budget: '290', ...options.inputs },
     env: {
-      ...service,
-      GITHUB_RUN_ID: String(runId),
-      GITHUB_REF: 'refs/heads/main',
+      ...pushRunEnv(target, runId),
       HELM_ROLLING_RETRY_UNIT_MS: '10',
       HELM_ROLLING_TIMEOUT_MS: '2000',
       ...options.env

@@ -1,7 +1,7 @@
 import { outsideCode } from '../__fixtures__/markdown.js'
 import { createHash } from 'node:crypto'
 import { describe, expect, it } from '@jest/globals'
-import { cacheEnv } from '../__fixtures__/cache-service.js'
+import { pushRunEnv } from '../__fixtures__/cache-service.js'
 import { runtimeToken } from '../__fixtures__/runtime-token.js'
 import { makeRuns, type RunSpec } from '../__fixtures__/history.js'
 import { runAction, samplesOf, type ActionResult } from '../__fixtures__/run-action.js'
@@ -271,12 +271,10 @@ describe('the sample cache with environments, through dist/index.js', () => {
 
   const check = (): Promise<ActionResult> => {
     const id = runId++
-    const service = cacheEnv(fake, id)
-    delete service.RUNNER_TEMP
     fake.requests.length = 0
     return runAction(fake, {
       inputs: { window: '10', history: '16' },
-      env: { ...service, GITHUB_RUN_ID: String(id), GITHUB_REF: 'refs/heads/main' }
+      env: pushRunEnv(fake, id)
     })
   }
 

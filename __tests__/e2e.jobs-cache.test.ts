@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals'
-import { cacheEnv } from '../__fixtures__/cache-service.js'
+import { pushRunEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub, type FakeRun } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { GATE, RUNNER, SPAN, currentRun, installJob, runningJob } from '../__fixtures__/jobs.js'
@@ -24,17 +24,11 @@ async function check(
   number: number,
   inputs: Record<string, string> = {}
 ): Promise<ActionResult> {
-  const service = cacheEnv(fake, id)
-  delete service.RUNNER_TEMP
   fake.requests.length = 0
   return runAction(fake, {
     inputs: { steps: SPAN, window: '10', ...inputs },
     env: {
-      ...service,
-      GITHUB_SERVER_URL: fake.webUrl,
-      GITHUB_RUN_ID: String(id),
-      GITHUB_RUN_NUMBER: String(number),
-      GITHUB_REF: 'refs/heads/main',
+      ...pushRunEnv(fake, id, number),
       RUNNER_NAME: RUNNER,
       HELM_ROLLING_RETRY_UNIT_MS: '10'
     }

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from '@jest/globals'
 import {
   archiveOf,
-  cacheEnv,
+  pushRunEnv,
   cacheVersion,
   fileInArchive,
   type CacheEntry
@@ -85,18 +85,12 @@ beforeEach(() => {
 
 /** One check on a default-branch push, this run `id` numbered `number`, the cache reachable. */
 async function check(id = 9101, number = 1001): Promise<ActionResult> {
-  const service = cacheEnv(fake, id)
-  delete service.RUNNER_TEMP
   fake.requests.length = 0
   fake.cache.calls.length = 0
   return runAction(fake, {
     inputs: { metrics: METRICS, window: '10', history: '16' },
     env: {
-      ...service,
-      GITHUB_SERVER_URL: fake.webUrl,
-      GITHUB_RUN_ID: String(id),
-      GITHUB_RUN_NUMBER: String(number),
-      GITHUB_REF: 'refs/heads/main',
+      ...pushRunEnv(fake, id, number),
       RUNNER_NAME: RUNNER,
       HELM_ROLLING_RETRY_UNIT_MS: '10',
       HELM_ROLLING_TIMEOUT_MS: '2000'

@@ -8,7 +8,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
-import { cacheEnv } from '../__fixtures__/cache-service.js'
+import { pushRunEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub, type FakeRun } from '../__fixtures__/github-server.js'
 import { timedHistory } from '../__fixtures__/history.js'
 import { GATE, RUNNER, SPAN, currentRun, installJob, runningJob } from '../__fixtures__/jobs.js'
@@ -51,8 +51,6 @@ const running = (id: number, runNumber: number): FakeRun => ({
 async function measure(id: number, runNumber: number, history = ''): Promise<Measure> {
   const dir = mkdtempSync(join(tmpdir(), 'bench-jobs-'))
   const outputsAtFile = join(dir, 'outputs-at')
-  const service = cacheEnv(fake, id)
-  delete service.RUNNER_TEMP
   fake.requests.length = 0
   const r = await runAction(fake, {
     inputs: {
@@ -63,11 +61,8 @@ async function measure(id: number, runNumber: number, history = ''): Promise<Mea
       summary: 'false'
     },
     env: {
-      ...service,
-      GITHUB_RUN_ID: String(id),
-      GITHUB_RUN_NUMBER: String(runNumber),
+      ...pushRunEnv(fake, id, runNumber),
       GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_REF: 'refs/heads/main',
       RUNNER_NAME: RUNNER,
       OUTPUTS_AT_FILE: outputsAtFile
     },

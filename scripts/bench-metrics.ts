@@ -7,7 +7,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { resolve } from 'node:path'
-import { cacheEnv } from '../__fixtures__/cache-service.js'
+import { pushRunEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub, type FakeRun } from '../__fixtures__/github-server.js'
 import { makeRuns } from '../__fixtures__/history.js'
 import { runAction } from '../__fixtures__/run-action.js'
@@ -59,8 +59,7 @@ async function measure(
 ): Promise<Measure> {
   fake.requests.length = 0
   fake.cache.calls.length = 0
-  const service = cacheEnv(fake, id, { workspace: mkdtempSync(resolve(tmpdir(), 'bench-m-')) })
-  delete service.RUNNER_TEMP
+  const workspace = mkdtempSync(resolve(tmpdir(), 'bench-m-'))
   const r = await runAction(fake, {
     inputs: {
       window: String(WINDOW),
@@ -70,11 +69,8 @@ async function measure(
       metrics: metricsInput(n)
     },
     env: {
-      ...service,
-      GITHUB_RUN_ID: String(id),
-      GITHUB_RUN_ATTEMPT: '1',
-      GITHUB_RUN_NUMBER: String(runNumber),
-      GITHUB_REF: 'refs/heads/main'
+      ...pushRunEnv(fake, id, runNumber, { workspace }),
+      GITHUB_RUN_ATTEMPT: '1'
     }
   })
   if (r.code !== 0) throw new Error(`action failed: ${r.stdout}${r.stderr}`)

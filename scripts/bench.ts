@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { requestBound } from '../__fixtures__/bound.js'
-import { cacheEnv } from '../__fixtures__/cache-service.js'
+import { pushRunEnv } from '../__fixtures__/cache-service.js'
 import { FakeGitHub } from '../__fixtures__/github-server.js'
 import type { FakeRun } from '../__fixtures__/github-server.js'
 import { busyHistory, makeRuns, withNewRun } from '../__fixtures__/history.js'
@@ -70,9 +70,6 @@ async function measureAction(
   const dir = mkdtempSync(join(tmpdir(), 'bench-'))
   const rssFile = join(dir, 'rss')
   const outputsAtFile = join(dir, 'outputs-at')
-  const service = cacheEnv(fake, id)
-  // runAction's own private RUNNER_TEMP stays.
-  delete service.RUNNER_TEMP
   fake.requests.length = 0
   fake.cache.calls.length = 0
   const r = await runAction(fake, {
@@ -85,11 +82,8 @@ async function measureAction(
       ...inputs
     },
     env: {
-      ...service,
-      GITHUB_RUN_ID: String(id),
+      ...pushRunEnv(fake, id, runNumber),
       GITHUB_RUN_ATTEMPT: '1',
-      ...(runNumber ? { GITHUB_RUN_NUMBER: String(runNumber) } : {}),
-      GITHUB_REF: 'refs/heads/main',
       RSS_FILE: rssFile,
       OUTPUTS_AT_FILE: outputsAtFile
     },
