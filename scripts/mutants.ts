@@ -333,6 +333,13 @@ export const MUTANTS: Mutant[] = [
     ['faults']
   ),
   m(
+    'entries restored at once race to make their folder',
+    'src/cache/sample-cache.ts',
+    '  mkdirSync(dirname(join(root, path)), { recursive: true })\n',
+    '',
+    ['cache-restore']
+  ),
+  m(
     'listing page cap removed',
     'src/github/listing.ts',
     'const cap = pageCap(listing)',

@@ -246,6 +246,10 @@ async function restore<B>(
   const root = host.folder()
   const prefix = keyPrefix(scope)
   const path = bookPath(scope)
+  // The entries share a parent folder, and two restores may run at once (the artifact
+  // samples', the runs' jobs'): two tars creating the same missing folder race, and one fails
+  // ("Cannot open: No such file or directory"), costing that entry. Made first, it is there.
+  mkdirSync(dirname(join(root, path)), { recursive: true })
   const key = await cache.restoreCache([path], prefix, [prefix], {
     timeoutInMs: RESTORE_TIMEOUT_MS,
     segmentTimeoutInMs: RESTORE_TIMEOUT_MS
