@@ -338,7 +338,11 @@ export class FakeGitHub {
     })
     const body = await readBody(req)
     this.requests.push(record)
-    if (this.latencyMs > 0) await new Promise(resolve => setTimeout(resolve, this.latencyMs))
+    if (this.latencyMs > 0) {
+      this.delayed++
+      await new Promise(resolve => setTimeout(resolve, this.latencyMs))
+      this.delayed--
+    }
     const fault = this.faults.find(
       f => f.times > 0 && (!f.method || f.method === record.method) && f.path.test(record.path)
     )
@@ -374,6 +378,17 @@ export class FakeGitHub {
   }
 
   private held: { done: () => boolean; release: () => void }[] = []
+  /** Requests still in their latency, not yet handled (nor counted by the cache service). */
+  private delayed = 0
+
+  /**
+   * Resolves once no request is still in its latency: a test that made the latency long and
+   * whose action ended with a call on the way (given up on) waits here, so that the call is
+   * not handled, and counted, during the next test.
+   */
+  async settled(): Promise<void> {
+    while (this.delayed > 0) await new Promise(resolve => setTimeout(resolve, 10))
+  }
 
   /** Resolves once `answered` requests matching the condition have been answered. */
   private heldUntil(until: NonNullable<Fault['holdUntil']>): Promise<void> {

@@ -305,6 +305,8 @@ describe('the sample cache, through dist/index.js', () => {
       expect((api.at(-1)?.doneAt ?? 0) - api[0].at).toBeGreaterThanOrEqual(2 * 500)
     } finally {
       fake.latencyMs = 0
+      // The save, given up on at its 50 ms deadline, may still be in its 500 ms latency.
+      await fake.settled()
     }
   })
 
